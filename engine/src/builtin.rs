@@ -1,0 +1,70 @@
+//! The built-in images on the simulated Docker Hub, made from the WASI programs the host supplies.
+
+use std::collections::BTreeMap;
+
+use crate::image::{ContainerConfig, History, Image, ImageConfig, RootFs};
+use crate::layer::{Bytes, Entry, Layer};
+use crate::reference::DEFAULT_DOMAIN;
+use crate::registry::{Registry, RegistryError};
+use crate::time::Timestamp;
+
+/// When the built-in images were made, fixed so their ids are the same on every machine.
+pub const BUILT_AT: Timestamp = Timestamp(1_777_593_600 * 1_000_000_000);
+
+/// The PATH Docker gives a container when the image sets none.
+pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The WASI programs built from `workloads/`, by name (`hello`). Hosts embed them; the engine only reads them.
+#[derive(Debug, Clone, Default)]
+pub struct Programs(pub BTreeMap<String, Bytes>);
+
+impl Programs {
+    pub fn with(mut self, name: &str, module: &[u8]) -> Self {
+        self.0.insert(name.to_string(), Bytes::from(module));
+        self
+    }
+}
+
+/// Why the built-in images could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuiltinError {
+    #[error("the host supplied no program named {0:?}; build workloads/ first")]
+    MissingProgram(String),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Layer(#[from] crate::layer::LayerError),
+}
+
+/// The simulated Docker Hub with every built-in image.
+pub fn docker_hub(programs: &Programs) -> Result<Registry, BuiltinError> {
+    let mut hub = Registry::new(DEFAULT_DOMAIN);
+    let hello = programs.0.get("hello").ok_or_else(|| BuiltinError::MissingProgram("hello".into()))?;
+    let (image, layers) = single_program_image(hello.clone(), "hello", &["/hello"])?;
+    hub.put("library/hello-world", "latest", &image, layers)?;
+    Ok(hub)
+}
+
+/// An image of one layer holding one program at `/<name>`, whose Cmd runs it.
+fn single_program_image(module: Bytes, name: &str, cmd: &[&str]) -> Result<(Image, Vec<Layer>), BuiltinError> {
+    let mut layer = Layer::default();
+    layer.insert(name, Entry::file(module, 0o755))?;
+    let created = BUILT_AT.rfc3339();
+    let cmd: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+    let config = ImageConfig {
+        architecture: "wasm".to_string(),
+        config: ContainerConfig { env: vec![DEFAULT_PATH.to_string()], cmd: cmd.clone(), ..Default::default() },
+        created: created.clone(),
+        history: vec![
+            History { created: created.clone(), created_by: format!("COPY {name} / # buildkit"), empty_layer: false },
+            History {
+                created,
+                created_by: format!("CMD {}", serde_json::to_string(&cmd).unwrap_or_default()),
+                empty_layer: true,
+            },
+        ],
+        os: "wasip1".to_string(),
+        rootfs: RootFs { kind: "layers".to_string(), diff_ids: vec![layer.diff_id()?] },
+    };
+    Ok((Image::from_config(config, BUILT_AT), vec![layer]))
+}

@@ -1,0 +1,234 @@
+//! The docker command line: words in, a typed [`Command`] out, or an error worded as the docker CLI
+//! words it. The browser terminal, `dockyard` and the server's host bridge all parse with this.
+
+pub mod spec;
+mod words;
+
+pub use spec::{Arity, CommandSpec, FlagSpec, COMMANDS};
+pub use words::{split, WordsError};
+
+/// A parsed docker command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `--help` of a command, or `docker --help`: text to print.
+    Help(String),
+    Run(RunOptions),
+    Ps { all: bool, quiet: bool },
+    Images { all: bool, quiet: bool },
+    Pull { image: String, quiet: bool },
+    Rm { force: bool, containers: Vec<String> },
+    Version,
+}
+
+/// The options of `docker run`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub image: String,
+    /// The command and its arguments; empty means the image's Cmd.
+    pub command: Vec<String>,
+    pub name: Option<String>,
+    pub env: Vec<String>,
+    pub remove: bool,
+}
+
+/// A command line the CLI refuses: the text to print on stderr and the exit code Docker uses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    pub message: String,
+    pub exit_code: i32,
+}
+
+impl CliError {
+    /// A usage mistake: the message, then the command's usage, as `docker` prints it (exit 125).
+    fn usage(spec: &CommandSpec, message: &str) -> Self {
+        CliError {
+            message: format!(
+                "{message}\n\nUsage:  {}\n\nRun 'docker {} --help' for more information",
+                spec.usage,
+                spec.name()
+            ),
+            exit_code: 125,
+        }
+    }
+}
+
+/// Flags and arguments found for one command, before they are typed.
+struct Matches {
+    flags: Vec<(&'static str, Option<String>)>,
+    args: Vec<String>,
+    help: bool,
+}
+
+impl Matches {
+    fn bool(&self, long: &str) -> bool {
+        self.flags.iter().rev().find(|(l, _)| *l == long).is_some_and(|(_, v)| v.as_deref() != Some("false"))
+    }
+
+    fn last(&self, long: &str) -> Option<String> {
+        self.flags.iter().rev().find(|(l, _)| *l == long).and_then(|(_, v)| v.clone())
+    }
+
+    fn all(&self, long: &str) -> Vec<String> {
+        self.flags.iter().filter(|(l, _)| *l == long).filter_map(|(_, v)| v.clone()).collect()
+    }
+}
+
+/// Parses a command line; a leading `docker` is optional.
+pub fn parse(line: &str) -> Result<Command, CliError> {
+    let words = split(line).map_err(|e| CliError { message: format!("docker: {e}"), exit_code: 1 })?;
+    parse_words(&words)
+}
+
+/// Parses words already split.
+pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
+    let words = match words.first().map(String::as_str) {
+        Some("docker") => &words[1..],
+        _ => words,
+    };
+    match words.first().map(String::as_str) {
+        None | Some("--help" | "-h" | "help") if words.len() <= 1 => return Ok(Command::Help(spec::overview())),
+        Some("--version" | "-v") => return Ok(Command::Version),
+        _ => {}
+    }
+    let (spec, rest) = find_command(words).ok_or_else(|| {
+        let shown: Vec<&str> = words.iter().take(2).map(String::as_str).collect();
+        CliError {
+            message: format!("docker: unknown command: docker {}\n\nRun 'docker --help' for more information", shown.join(" ")),
+            exit_code: 1,
+        }
+    })?;
+    let m = match_flags(spec, rest)?;
+    if m.help {
+        return Ok(Command::Help(spec.help_text()));
+    }
+    check_arity(spec, &m.args)?;
+    Ok(match spec.name() {
+        "run" => {
+            let mut args = m.args.clone().into_iter();
+            let image = args.next().unwrap_or_default();
+            Command::Run(RunOptions {
+                image,
+                command: args.collect(),
+                name: m.last("name"),
+                env: m.all("env"),
+                remove: m.bool("rm"),
+            })
+        }
+        "ps" => Command::Ps { all: m.bool("all"), quiet: m.bool("quiet") },
+        "images" => Command::Images { all: m.bool("all"), quiet: m.bool("quiet") },
+        "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
+        "rm" => Command::Rm { force: m.bool("force"), containers: m.args },
+        "version" => Command::Version,
+        other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
+    })
+}
+
+/// The spec whose name (one or two words) starts `words`, and the words after it.
+fn find_command(words: &[String]) -> Option<(&'static CommandSpec, &[String])> {
+    for spec in COMMANDS {
+        for name in spec.names {
+            let parts: Vec<&str> = name.split(' ').collect();
+            if words.len() >= parts.len() && words.iter().zip(&parts).all(|(w, p)| w == p) {
+                return Some((spec, &words[parts.len()..]));
+            }
+        }
+    }
+    None
+}
+
+fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), CliError> {
+    let name = spec.name();
+    let problem = match spec.arity {
+        Arity::None if !args.is_empty() => format!("\"docker {name}\" accepts no arguments."),
+        Arity::AtLeast(n) if args.len() < n => {
+            format!("\"docker {name}\" requires at least {n} argument{}.", if n == 1 { "" } else { "s" })
+        }
+        Arity::Exactly(n) if args.len() != n => {
+            format!("\"docker {name}\" requires exactly {n} argument{}.", if n == 1 { "" } else { "s" })
+        }
+        _ => return Ok(()),
+    };
+    Err(CliError::usage(spec, &problem))
+}
+
+/// Reads flags as the docker CLI's flag library does: `--name value`, `--name=value`, `-abc`, `-e X`,
+/// `-eX`, and `--` to end the flags.
+fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, CliError> {
+    let mut m = Matches { flags: Vec::new(), args: Vec::new(), help: false };
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        i += 1;
+        if word == "--" {
+            m.args.extend(words[i..].iter().cloned());
+            break;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            if name == "help" {
+                m.help = true;
+                continue;
+            }
+            let flag = spec
+                .flags
+                .iter()
+                .find(|f| f.long == name)
+                .ok_or_else(|| CliError::usage(spec, &format!("unknown flag: --{name}")))?;
+            let value = match (flag.value, inline) {
+                (None, v) => v,
+                (Some(_), Some(v)) => Some(v),
+                (Some(_), None) => {
+                    let v = words.get(i).ok_or_else(|| CliError::usage(spec, &format!("flag needs an argument: --{name}")))?;
+                    i += 1;
+                    Some(v.clone())
+                }
+            };
+            m.flags.push((flag.long, value));
+        } else if word.len() > 1 && word.starts_with('-') {
+            let shorts: Vec<char> = word[1..].chars().collect();
+            let mut j = 0;
+            while j < shorts.len() {
+                let c = shorts[j];
+                j += 1;
+                if c == 'h' {
+                    m.help = true;
+                    continue;
+                }
+                let flag = spec.flags.iter().find(|f| f.short == Some(c)).ok_or_else(|| {
+                    CliError::usage(spec, &format!("unknown shorthand flag: '{c}' in {word}"))
+                })?;
+                if flag.value.is_none() {
+                    m.flags.push((flag.long, None));
+                    continue;
+                }
+                // The rest of the word is the value (`-eX`, `-e=X`), else the next word is.
+                let rest: String = shorts[j..].iter().collect();
+                let value = if !rest.is_empty() {
+                    rest.strip_prefix('=').unwrap_or(&rest).to_string()
+                } else {
+                    let v = words.get(i).ok_or_else(|| {
+                        CliError::usage(spec, &format!("flag needs an argument: '{c}' in -{c}"))
+                    })?;
+                    i += 1;
+                    v.clone()
+                };
+                m.flags.push((flag.long, Some(value)));
+                break;
+            }
+        } else {
+            m.args.push(word.clone());
+            if !spec.interspersed {
+                m.args.extend(words[i..].iter().cloned());
+                break;
+            }
+        }
+    }
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! The docker commands Dockyard understands: their usage lines, descriptions and flags.
+//!
+//! One table drives parsing, `--help` and (later) tab completion, so they cannot disagree.
+
+/// One flag of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagSpec {
+    pub long: &'static str,
+    pub short: Option<char>,
+    /// The value's type as Docker's help prints it (`string`, `list`), or `None` for a boolean switch.
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// How many positional arguments a command takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arity {
+    None,
+    AtLeast(usize),
+    Exactly(usize),
+}
+
+/// One docker command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    /// The words that name it (`run`), the first being the canonical one.
+    pub names: &'static [&'static str],
+    pub usage: &'static str,
+    pub about: &'static str,
+    pub flags: &'static [FlagSpec],
+    pub arity: Arity,
+    /// Whether flags may follow positional arguments. `run` stops at the image, so the command's
+    /// own flags reach the container.
+    pub interspersed: bool,
+}
+
+const fn flag(long: &'static str, short: Option<char>, value: Option<&'static str>, help: &'static str) -> FlagSpec {
+    FlagSpec { long, short, value, help }
+}
+
+pub const RUN: CommandSpec = CommandSpec {
+    names: &["run", "container run"],
+    usage: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+    about: "Create and run a new container from an image",
+    flags: &[
+        flag("env", Some('e'), Some("list"), "Set environment variables"),
+        flag("name", None, Some("string"), "Assign a name to the container"),
+        flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
+    ],
+    arity: Arity::AtLeast(1),
+    interspersed: false,
+};
+
+pub const PS: CommandSpec = CommandSpec {
+    names: &["ps", "container ls", "container list", "container ps"],
+    usage: "docker ps [OPTIONS]",
+    about: "List containers",
+    flags: &[
+        flag("all", Some('a'), None, "Show all containers (default shows just running)"),
+        flag("quiet", Some('q'), None, "Only display container IDs"),
+    ],
+    arity: Arity::None,
+    interspersed: true,
+};
+
+pub const IMAGES: CommandSpec = CommandSpec {
+    names: &["images", "image ls", "image list"],
+    usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+    about: "List images",
+    flags: &[
+        flag("all", Some('a'), None, "Show all images (default hides intermediate images)"),
+        flag("quiet", Some('q'), None, "Only show image IDs"),
+    ],
+    arity: Arity::None,
+    interspersed: true,
+};
+
+pub const RM: CommandSpec = CommandSpec {
+    names: &["rm", "container rm", "container remove"],
+    usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
+    about: "Remove one or more containers",
+    flags: &[flag("force", Some('f'), None, "Force the removal of a running container (uses SIGKILL)")],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const PULL: CommandSpec = CommandSpec {
+    names: &["pull", "image pull"],
+    usage: "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+    about: "Download an image from a registry",
+    flags: &[flag("quiet", Some('q'), None, "Suppress verbose output")],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const VERSION: CommandSpec = CommandSpec {
+    names: &["version"],
+    usage: "docker version [OPTIONS]",
+    about: "Show the Docker version information",
+    flags: &[],
+    arity: Arity::None,
+    interspersed: true,
+};
+
+/// Every command, in the order `docker --help` lists them.
+pub const COMMANDS: &[&CommandSpec] = &[&RUN, &PS, &IMAGES, &PULL, &RM, &VERSION];
+
+/// The `--help` flag every command has.
+pub const HELP: FlagSpec = flag("help", None, None, "Print usage");
+
+impl CommandSpec {
+    /// The command's canonical name, as in "docker run --help".
+    pub fn name(&self) -> &'static str {
+        self.names[0]
+    }
+
+    /// What `docker CMD --help` prints.
+    pub fn help_text(&self) -> String {
+        let mut out = format!("\nUsage:  {}\n\n{}\n", self.usage, self.about);
+        if self.names.len() > 1 {
+            let aliases: Vec<String> = self.names.iter().rev().map(|n| format!("docker {n}")).collect();
+            out.push_str(&format!("\nAliases:\n  {}\n", aliases.join(", ")));
+        }
+        let rows: Vec<(String, &str)> = self
+            .flags
+            .iter()
+            .chain(std::iter::once(&HELP))
+            .map(|f| {
+                let short = f.short.map_or("    ".to_string(), |c| format!("-{c}, "));
+                let value = f.value.map_or(String::new(), |v| format!(" {v}"));
+                (format!("{short}--{}{value}", f.long), f.help)
+            })
+            .collect();
+        let width = rows.iter().map(|(left, _)| left.len()).max().unwrap_or(0);
+        out.push_str("\nOptions:\n");
+        for (left, help) in rows {
+            out.push_str(&format!("  {left:width$}   {help}\n"));
+        }
+        out
+    }
+}
+
+/// What `docker --help` prints.
+pub fn overview() -> String {
+    let mut out = String::from("\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers, simulated by Dockyard\n\nCommands:\n");
+    for spec in COMMANDS {
+        out.push_str(&format!("  {:<10}{}\n", spec.name(), spec.about));
+    }
+    out.push_str("\nRun 'docker COMMAND --help' for more information on a command.\n");
+    out
+}

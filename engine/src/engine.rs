@@ -1,0 +1,209 @@
+//! The engine's state and its one entry point for command lines, a sans-IO state machine.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{self, Command};
+use crate::container::{Container, ContainerId, ContainerStatus};
+use crate::image::ImageStore;
+use crate::layer::Bytes;
+use crate::reference::DEFAULT_DOMAIN;
+use crate::registry::Registry;
+use crate::time::Timestamp;
+use crate::wasi::Stream;
+use crate::Entropy;
+
+/// What the host lends the engine for one call: the current time and randomness.
+pub struct Ctx<'a> {
+    pub now: Timestamp,
+    pub entropy: &'a mut dyn Entropy,
+}
+
+/// What a command printed and the exit code the docker CLI would return.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reply {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+impl Reply {
+    pub fn out(stdout: impl Into<String>) -> Self {
+        Reply { stdout: stdout.into(), ..Default::default() }
+    }
+
+    pub fn err(stderr: impl Into<String>, exit_code: i32) -> Self {
+        let mut stderr = stderr.into();
+        if !stderr.ends_with('\n') {
+            stderr.push('\n');
+        }
+        Reply { stderr, exit_code, ..Default::default() }
+    }
+
+    /// Appends another reply's output and takes its exit code.
+    pub fn then(mut self, next: Reply) -> Reply {
+        self.stdout.push_str(&next.stdout);
+        self.stderr.push_str(&next.stderr);
+        self.exit_code = next.exit_code;
+        self
+    }
+}
+
+/// A process the host must run: a WASI module, its argv and environment, inside `container`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    pub container: ContainerId,
+    pub module: Bytes,
+    pub args: Vec<String>,
+    pub env: Vec<String>,
+}
+
+/// The host's part of a command: print `before`, run `process`, then report with [`Engine::exited`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    pub before: Reply,
+    pub process: Process,
+}
+
+/// The result of one step of a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The command is finished.
+    Done(Reply),
+    /// The command needs a process run before it can finish.
+    Launch(Launch),
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// It returned from `_start` (code 0) or called `proc_exit`.
+    Code(i32),
+    /// The module trapped or could not be instantiated; the text says why.
+    Trap(String),
+}
+
+/// What the host reports when a process ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessOutcome {
+    pub status: ExitStatus,
+    pub output: Vec<(Stream, Vec<u8>)>,
+}
+
+/// Why saved state could not be restored.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("saved state is not valid: {0}")]
+    Invalid(#[from] serde_json::Error),
+    #[error("saved state has version {0}; this Dockyard reads version {STATE_VERSION}")]
+    Version(u32),
+}
+
+const STATE_VERSION: u32 = 1;
+
+/// What is saved between sessions: everything but the registries, which the host rebuilds.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    version: u32,
+    images: ImageStore,
+    containers: Vec<Container>,
+}
+
+/// A run waiting for its process, and what to do when the process ends.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub(crate) auto_remove: bool,
+}
+
+/// The Docker engine, simulated.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) images: ImageStore,
+    /// Containers in the order they were created.
+    pub(crate) containers: Vec<Container>,
+    pub(crate) registries: BTreeMap<String, Registry>,
+    pub(crate) pending: BTreeMap<ContainerId, Pending>,
+}
+
+impl Engine {
+    /// An empty engine whose Docker Hub is `hub`.
+    pub fn new(hub: Registry) -> Self {
+        let mut registries = BTreeMap::new();
+        registries.insert(DEFAULT_DOMAIN.to_string(), hub);
+        Engine { images: ImageStore::default(), containers: Vec::new(), registries, pending: BTreeMap::new() }
+    }
+
+    /// The state as JSON, for the host to keep.
+    pub fn save(&self) -> String {
+        let saved = Saved { version: STATE_VERSION, images: self.images.clone(), containers: self.containers.clone() };
+        serde_json::to_string(&saved).unwrap_or_default()
+    }
+
+    /// An engine from saved state. Processes do not survive a restart, so containers that were
+    /// running are marked exited, as Docker marks them when its daemon restarts.
+    pub fn restore(json: &str, hub: Registry, now: Timestamp) -> Result<Self, StateError> {
+        let saved: Saved = serde_json::from_str(json)?;
+        if saved.version != STATE_VERSION {
+            return Err(StateError::Version(saved.version));
+        }
+        let mut engine = Engine::new(hub);
+        engine.images = saved.images;
+        engine.containers = saved.containers;
+        for container in &mut engine.containers {
+            if container.state.status == ContainerStatus::Running {
+                container.state.status = ContainerStatus::Exited;
+                container.state.exit_code = 137;
+                container.state.finished_at = Some(now);
+            }
+        }
+        Ok(engine)
+    }
+
+    pub fn containers(&self) -> &[Container] {
+        &self.containers
+    }
+
+    pub fn images(&self) -> &ImageStore {
+        &self.images
+    }
+
+    /// Runs one docker command line.
+    pub fn execute(&mut self, line: &str, ctx: &mut Ctx<'_>) -> Step {
+        match cli::parse(line) {
+            Ok(command) => self.execute_command(command, ctx),
+            Err(e) => Step::Done(Reply::err(e.message, e.exit_code)),
+        }
+    }
+
+    /// Runs a command already parsed.
+    pub fn execute_command(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
+        let reply = match command {
+            Command::Help(text) => Reply::out(text),
+            Command::Run(options) => return self.run(options, ctx),
+            Command::Ps { all, quiet } => self.ps(all, quiet, ctx.now),
+            Command::Images { all, quiet } => self.images_table(all, quiet, ctx.now),
+            Command::Pull { image, quiet } => self.pull_command(&image, quiet),
+            Command::Rm { force, containers } => self.rm(force, &containers),
+            Command::Version => self.version(),
+        };
+        Step::Done(reply)
+    }
+
+    /// Finds a container by full id, name, or unique id prefix, as the daemon does.
+    pub fn find_container(&self, key: &str) -> Option<&Container> {
+        let key = key.strip_prefix('/').unwrap_or(key);
+        if let Some(c) = self.containers.iter().find(|c| c.id.as_str() == key || c.name == key) {
+            return Some(c);
+        }
+        let mut prefixed = self.containers.iter().filter(|c| !key.is_empty() && c.id.as_str().starts_with(key));
+        match (prefixed.next(), prefixed.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn container_mut(&mut self, id: &ContainerId) -> Option<&mut Container> {
+        self.containers.iter_mut().find(|c| &c.id == id)
+    }
+}

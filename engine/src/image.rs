@@ -1,0 +1,157 @@
+//! Images: the config JSON whose digest is the image id, the layers it lists, and the local store.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::digest::{DiffId, Digest, ImageId};
+use crate::layer::Layer;
+use crate::reference::Reference;
+use crate::time::Timestamp;
+
+/// The runtime defaults an image gives its containers (the `config` object of the image config).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerConfig {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entrypoint: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cmd: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub working_dir: String,
+}
+
+/// One line of `docker history`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub created: String,
+    pub created_by: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub empty_layer: bool,
+}
+
+/// `rootfs`: the layers by DiffID, base first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootFs {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub diff_ids: Vec<DiffId>,
+}
+
+/// The image config, serialized in the field order Docker writes, so its digest is stable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageConfig {
+    pub architecture: String,
+    pub config: ContainerConfig,
+    pub created: String,
+    pub history: Vec<History>,
+    pub os: String,
+    pub rootfs: RootFs,
+}
+
+impl ImageConfig {
+    /// The config's canonical bytes; the image id is their digest.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    pub fn id(&self) -> ImageId {
+        ImageId(Digest::of(&self.to_json()))
+    }
+}
+
+/// An image in the local store: its config (the source of its id) and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub id: ImageId,
+    pub config: ImageConfig,
+    pub created: Timestamp,
+    /// The manifest digest of the repository this image was pulled from, shown by `docker images --digests`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_digests: Vec<String>,
+}
+
+impl Image {
+    pub fn from_config(config: ImageConfig, created: Timestamp) -> Self {
+        Image { id: config.id(), config, created, repo_digests: Vec::new() }
+    }
+}
+
+/// Why the local store cannot answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("No such image: {0}")]
+    NotFound(String),
+    #[error("layer {0} is not in the layer store")]
+    MissingLayer(DiffId),
+}
+
+/// The local image store: images by id, tags pointing at them, and layers by DiffID.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageStore {
+    pub images: BTreeMap<ImageId, Image>,
+    /// Full references (`docker.io/library/hello-world:latest`) to image ids.
+    pub tags: BTreeMap<String, ImageId>,
+    pub layers: BTreeMap<DiffId, Layer>,
+}
+
+impl ImageStore {
+    /// Adds an image and its layers; the layers must match the config's DiffIDs.
+    pub fn insert(&mut self, image: Image, layers: Vec<Layer>) -> Result<ImageId, crate::layer::LayerError> {
+        for layer in layers {
+            let diff_id = layer.diff_id()?;
+            self.layers.entry(diff_id).or_insert(layer);
+        }
+        let id = image.id;
+        self.images.insert(id, image);
+        Ok(id)
+    }
+
+    pub fn tag(&mut self, reference: &Reference, id: ImageId) {
+        self.tags.insert(reference.to_string(), id);
+    }
+
+    /// Finds an image by reference (`hello-world`, `hello-world:latest`) or by id prefix, as Docker does.
+    pub fn resolve(&self, text: &str) -> Option<&Image> {
+        if let Ok(reference) = Reference::parse(text) {
+            if let Some(id) = self.tags.get(&reference.clone().with_default_tag().to_string()) {
+                return self.images.get(id);
+            }
+        }
+        let hex = text.strip_prefix("sha256:").unwrap_or(text);
+        if hex.len() >= 4 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let mut found = self.images.values().filter(|image| image.id.0.hex().starts_with(hex));
+            if let (Some(image), None) = (found.next(), found.next()) {
+                return Some(image);
+            }
+        }
+        None
+    }
+
+    /// The tags that point at `id`, as references.
+    pub fn tags_of(&self, id: ImageId) -> Vec<Reference> {
+        self.tags
+            .iter()
+            .filter(|(_, target)| **target == id)
+            .filter_map(|(text, _)| Reference::parse(text).ok())
+            .collect()
+    }
+
+    /// The layers of `image`, base first.
+    pub fn layers_of(&self, image: &Image) -> Result<Vec<&Layer>, ImageError> {
+        image
+            .config
+            .rootfs
+            .diff_ids
+            .iter()
+            .map(|id| self.layers.get(id).ok_or(ImageError::MissingLayer(*id)))
+            .collect()
+    }
+
+    /// What Docker reports as an image's size: the bytes of all its layers.
+    pub fn size_of(&self, image: &Image) -> u64 {
+        self.layers_of(image).map(|layers| layers.iter().map(|l| l.size()).sum()).unwrap_or(0)
+    }
+}

@@ -1,0 +1,280 @@
+//! Layers as changesets, and the deterministic tar that gives each its DiffID.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::digest::{DiffId, Digest};
+
+/// Bytes held by the engine, cheap to clone, stored as base64 when the state is saved.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Bytes(#[serde(with = "base64_bytes")] pub Arc<[u8]>);
+
+impl Bytes {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(bytes: &[u8]) -> Self {
+        Bytes(bytes.into())
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Bytes(bytes.into())
+    }
+}
+
+mod base64_bytes {
+    use std::sync::Arc;
+
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Arc<[u8]>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<[u8]>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map(Arc::from)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// What one path of a layer holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum EntryKind {
+    File { data: Bytes },
+    Dir,
+    Symlink { target: String },
+}
+
+/// One path of a layer with its metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    #[serde(flatten)]
+    pub kind: EntryKind,
+    pub mode: u32,
+}
+
+impl Entry {
+    pub fn file(data: impl Into<Bytes>, mode: u32) -> Self {
+        Entry { kind: EntryKind::File { data: data.into() }, mode }
+    }
+
+    pub fn dir(mode: u32) -> Self {
+        Entry { kind: EntryKind::Dir, mode }
+    }
+}
+
+/// Why a layer cannot be written as a tar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayerError {
+    #[error("path too long for a tar header: {0}")]
+    PathTooLong(String),
+    #[error("invalid path in layer: {0:?}")]
+    InvalidPath(String),
+}
+
+/// A layer: the changes one step made to the filesystem, keyed by path relative to the root
+/// (`usr/bin/hello`, no leading slash), so iteration order is the tar's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layer {
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Layer {
+    /// Adds `entry` at `path`, adding the parent directories a tar would list first.
+    pub fn insert(&mut self, path: &str, entry: Entry) -> Result<(), LayerError> {
+        let path = normalize(path)?;
+        let mut parent = String::new();
+        let parts: Vec<&str> = path.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            if !parent.is_empty() {
+                parent.push('/');
+            }
+            parent.push_str(part);
+            self.entries.entry(parent.clone()).or_insert_with(|| Entry::dir(0o755));
+        }
+        self.entries.insert(path, entry);
+        Ok(())
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        normalize(path).ok().and_then(|p| self.entries.get(&p))
+    }
+
+    /// The bytes of all regular files, which is how Docker sizes a layer.
+    pub fn size(&self) -> u64 {
+        self.entries
+            .values()
+            .map(|e| match &e.kind {
+                EntryKind::File { data } => data.len() as u64,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// The layer as an uncompressed tar with fixed owners and times, so equal content gives equal bytes.
+    pub fn to_tar(&self) -> Result<Vec<u8>, LayerError> {
+        let mut out = Vec::new();
+        for (path, entry) in &self.entries {
+            let (name, typeflag, data, link): (String, u8, &[u8], &str) = match &entry.kind {
+                EntryKind::File { data } => (path.clone(), b'0', &data.0, ""),
+                EntryKind::Dir => (format!("{path}/"), b'5', &[], ""),
+                EntryKind::Symlink { target } => (path.clone(), b'2', &[], target),
+            };
+            out.extend_from_slice(&tar_header(&name, entry.mode, data.len() as u64, typeflag, link)?);
+            out.extend_from_slice(data);
+            out.resize(out.len().div_ceil(512) * 512, 0);
+        }
+        // Two zero blocks end a tar archive.
+        out.resize(out.len() + 1024, 0);
+        Ok(out)
+    }
+
+    /// The DiffID: the digest of the uncompressed tar.
+    pub fn diff_id(&self) -> Result<DiffId, LayerError> {
+        Ok(DiffId(Digest::of(&self.to_tar()?)))
+    }
+}
+
+/// Turns `/a//b/` into `a/b`, refusing `.` and `..` so no layer path can climb out of the root.
+fn normalize(path: &str) -> Result<String, LayerError> {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() || parts.iter().any(|p| *p == "." || *p == "..") {
+        return Err(LayerError::InvalidPath(path.to_string()));
+    }
+    Ok(parts.join("/"))
+}
+
+/// A ustar header block; names over 100 bytes use the prefix field as ustar allows.
+fn tar_header(name: &str, mode: u32, size: u64, typeflag: u8, link: &str) -> Result<[u8; 512], LayerError> {
+    let mut h = [0u8; 512];
+    let (prefix, name_part) = split_ustar_name(name).ok_or_else(|| LayerError::PathTooLong(name.to_string()))?;
+    if link.len() > 100 {
+        return Err(LayerError::PathTooLong(link.to_string()));
+    }
+    h[..name_part.len()].copy_from_slice(name_part.as_bytes());
+    octal(&mut h[100..108], u64::from(mode & 0o7777));
+    octal(&mut h[108..116], 0);
+    octal(&mut h[116..124], 0);
+    octal(&mut h[124..136], size);
+    octal(&mut h[136..148], 0);
+    h[156] = typeflag;
+    h[157..157 + link.len()].copy_from_slice(link.as_bytes());
+    h[257..263].copy_from_slice(b"ustar\0");
+    h[263..265].copy_from_slice(b"00");
+    h[345..345 + prefix.len()].copy_from_slice(prefix.as_bytes());
+    // The checksum is computed with its own field read as spaces.
+    h[148..156].fill(b' ');
+    let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
+    octal(&mut h[148..155], u64::from(sum));
+    Ok(h)
+}
+
+fn split_ustar_name(name: &str) -> Option<(&str, &str)> {
+    if name.len() <= 100 {
+        return Some(("", name));
+    }
+    // Split at a slash so that the prefix fits 155 bytes and the rest fits 100.
+    let trimmed = name.trim_end_matches('/');
+    for (i, _) in trimmed.match_indices('/') {
+        let (prefix, rest) = (&name[..i], &name[i + 1..]);
+        if prefix.len() <= 155 && rest.len() <= 100 && !rest.is_empty() {
+            return Some((prefix, rest));
+        }
+    }
+    None
+}
+
+/// Writes `value` as zero-padded octal followed by a NUL, filling `field`.
+fn octal(field: &mut [u8], value: u64) {
+    let digits = field.len() - 1;
+    let text = format!("{value:0digits$o}");
+    field[..digits].copy_from_slice(&text.as_bytes()[text.len() - digits..]);
+    field[digits] = 0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn insert_adds_parent_directories_in_tar_order() {
+        let mut layer = Layer::default();
+        layer.insert("/usr/bin/hello", Entry::file(&b"hi"[..], 0o755)).unwrap();
+        let paths: Vec<&String> = layer.entries.keys().collect();
+        assert_eq!(paths, ["usr", "usr/bin", "usr/bin/hello"]);
+    }
+
+    #[test]
+    fn paths_that_climb_out_are_refused() {
+        let mut layer = Layer::default();
+        assert!(layer.insert("../etc/passwd", Entry::dir(0o755)).is_err());
+        assert!(layer.insert("/", Entry::dir(0o755)).is_err());
+    }
+
+    #[test]
+    fn tar_is_deterministic_and_well_formed() {
+        let mut layer = Layer::default();
+        layer.insert("hello", Entry::file(&b"hello\n"[..], 0o755)).unwrap();
+        let tar = layer.to_tar().unwrap();
+        assert_eq!(tar, layer.to_tar().unwrap());
+        // One header, one data block, two end blocks.
+        assert_eq!(tar.len(), 4 * 512);
+        assert_eq!(&tar[..5], b"hello");
+        assert_eq!(&tar[257..263], b"ustar\0");
+        assert_eq!(&tar[512..518], b"hello\n");
+        // The stored checksum equals the sum of the header with the checksum field as spaces.
+        let mut header = tar[..512].to_vec();
+        let stored = u32::from_str_radix(std::str::from_utf8(&header[148..154]).unwrap(), 8).unwrap();
+        header[148..156].fill(b' ');
+        assert_eq!(stored, header.iter().map(|b| u32::from(*b)).sum::<u32>());
+    }
+
+    #[test]
+    fn diff_id_changes_with_content_and_mode() {
+        let mut a = Layer::default();
+        a.insert("f", Entry::file(&b"1"[..], 0o644)).unwrap();
+        let mut b = a.clone();
+        b.insert("f", Entry::file(&b"2"[..], 0o644)).unwrap();
+        let mut c = a.clone();
+        c.insert("f", Entry::file(&b"1"[..], 0o600)).unwrap();
+        let ids = [a.diff_id().unwrap(), b.diff_id().unwrap(), c.diff_id().unwrap()];
+        assert_ne!(ids[0], ids[1]);
+        assert_ne!(ids[0], ids[2]);
+    }
+
+    #[test]
+    fn long_names_use_the_ustar_prefix() {
+        let mut layer = Layer::default();
+        let long = format!("{}/{}/{}", "a".repeat(60), "b".repeat(60), "f".repeat(90));
+        layer.insert(&long, Entry::file(&b""[..], 0o644)).unwrap();
+        assert!(layer.to_tar().is_ok());
+        let mut too_long = Layer::default();
+        too_long.insert(&"x".repeat(300), Entry::file(&b""[..], 0o644)).unwrap();
+        assert!(matches!(too_long.to_tar(), Err(LayerError::PathTooLong(_))));
+    }
+}

@@ -1,0 +1,13 @@
+//! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
+
+mod images;
+mod pull;
+mod ps;
+mod rm;
+mod run;
+mod version;
+
+/// Prefixes a daemon error as the docker CLI prints it.
+pub(crate) fn daemon_error(message: impl std::fmt::Display) -> String {
+    format!("Error response from daemon: {message}")
+}

@@ -1,0 +1,123 @@
+//! Time as the engine sees it: instants handed in by the host, and Docker's ways of printing them.
+
+use serde::{Deserialize, Serialize};
+
+/// An instant, in nanoseconds since the Unix epoch. The engine never reads a clock: hosts pass this in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub u64);
+
+const NANOS_PER_SECOND: u64 = 1_000_000_000;
+
+impl Timestamp {
+    pub fn from_secs(secs: u64) -> Self {
+        Timestamp(secs.saturating_mul(NANOS_PER_SECOND))
+    }
+
+    pub fn as_nanos(self) -> u64 {
+        self.0
+    }
+
+    /// The time from `earlier` to `self`, zero when `earlier` is later.
+    pub fn since(self, earlier: Timestamp) -> Duration {
+        Duration(self.0.saturating_sub(earlier.0))
+    }
+
+    /// RFC 3339 in UTC with nanoseconds trimmed as Go trims them (`2026-11-27T15:41:19.5Z`).
+    pub fn rfc3339(self) -> String {
+        let secs = self.0 / NANOS_PER_SECOND;
+        let nanos = self.0 % NANOS_PER_SECOND;
+        let days = (secs / 86_400) as i64;
+        let rem = secs % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        let mut out = format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem / 60 % 60,
+            rem % 60
+        );
+        if nanos != 0 {
+            let fraction = format!("{nanos:09}");
+            out.push('.');
+            out.push_str(fraction.trim_end_matches('0'));
+        }
+        out.push('Z');
+        out
+    }
+}
+
+/// Converts days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A span of time in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration(pub u64);
+
+impl Duration {
+    /// The words Docker uses for a duration (go-units' `HumanDuration`): "Less than a second",
+    /// "About a minute", "3 hours", "2 weeks".
+    pub fn human(self) -> String {
+        let seconds = self.0 / NANOS_PER_SECOND;
+        let minutes = seconds / 60;
+        // go-units rounds hours to the nearest whole hour before choosing the unit.
+        let hours = (self.0 as f64 / 3.6e12 + 0.5) as u64;
+        match () {
+            _ if seconds < 1 => "Less than a second".to_string(),
+            _ if seconds == 1 => "1 second".to_string(),
+            _ if seconds < 60 => format!("{seconds} seconds"),
+            _ if minutes == 1 => "About a minute".to_string(),
+            _ if minutes < 60 => format!("{minutes} minutes"),
+            _ if hours == 1 => "About an hour".to_string(),
+            _ if hours < 48 => format!("{hours} hours"),
+            _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+            _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+            _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+            _ => format!("{} years", (self.0 as f64 / 3.6e12 / 24.0 / 365.0) as u64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn secs(s: u64) -> Duration {
+        Duration(s * NANOS_PER_SECOND)
+    }
+
+    #[test]
+    fn human_durations_read_like_docker() {
+        assert_eq!(Duration(10).human(), "Less than a second");
+        assert_eq!(secs(1).human(), "1 second");
+        assert_eq!(secs(59).human(), "59 seconds");
+        assert_eq!(secs(60).human(), "About a minute");
+        assert_eq!(secs(125).human(), "2 minutes");
+        assert_eq!(secs(3600).human(), "About an hour");
+        assert_eq!(secs(5 * 3600).human(), "5 hours");
+        assert_eq!(secs(3 * 86_400).human(), "3 days");
+        assert_eq!(secs(20 * 86_400).human(), "2 weeks");
+        assert_eq!(secs(100 * 86_400).human(), "3 months");
+        assert_eq!(secs(800 * 86_400).human(), "2 years");
+    }
+
+    #[test]
+    fn rfc3339_prints_utc_with_trimmed_fraction() {
+        assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00Z");
+        assert_eq!(Timestamp::from_secs(1_795_786_879).rfc3339(), "2026-11-27T13:41:19Z");
+        assert_eq!(Timestamp(1_500_000_000).rfc3339(), "1970-01-01T00:00:01.5Z");
+        assert_eq!(Timestamp::from_secs(951_782_400).rfc3339(), "2000-02-29T00:00:00Z");
+    }
+}
