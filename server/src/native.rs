@@ -1,0 +1,131 @@
+//! The native docker CLI: `dockyard run hello-world` runs the engine here, its processes in
+//! wasmtime, with state kept in a data folder so successive commands build on each other.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::registry::Registry;
+use dockyard_engine::wasi::Stream;
+use dockyard_engine::{Ctx, Engine, Reply, Step, Timestamp};
+
+use crate::wasm_host::{OsEntropy, WasmHost};
+
+/// The engine, its state folder, and the wasmtime host that runs its processes.
+pub struct Native {
+    engine: Engine,
+    state_file: PathBuf,
+    host: WasmHost,
+}
+
+/// The simulated Docker Hub with the built-in images, from the programs compiled into this binary.
+pub fn docker_hub() -> anyhow::Result<Registry> {
+    let programs = dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
+    Ok(builtin::docker_hub(&programs)?)
+}
+
+/// Where state lives: DOCKYARD_HOME, else the XDG data folder, else ~/.local/share/dockyard.
+pub fn home() -> PathBuf {
+    if let Some(home) = std::env::var_os("DOCKYARD_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(data).join("dockyard");
+    }
+    let user_home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    user_home.join(".local/share/dockyard")
+}
+
+pub fn now() -> Timestamp {
+    Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0))
+}
+
+impl Native {
+    /// Opens the state in `home`. Unreadable state is kept aside, never overwritten, and the
+    /// engine starts empty, so nothing is lost.
+    pub fn open(home: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(home).with_context(|| format!("cannot create the data folder {}", home.display()))?;
+        let state_file = home.join("state.json");
+        let engine = match std::fs::read_to_string(&state_file) {
+            Ok(json) => match Engine::restore(&json, docker_hub()?, now()) {
+                Ok(engine) => engine,
+                Err(e) => {
+                    let aside = home.join(format!("state.json.unreadable-{}", now().as_nanos()));
+                    std::fs::rename(&state_file, &aside)?;
+                    eprintln!("dockyard: {e}; kept the old state as {} and started afresh", aside.display());
+                    Engine::new(docker_hub()?)
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Engine::new(docker_hub()?),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", state_file.display())),
+        };
+        Ok(Native { engine, state_file, host: WasmHost::new() })
+    }
+
+    /// Runs one docker command line, printing as docker prints, and returns its exit code.
+    pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+        let mut entropy = OsEntropy;
+        let step = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
+        let reply = match step {
+            Step::Done(reply) => reply,
+            Step::Launch(launch) => {
+                print_reply(&launch.before, out, err)?;
+                let outcome = self.host.run(&launch.process);
+                for (stream, bytes) in &outcome.output {
+                    match stream {
+                        Stream::Stdout => out.write_all(bytes)?,
+                        Stream::Stderr => err.write_all(bytes)?,
+                    }
+                }
+                self.engine.exited(&launch.process.container, outcome, &mut Ctx { now: now(), entropy: &mut entropy })
+            }
+        };
+        print_reply(&reply, out, err)?;
+        self.save()?;
+        Ok(reply.exit_code)
+    }
+
+    /// Writes the state through a temporary file, so a crash mid-write leaves the old state whole.
+    fn save(&self) -> anyhow::Result<()> {
+        let tmp = self.state_file.with_extension("json.tmp");
+        std::fs::write(&tmp, self.engine.save())?;
+        std::fs::rename(&tmp, &self.state_file)?;
+        Ok(())
+    }
+
+    /// Reads command lines from `input` until it ends or says `exit`; returns the last exit code.
+    pub fn shell(&mut self, input: &mut dyn BufRead, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+        let interactive = std::io::stdin().is_terminal();
+        let mut last = 0;
+        let mut line = String::new();
+        loop {
+            if interactive {
+                write!(out, "$ ")?;
+                out.flush()?;
+            }
+            line.clear();
+            if input.read_line(&mut line)? == 0 {
+                break;
+            }
+            let command = line.trim();
+            if command.is_empty() || command.starts_with('#') {
+                continue;
+            }
+            if command == "exit" {
+                break;
+            }
+            last = self.execute(command, out, err)?;
+            out.flush()?;
+        }
+        Ok(last)
+    }
+}
+
+fn print_reply(reply: &Reply, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(reply.stdout.as_bytes())?;
+    err.write_all(reply.stderr.as_bytes())?;
+    out.flush()?;
+    err.flush()
+}

@@ -1,0 +1,239 @@
+//! The native host for container processes: wasmtime instantiates the guest, and every WASI
+//! import is a thin call into the engine's preview1 implementation.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use dockyard_engine::digest::Digest;
+use dockyard_engine::wasi::{self, Clocks, SliceMemory, ValType, WasiCtx};
+use dockyard_engine::{Entropy, ExitStatus, Process, ProcessOutcome};
+use wasmtime::{Caller, Engine, ExternType, FuncType, Linker, Module, Store, Val};
+
+/// What a guest's call of `proc_exit` becomes inside wasmtime: an error that unwinds the guest,
+/// told apart from a real trap when the run ends.
+#[derive(Debug)]
+struct ExitTrap(i32);
+
+impl std::fmt::Display for ExitTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "guest exited with code {}", self.0)
+    }
+}
+
+impl std::error::Error for ExitTrap {}
+
+/// The host's clocks: wall time from the system, monotonic time from the start of the run.
+struct SystemClocks {
+    start: Instant,
+}
+
+impl Clocks for SystemClocks {
+    fn realtime(&self) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    }
+
+    fn monotonic(&self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+}
+
+/// The operating system's randomness.
+pub struct OsEntropy;
+
+impl Entropy for OsEntropy {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // Without OS randomness no id would be unique; there is no sensible way to go on.
+        getrandom::fill(buf).expect("the operating system provides randomness");
+    }
+}
+
+/// Runs WASI modules with wasmtime, compiling each distinct module once.
+pub struct WasmHost {
+    engine: Engine,
+    modules: Mutex<HashMap<Digest, Module>>,
+}
+
+impl WasmHost {
+    pub fn new() -> Self {
+        WasmHost { engine: Engine::default(), modules: Mutex::new(HashMap::new()) }
+    }
+
+    /// Runs `process` to its end and reports how it ended and what it wrote.
+    pub fn run(&self, process: &Process) -> ProcessOutcome {
+        let ctx = WasiCtx::new(
+            process.args.clone(),
+            process.env.clone(),
+            Box::new(SystemClocks { start: Instant::now() }),
+            Box::new(OsEntropy),
+        );
+        let mut store = Store::new(&self.engine, ctx);
+        let status = match self.start(&mut store, &process.module.0) {
+            Ok(()) => ExitStatus::Code(0),
+            Err(error) => match error.downcast_ref::<ExitTrap>() {
+                Some(ExitTrap(code)) => ExitStatus::Code(*code),
+                None => ExitStatus::Trap(format!("{error:#}")),
+            },
+        };
+        ProcessOutcome { status, output: store.data_mut().take_output() }
+    }
+
+    fn module(&self, bytes: &[u8]) -> wasmtime::Result<Module> {
+        let digest = Digest::of(bytes);
+        let mut modules = self.modules.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(module) = modules.get(&digest) {
+            return Ok(module.clone());
+        }
+        let module = Module::new(&self.engine, bytes)?;
+        modules.insert(digest, module.clone());
+        Ok(module)
+    }
+
+    fn start(&self, store: &mut Store<WasiCtx>, bytes: &[u8]) -> wasmtime::Result<()> {
+        let module = self.module(bytes)?;
+        let mut linker: Linker<WasiCtx> = Linker::new(&self.engine);
+        for import in module.imports() {
+            let ExternType::Func(ty) = import.ty() else {
+                wasmtime::bail!("the module imports {}.{}, which is not a function", import.module(), import.name());
+            };
+            if import.module() != wasi::MODULE {
+                wasmtime::bail!("the module imports {}.{}, which Dockyard does not provide", import.module(), import.name());
+            }
+            define(&mut linker, import.name(), ty)?;
+        }
+        let instance = linker.instantiate(&mut *store, &module)?;
+        let start = instance.get_typed_func::<(), ()>(&mut *store, "_start")?;
+        start.call(&mut *store, ())
+    }
+}
+
+/// Defines one preview1 import with the type the module declares, refusing a type that differs
+/// from the spec's, and forwarding every call to [`WasiCtx::call`].
+fn define(linker: &mut Linker<WasiCtx>, name: &str, ty: FuncType) -> wasmtime::Result<()> {
+    if let Some((params, results)) = wasi::signature(name) {
+        let declared: Vec<Option<ValType>> = ty.params().map(|t| val_type(&t)).collect();
+        let declared_results: Vec<Option<ValType>> = ty.results().map(|t| val_type(&t)).collect();
+        let expected: Vec<Option<ValType>> = params.iter().copied().map(Some).collect();
+        let expected_results: Vec<Option<ValType>> = results.iter().copied().map(Some).collect();
+        if declared != expected || declared_results != expected_results {
+            wasmtime::bail!("the module imports {}.{name} with a signature preview1 does not define", wasi::MODULE);
+        }
+    }
+    let owned = name.to_string();
+    linker.func_new(wasi::MODULE, name, ty, move |mut caller: Caller<'_, WasiCtx>, params: &[Val], results: &mut [Val]| {
+        let args: Vec<i64> = params
+            .iter()
+            .map(|v| match v {
+                Val::I32(x) => i64::from(*x),
+                Val::I64(x) => *x,
+                _ => 0,
+            })
+            .collect();
+        let memory = caller.get_export("memory").and_then(|e| e.into_memory());
+        let outcome = match memory {
+            Some(memory) => {
+                let (bytes, ctx) = memory.data_and_store_mut(&mut caller);
+                ctx.call(&mut SliceMemory(bytes), &owned, &args)
+            }
+            // A module without an exported memory can still call functions that need none.
+            None => caller.data_mut().call(&mut SliceMemory(&mut []), &owned, &args),
+        };
+        match outcome {
+            Ok(errno) => {
+                if let Some(slot) = results.first_mut() {
+                    *slot = Val::I32(errno);
+                }
+                Ok(())
+            }
+            Err(exit) => Err(wasmtime::Error::new(ExitTrap(exit.0))),
+        }
+    })?;
+    Ok(())
+}
+
+fn val_type(ty: &wasmtime::ValType) -> Option<ValType> {
+    match ty {
+        wasmtime::ValType::I32 => Some(ValType::I32),
+        wasmtime::ValType::I64 => Some(ValType::I64),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dockyard_engine::container::ContainerId;
+    use dockyard_engine::layer::Bytes;
+    use dockyard_engine::Seeded;
+
+    fn process(module: &[u8], env: &[&str]) -> Process {
+        Process {
+            container: ContainerId::generate(&mut Seeded::new(1)),
+            module: Bytes::from(module),
+            args: vec!["/hello".to_string()],
+            env: env.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// A module that imports `proc_exit` and runs `body` (raw instructions) as `_start`.
+    fn module(body: &[u8]) -> Vec<u8> {
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        m.extend([1, 8, 2, 0x60, 1, 0x7f, 0, 0x60, 0, 0]);
+        let name = b"wasi_snapshot_preview1";
+        let field = b"proc_exit";
+        let mut import = vec![1, name.len() as u8];
+        import.extend(name);
+        import.push(field.len() as u8);
+        import.extend(field);
+        import.extend([0, 0]);
+        m.extend([2, import.len() as u8]);
+        m.extend(import);
+        m.extend([3, 2, 1, 1]);
+        m.extend([5, 3, 1, 0, 1]);
+        let mut exports = vec![2, 6];
+        exports.extend(b"_start");
+        exports.extend([0, 1, 6]);
+        exports.extend(b"memory");
+        exports.extend([2, 0]);
+        m.extend([7, exports.len() as u8]);
+        m.extend(exports);
+        let mut code = vec![0];
+        code.extend(body);
+        code.push(0x0b);
+        m.extend([10, code.len() as u8 + 2, 1, code.len() as u8]);
+        m.extend(code);
+        m
+    }
+
+    #[test]
+    fn the_hello_program_runs_and_reads_its_environment() {
+        let host = WasmHost::new();
+        let outcome = host.run(&process(dockyard_workloads::HELLO, &["HOSTNAME=cafe12345678"]));
+        assert_eq!(outcome.status, ExitStatus::Code(0));
+        let stdout: Vec<u8> = outcome.output.iter().flat_map(|(_, b)| b.clone()).collect();
+        let text = String::from_utf8(stdout).unwrap();
+        assert!(text.contains("Hello from Dockyard!"), "{text}");
+        assert!(text.contains("The engine started /hello inside container cafe12345678,"), "{text}");
+    }
+
+    #[test]
+    fn proc_exit_sets_the_exit_code() {
+        // i32.const 3; call 0 (proc_exit)
+        let outcome = WasmHost::new().run(&process(&module(&[0x41, 3, 0x10, 0]), &[]));
+        assert_eq!(outcome.status, ExitStatus::Code(3));
+    }
+
+    #[test]
+    fn a_trap_is_reported_with_its_reason() {
+        // unreachable
+        let outcome = WasmHost::new().run(&process(&module(&[0x00]), &[]));
+        let ExitStatus::Trap(why) = outcome.status else { panic!("expected a trap, got {:?}", outcome.status) };
+        assert!(why.contains("unreachable"), "{why}");
+    }
+
+    #[test]
+    fn a_malformed_module_is_a_trap_not_a_panic() {
+        let outcome = WasmHost::new().run(&process(b"\0asm\x01\0\0\0\x01", &[]));
+        assert!(matches!(outcome.status, ExitStatus::Trap(_)));
+    }
+}

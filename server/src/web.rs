@@ -1,0 +1,149 @@
+//! `dockyard serve`: the playground's files on loopback, and the host API guarded by a token,
+//! a Host check (against DNS rebinding) and an Origin check (against other sites).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::docker::{DockerBridge, HostReply};
+
+/// The header that carries the token on every host API call.
+pub const TOKEN_HEADER: &str = "x-dockyard-token";
+
+struct App {
+    dist: PathBuf,
+    token: String,
+    port: u16,
+    docker: DockerBridge,
+}
+
+#[derive(Deserialize)]
+struct RunRequest {
+    command: String,
+}
+
+/// Serves until Ctrl-C. Port 0 picks a free port; the URL is printed either way.
+pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
+    if !dist.join("index.html").is_file() {
+        anyhow::bail!("the app is not built: {} has no index.html (run `cargo xtask play`)", dist.display());
+    }
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let port = listener.local_addr()?.port();
+    let mut token_bytes = [0u8; 24];
+    getrandom::fill(&mut token_bytes).map_err(|e| anyhow::anyhow!("no randomness for the token: {e}"))?;
+    let token = dockyard_engine::digest::hex(&token_bytes);
+    let app = Arc::new(App { dist: dist.clone(), token, port, docker: DockerBridge::from_env(format!("serve-{port}")) });
+    let router = Router::new()
+        .route("/", get(index))
+        .route("/index.html", get(index))
+        .route("/api/host", get(host_status))
+        .route("/api/host/run", post(host_run))
+        .fallback_service(ServeDir::new(&dist))
+        .layer(middleware::from_fn_with_state(app.clone(), check_host))
+        // Cross-origin isolation lets later workers share memory with the page.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-embedder-policy"),
+            HeaderValue::from_static("require-corp"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .with_state(app);
+    println!("Dockyard is running at http://127.0.0.1:{port}/");
+    println!("Press Ctrl-C to stop.");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// The hosts a page on this server may be addressed by. Anything else is a rebinding attempt.
+fn allowed_hosts(port: u16) -> [String; 3] {
+    [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")]
+}
+
+async fn check_host(State(app): State<Arc<App>>, request: Request<Body>, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if !allowed_hosts(app.port).iter().any(|allowed| allowed == host) {
+        return (StatusCode::FORBIDDEN, "dockyard: refused: the Host header does not name this server").into_response();
+    }
+    next.run(request).await
+}
+
+/// The page, with the token in a meta tag: only a page from this origin can read it.
+async fn index(State(app): State<Arc<App>>) -> Response {
+    match tokio::fs::read_to_string(app.dist.join("index.html")).await {
+        Ok(html) => {
+            let meta = format!("<meta name=\"dockyard-token\" content=\"{}\">\n</head>", app.token);
+            let mut response = Html(html.replacen("</head>", &meta, 1)).into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("dockyard: cannot read index.html: {e}")).into_response(),
+    }
+}
+
+async fn host_status(State(app): State<Arc<App>>) -> Response {
+    Json(app.docker.status().await).into_response()
+}
+
+async fn host_run(State(app): State<Arc<App>>, headers: HeaderMap, Json(request): Json<RunRequest>) -> Response {
+    if let Err(why) = authorize(&app, &headers) {
+        return (StatusCode::FORBIDDEN, Json(HostReply { stderr: format!("dockyard: refused: {why}\n"), exit_code: 1, ..Default::default() }))
+            .into_response();
+    }
+    Json(app.docker.execute(&request.command).await).into_response()
+}
+
+/// A host API call must come from this server's own page: the right Origin and the token.
+fn authorize(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).ok_or("no Origin header")?;
+    if !allowed_hosts(app.port).iter().any(|host| origin == format!("http://{host}")) {
+        return Err("the request comes from another site");
+    }
+    let token = headers.get(TOKEN_HEADER).and_then(|t| t.to_str().ok()).ok_or("no token")?;
+    if !constant_time_eq(token.as_bytes(), app.token.as_bytes()) {
+        return Err("wrong token");
+    }
+    Ok(())
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing about the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn only_loopback_names_with_our_port_are_allowed() {
+        let hosts = allowed_hosts(8080);
+        assert!(hosts.contains(&"127.0.0.1:8080".to_string()));
+        assert!(!hosts.contains(&"evil.example:8080".to_string()));
+        assert!(!hosts.contains(&"127.0.0.1:9090".to_string()));
+    }
+}
