@@ -213,7 +213,7 @@ mod tests {
         let stdout: Vec<u8> = outcome.output.iter().flat_map(|(_, b)| b.clone()).collect();
         let text = String::from_utf8(stdout).unwrap();
         assert!(text.contains("Hello from Dockyard!"), "{text}");
-        assert!(text.contains("The engine started /hello inside container cafe12345678,"), "{text}");
+        assert!(text.contains("The engine started /hello inside container cafe12345678\n"), "{text}");
     }
 
     #[test]

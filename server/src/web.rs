@@ -1,6 +1,7 @@
 //! `dockyard serve`: the playground's files on loopback, and the host API guarded by a token,
 //! a Host check (against DNS rebinding) and an Origin check (against other sites).
 
+use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -62,8 +63,10 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
         ))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .with_state(app);
-    println!("Dockyard is running at http://127.0.0.1:{port}/");
-    println!("Press Ctrl-C to stop.");
+    // Whoever started the server may stop reading its output; that must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Dockyard is running at http://127.0.0.1:{port}/\nPress Ctrl-C to stop.");
+    let _ = out.flush();
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -1,7 +1,8 @@
 //! The program inside the `hello-world` image: it explains what just happened to run it.
 //!
 //! It reads what the container gave it (its arguments and its HOSTNAME, which Docker sets to the
-//! container's short id), so its words are about this very run, not a canned text.
+//! container's short id), so its words are about this very run, not a canned text. Lines stay
+//! under 80 columns, as a terminal's are.
 
 use std::env;
 
@@ -13,12 +14,13 @@ fn main() {
     println!("If you can read this, a container just ran a program for you.");
     println!();
     println!("Here is what happened, step by step:");
-    println!(" 1. The docker client (the terminal you typed in) sent \"run hello-world\" to the engine.");
-    println!(" 2. The engine looked for the \"hello-world\" image on this machine, and fetched it");
-    println!("    from the registry (Docker Hub) if it was not here yet.");
-    println!(" 3. The engine made a new container from that image: its own filesystem, built from");
-    println!("    the image's layers, with a thin writable layer on top.");
-    println!(" 4. The engine started {program} inside container {hostname},");
+    println!(" 1. The docker client, the terminal you typed in, sent \"run hello-world\"");
+    println!("    to the engine.");
+    println!(" 2. The engine looked for the \"hello-world\" image on this machine and,");
+    println!("    if it was not here yet, fetched it from the registry (Docker Hub).");
+    println!(" 3. The engine made a new container from that image: a filesystem of its");
+    println!("    own, built from the image's layers, with a thin writable layer on top.");
+    println!(" 4. The engine started {program} inside container {hostname}");
     println!("    and sent everything it printed back to your terminal.");
     println!();
     println!("Try something else next:");

@@ -1,0 +1,135 @@
+//! The whole page: a header with the engine switch, the lesson pane, and the terminal.
+
+use dockyard_engine::wasi::Stream;
+use yew::prelude::*;
+
+use crate::host;
+use crate::lesson::LessonView;
+use crate::lessons::LESSONS;
+use crate::markdown::{parse_lesson, Lesson};
+use crate::session;
+use crate::state::{Action, Mode, Terminal as TerminalState};
+use crate::terminal::Terminal;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let term = use_reducer(TerminalState::default);
+    let engine = use_mut_ref(session::new_engine);
+    let lessons: std::rc::Rc<Vec<Lesson>> =
+        use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
+    let current = use_state(|| 0usize);
+
+    // Ask once whether a real Docker Engine is behind the server.
+    {
+        let dispatcher = term.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatcher.dispatch(Action::Host(host::status().await));
+            });
+        });
+    }
+
+    // Start the next queued command whenever nothing is running.
+    {
+        let dispatcher = term.dispatcher();
+        let next = term.next_command().cloned();
+        let mode = term.mode;
+        let engine = engine.clone();
+        use_effect_with((next, term.running.clone()), move |(next, _)| {
+            if let Some(line) = next.clone() {
+                dispatcher.dispatch(Action::Start);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let out = dispatcher.clone();
+                    let emit = move |stream: Stream, text: String| {
+                        out.dispatch(match stream {
+                            Stream::Stdout => Action::Stdout(text),
+                            Stream::Stderr => Action::Stderr(text),
+                        })
+                    };
+                    let code = match mode {
+                        Mode::Simulated => session::execute(engine, &line, emit).await,
+                        Mode::Host => {
+                            let reply = host::run(&line).await;
+                            emit(Stream::Stdout, reply.stdout);
+                            emit(Stream::Stderr, reply.stderr);
+                            reply.exit_code
+                        }
+                    };
+                    dispatcher.dispatch(Action::Finished(code));
+                });
+            }
+        });
+    }
+
+    let on_submit = {
+        let dispatcher = term.dispatcher();
+        Callback::from(move |line: String| dispatcher.dispatch(Action::Submit(line)))
+    };
+    let on_run = {
+        let dispatcher = term.dispatcher();
+        Callback::from(move |commands: Vec<String>| {
+            for command in commands {
+                dispatcher.dispatch(Action::Submit(command));
+            }
+        })
+    };
+    let on_clear = {
+        let dispatcher = term.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Clear))
+    };
+    let set_mode = |mode: Mode| {
+        let dispatcher = term.dispatcher();
+        Callback::from(move |_: Event| dispatcher.dispatch(Action::SetMode(mode)))
+    };
+
+    let host_label = match &term.host {
+        None => "checking for a Docker Engine…".to_string(),
+        Some(info) if info.available => format!("Docker Engine {} at {}", info.version.clone().unwrap_or_default(), info.endpoint),
+        Some(info) if info.endpoint.is_empty() => "no Dockyard server: simulated engine only".to_string(),
+        Some(info) => format!("no Docker Engine at {}", info.endpoint),
+    };
+    let lesson = lessons.get(*current).cloned();
+    let nav = |delta: isize| {
+        let current = current.clone();
+        let count = lessons.len();
+        Callback::from(move |_: MouseEvent| {
+            let next = (*current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
+            current.set(next);
+        })
+    };
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <span class="brand">{ "⚓ Dockyard" }</span>
+                <nav class="lesson-nav" aria-label="Lessons">
+                    <button onclick={nav(-1)} disabled={*current == 0} aria-label="Previous lesson">{ "◀" }</button>
+                    <span class="lesson-count">{ format!("Lesson {} of {}", *current + 1, lessons.len()) }</span>
+                    <button onclick={nav(1)} disabled={*current + 1 >= lessons.len()} aria-label="Next lesson">{ "▶" }</button>
+                </nav>
+                <fieldset class="engine-switch">
+                    <legend>{ "Engine" }</legend>
+                    <label>
+                        <input type="radio" name="engine" id="engine-simulated" checked={term.mode == Mode::Simulated}
+                            onchange={set_mode(Mode::Simulated)} />
+                        { "Simulated" }
+                    </label>
+                    <label title={host_label.clone()}>
+                        <input type="radio" name="engine" id="engine-host" checked={term.mode == Mode::Host}
+                            disabled={!term.host_available()} onchange={set_mode(Mode::Host)} />
+                        { "Real Docker" }
+                    </label>
+                    <span class="host-status" id="host-status">{ host_label }</span>
+                </fieldset>
+            </header>
+            <main class="panes">
+                { match lesson {
+                    Some(lesson) => html! { <LessonView lesson={lesson} on_run={on_run} /> },
+                    None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
+                } }
+                <Terminal lines={term.lines.clone()} history={term.history.clone()} running={term.running.is_some()}
+                    mode={term.mode} on_submit={on_submit} on_clear={on_clear} />
+            </main>
+        </div>
+    }
+}

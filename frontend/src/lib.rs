@@ -1,0 +1,28 @@
+//! Dockyard's browser app: a lesson beside a terminal that takes docker commands.
+//!
+//! The engine runs here, in the page. When a command starts a container, [`runtime`] compiles the
+//! container's WASI module with the browser's own WebAssembly engine and connects each import to
+//! the engine's preview1 implementation. In host mode, commands go instead to `dockyard serve`,
+//! which hands them to a real Docker Engine.
+
+mod app;
+mod host;
+mod lesson;
+pub mod markdown;
+mod runtime;
+mod session;
+pub mod state;
+mod terminal;
+
+/// The lessons from `lessons/*.md`, embedded at build time.
+pub mod lessons {
+    include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+}
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Starts the app when the module loads.
+#[wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,128 @@
+//! Lessons from Markdown: front matter, prose rendered to HTML, and code blocks whose docker
+//! commands the learner can run with one click.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// One piece of a lesson, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// Prose, already rendered to HTML.
+    Html(String),
+    /// A code block, with the docker commands in it (lines starting `docker` or `$ docker`).
+    Code { text: String, commands: Vec<String> },
+}
+
+/// A parsed lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+/// Parses a lesson: an optional `---` front matter of `key: value` lines, then Markdown.
+pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
+    let (front, body) = split_front_matter(source);
+    let field = |key: &str| {
+        front.lines().find_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+        })
+    };
+    let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
+    let title = field("title").unwrap_or_else(|| id.clone());
+    Lesson { id, title, blocks: blocks(body) }
+}
+
+fn split_front_matter(source: &str) -> (&str, &str) {
+    let Some(rest) = source.strip_prefix("---\n") else { return ("", source) };
+    match rest.find("\n---\n") {
+        Some(end) => (&rest[..end], &rest[end + 5..]),
+        None => ("", source),
+    }
+}
+
+fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut prose: Vec<Event> = Vec::new();
+    let mut code: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match (&mut code, event) {
+            (None, Event::Start(Tag::CodeBlock(_))) => {
+                flush(&mut prose, &mut out);
+                code = Some(String::new());
+            }
+            (Some(text), Event::Text(t)) => text.push_str(&t),
+            (Some(text), Event::End(TagEnd::CodeBlock)) => {
+                let text = std::mem::take(text);
+                let commands = text
+                    .lines()
+                    .map(|l| l.trim().trim_start_matches("$ ").trim())
+                    .filter(|l| l.starts_with("docker ") || *l == "docker")
+                    .map(str::to_string)
+                    .collect();
+                out.push(Block::Code { text: text.trim_end().to_string(), commands });
+                code = None;
+            }
+            (Some(_), _) => {}
+            (None, event) => prose.push(event),
+        }
+    }
+    flush(&mut prose, &mut out);
+    out
+}
+
+fn flush(prose: &mut Vec<Event>, out: &mut Vec<Block>) {
+    if prose.is_empty() {
+        return;
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, prose.drain(..));
+    out.push(Block::Html(html));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LESSON: &str = "---\nid: hello\ntitle: \"Your first container\"\n---\n# Hi\n\nRun **this**:\n\n```console\n$ docker run hello-world\nHello from Dockyard!\n```\n\nThen:\n\n    docker ps -a\n";
+
+    #[test]
+    fn front_matter_and_blocks_are_read() {
+        let lesson = parse_lesson("01-hello.md", LESSON);
+        assert_eq!(lesson.id, "hello");
+        assert_eq!(lesson.title, "Your first container");
+        assert_eq!(lesson.blocks.len(), 4);
+        assert_eq!(lesson.blocks[0], Block::Html("<h1>Hi</h1>\n<p>Run <strong>this</strong>:</p>\n".into()));
+        assert_eq!(
+            lesson.blocks[1],
+            Block::Code { text: "$ docker run hello-world\nHello from Dockyard!".into(), commands: vec!["docker run hello-world".into()] }
+        );
+        assert_eq!(lesson.blocks[3], Block::Code { text: "docker ps -a".into(), commands: vec!["docker ps -a".into()] });
+    }
+
+    #[test]
+    fn a_lesson_without_front_matter_is_named_by_its_file() {
+        let lesson = parse_lesson("02-more.md", "Just text, no code.");
+        assert_eq!((lesson.id.as_str(), lesson.title.as_str()), ("02-more", "02-more"));
+        assert!(matches!(&lesson.blocks[..], [Block::Html(_)]));
+    }
+
+    #[test]
+    fn every_shipped_lesson_parses_and_offers_commands() {
+        assert!(!crate::lessons::LESSONS.is_empty());
+        for (name, source) in crate::lessons::LESSONS {
+            let lesson = parse_lesson(name, source);
+            assert!(!lesson.title.is_empty(), "{name} has no title");
+            let commands = lesson.blocks.iter().filter(|b| matches!(b, Block::Code { commands, .. } if !commands.is_empty()));
+            assert!(commands.count() > 0, "{name} has nothing to run");
+            for block in &lesson.blocks {
+                if let Block::Code { commands, .. } = block {
+                    for command in commands {
+                        assert!(dockyard_engine::cli::parse(command).is_ok(), "{name}: {command} does not parse");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The browser's host for container processes: the page's own WebAssembly engine runs the guest,
+//! and each WASI import is a thin call into the engine's preview1 implementation.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use dockyard_engine::wasi::{self, checked_range, Clocks, Errno, GuestMemory, WasiCtx};
+use dockyard_engine::{Entropy, ExitStatus, Process, ProcessOutcome};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The guest's linear memory, read through a fresh view on every access because `memory.grow`
+/// replaces the underlying buffer.
+struct JsMemory(Option<WebAssembly::Memory>);
+
+impl JsMemory {
+    fn view(&self) -> Option<Uint8Array> {
+        self.0.as_ref().map(|m| Uint8Array::new(&m.buffer()))
+    }
+}
+
+impl GuestMemory for JsMemory {
+    fn size(&self) -> usize {
+        self.view().map_or(0, |v| v.length() as usize)
+    }
+
+    fn read(&self, addr: u32, out: &mut [u8]) -> Result<(), Errno> {
+        let view = self.view().ok_or(Errno::Fault)?;
+        let range = checked_range(addr, out.len(), view.length() as usize)?;
+        view.subarray(range.start as u32, range.end as u32).copy_to(out);
+        Ok(())
+    }
+
+    fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), Errno> {
+        let view = self.view().ok_or(Errno::Fault)?;
+        let range = checked_range(addr, data.len(), view.length() as usize)?;
+        view.subarray(range.start as u32, range.end as u32).copy_from(data);
+        Ok(())
+    }
+}
+
+/// The page's clocks: `Date.now()` for wall time, `performance.now()` for monotonic time.
+struct BrowserClocks;
+
+impl Clocks for BrowserClocks {
+    fn realtime(&self) -> u64 {
+        (js_sys::Date::now() * 1e6) as u64
+    }
+
+    fn monotonic(&self) -> u64 {
+        let millis = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        (millis * 1e6) as u64
+    }
+}
+
+/// The browser's cryptographic randomness.
+pub struct BrowserEntropy;
+
+impl Entropy for BrowserEntropy {
+    fn fill(&mut self, buf: &mut [u8]) {
+        let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+        // getRandomValues fills at most 65536 bytes per call.
+        for chunk in buf.chunks_mut(65_536) {
+            if let Some(crypto) = &crypto {
+                let _ = crypto.get_random_values_with_u8_array(chunk);
+            }
+        }
+    }
+}
+
+/// Runs `process` to its end in this page.
+pub async fn run(process: &Process) -> ProcessOutcome {
+    let ctx = Rc::new(RefCell::new(WasiCtx::new(
+        process.args.clone(),
+        process.env.clone(),
+        Box::new(BrowserClocks),
+        Box::new(BrowserEntropy),
+    )));
+    let status = match start(process, ctx.clone()).await {
+        Ok(status) => status,
+        Err(e) => ExitStatus::Trap(describe(&e)),
+    };
+    let output = ctx.borrow_mut().take_output();
+    ProcessOutcome { status, output }
+}
+
+async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatus, JsValue> {
+    let bytes = Uint8Array::from(&process.module.0[..]);
+    // Chrome refuses to compile large modules synchronously on the main thread, so compile async.
+    let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes)).await?.dyn_into()?;
+    let memory = Rc::new(RefCell::new(JsMemory(None)));
+    let exit_code = Rc::new(Cell::new(None::<i32>));
+    // Thrown by an import when the guest calls proc_exit; JS unwinds the guest, not Rust frames.
+    let exit_signal = Object::new();
+    let make_import = Function::new_with_args(
+        "dispatch, exitSignal",
+        "return function (...args) { const r = dispatch(args); if (r === undefined) throw exitSignal; return r; };",
+    );
+    let mut closures = Vec::new();
+    let wasi_imports = Object::new();
+    for import in WebAssembly::Module::imports(&module).iter() {
+        let module_name = Reflect::get(&import, &"module".into())?.as_string().unwrap_or_default();
+        let name = Reflect::get(&import, &"name".into())?.as_string().unwrap_or_default();
+        let kind = Reflect::get(&import, &"kind".into())?.as_string().unwrap_or_default();
+        if module_name != wasi::MODULE || kind != "function" {
+            return Ok(ExitStatus::Trap(format!("the module imports {module_name}.{name}, which Dockyard does not provide")));
+        }
+        let (ctx, memory, exit_code) = (ctx.clone(), memory.clone(), exit_code.clone());
+        let function_name = name.clone();
+        let dispatch = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
+            let args: Vec<i64> = args.iter().map(|v| to_i64(&v)).collect();
+            let result = ctx.borrow_mut().call(&mut *memory.borrow_mut(), &function_name, &args);
+            match result {
+                Ok(errno) => JsValue::from(errno),
+                Err(exit) => {
+                    exit_code.set(Some(exit.0));
+                    JsValue::UNDEFINED
+                }
+            }
+        });
+        let import_fn = make_import.call2(&JsValue::NULL, dispatch.as_ref(), &exit_signal)?;
+        Reflect::set(&wasi_imports, &name.into(), &import_fn)?;
+        closures.push(dispatch);
+    }
+    let imports = Object::new();
+    Reflect::set(&imports, &wasi::MODULE.into(), &wasi_imports)?;
+    let instance: WebAssembly::Instance = JsFuture::from(WebAssembly::instantiate_module(&module, &imports)).await?.dyn_into()?;
+    let exports = instance.exports();
+    if let Ok(mem) = Reflect::get(&exports, &"memory".into())?.dyn_into::<WebAssembly::Memory>() {
+        memory.borrow_mut().0 = Some(mem);
+    }
+    let start: Function = Reflect::get(&exports, &"_start".into())?
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("the module exports no _start function"))?;
+    let result = start.call0(&JsValue::UNDEFINED);
+    drop(closures);
+    Ok(match (result, exit_code.get()) {
+        (Ok(_), _) => ExitStatus::Code(0),
+        (Err(e), Some(code)) if Object::is(&e, &exit_signal) => ExitStatus::Code(code),
+        (Err(e), _) => ExitStatus::Trap(describe(&e)),
+    })
+}
+
+/// An i32 arrives as a Number, an i64 as a BigInt.
+fn to_i64(value: &JsValue) -> i64 {
+    if value.is_bigint() {
+        i64::try_from(value.clone()).unwrap_or(0)
+    } else {
+        value.as_f64().unwrap_or(0.0) as i64
+    }
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}

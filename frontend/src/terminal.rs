@@ -1,0 +1,113 @@
+//! The terminal: output lines, a prompt, and an input line with history on the arrow keys.
+
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::state::{Line, Mode};
+
+#[derive(Properties, PartialEq)]
+pub struct TerminalProps {
+    pub lines: Vec<Line>,
+    pub history: Vec<String>,
+    pub running: bool,
+    pub mode: Mode,
+    pub on_submit: Callback<String>,
+    pub on_clear: Callback<()>,
+}
+
+/// The prompt, which tells the learner which engine will receive the command.
+fn prompt(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Simulated => "dockyard$",
+        Mode::Host => "host$",
+    }
+}
+
+#[function_component(Terminal)]
+pub fn terminal(props: &TerminalProps) -> Html {
+    let input = use_node_ref();
+    let screen = use_node_ref();
+    // Position in history while browsing with the arrows; None means the line being typed.
+    let browsing = use_state(|| None::<usize>);
+
+    {
+        let screen = screen.clone();
+        let count = props.lines.len();
+        use_effect_with(count, move |_| {
+            if let Some(el) = screen.cast::<HtmlElement>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let onkeydown = {
+        let input = input.clone();
+        let history = props.history.clone();
+        let browsing = browsing.clone();
+        let on_submit = props.on_submit.clone();
+        let on_clear = props.on_clear.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            match e.key().as_str() {
+                "Enter" => {
+                    on_submit.emit(field.value());
+                    field.set_value("");
+                    browsing.set(None);
+                }
+                "ArrowUp" if !history.is_empty() => {
+                    e.prevent_default();
+                    let at = browsing.map_or(history.len() - 1, |i| i.saturating_sub(1));
+                    field.set_value(&history[at]);
+                    browsing.set(Some(at));
+                }
+                "ArrowDown" => {
+                    e.prevent_default();
+                    match *browsing {
+                        Some(i) if i + 1 < history.len() => {
+                            field.set_value(&history[i + 1]);
+                            browsing.set(Some(i + 1));
+                        }
+                        _ => {
+                            field.set_value("");
+                            browsing.set(None);
+                        }
+                    }
+                }
+                "l" if e.ctrl_key() => {
+                    e.prevent_default();
+                    on_clear.emit(());
+                }
+                _ => {}
+            }
+        })
+    };
+
+    let focus = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                let _ = field.focus();
+            }
+        })
+    };
+
+    let p = prompt(props.mode);
+    html! {
+        <section class="terminal" aria-label="Terminal" onclick={focus}>
+            <div class="screen" ref={screen} role="log" aria-live="polite" id="terminal-output">
+                { for props.lines.iter().map(|line| match line {
+                    Line::Input(text) => html! { <div class="line input"><span class="prompt">{ p }</span>{ " " }{ text }</div> },
+                    Line::Stdout(text) => html! { <div class="line stdout">{ text }</div> },
+                    Line::Stderr(text) => html! { <div class="line stderr">{ text }</div> },
+                    Line::Note(text) => html! { <div class="line note">{ text }</div> },
+                }) }
+            </div>
+            <div class="input-row">
+                <label for="terminal-input" class="prompt">{ p }</label>
+                <input id="terminal-input" ref={input} type="text" autocomplete="off" spellcheck="false"
+                    autocapitalize="off" aria-label="Command" placeholder={ if props.running { "running…" } else { "docker run hello-world" } }
+                    onkeydown={onkeydown} />
+            </div>
+        </section>
+    }
+}
