@@ -28,7 +28,8 @@ impl ContainerId {
 
     /// The first 12 digits, as tables and the container's hostname show it.
     pub fn short(&self) -> &str {
-        &self.0[..12]
+        // Ids restored from saved state are not trusted to be 64 digits long.
+        self.0.get(..12).unwrap_or(&self.0)
     }
 }
 
@@ -133,25 +134,59 @@ impl Container {
             }
             ContainerStatus::Exited => {
                 let since = self.state.finished_at.unwrap_or(self.created);
-                format!("Exited ({}) {} ago", self.state.exit_code, now.since(since).human())
+                format!(
+                    "Exited ({}) {} ago",
+                    self.state.exit_code,
+                    now.since(since).human()
+                )
             }
         }
     }
 }
 
 const ADJECTIVES: &[&str] = &[
-    "brave", "busy", "calm", "clever", "curious", "eager", "elegant", "festive", "focused", "friendly",
-    "gentle", "happy", "hopeful", "jolly", "keen", "kind", "lucid", "merry", "modest", "nifty",
-    "patient", "peaceful", "quirky", "quiet", "relaxed", "serene", "sharp", "steady", "sweet", "tender",
-    "tidy", "upbeat", "vibrant", "vigilant", "wizardly", "zealous",
+    "brave", "busy", "calm", "clever", "curious", "eager", "elegant", "festive", "focused",
+    "friendly", "gentle", "happy", "hopeful", "jolly", "keen", "kind", "lucid", "merry", "modest",
+    "nifty", "patient", "peaceful", "quirky", "quiet", "relaxed", "serene", "sharp", "steady",
+    "sweet", "tender", "tidy", "upbeat", "vibrant", "vigilant", "wizardly", "zealous",
 ];
 
 /// Pioneers of computing, as Docker's name generator honours scientists.
 const SURNAMES: &[&str] = &[
-    "allen", "babbage", "backus", "bartik", "berners", "borg", "cerf", "codd", "dijkstra", "engelbart",
-    "hamilton", "hopper", "kahn", "kay", "knuth", "lamport", "liskov", "lovelace", "mccarthy", "milner",
-    "moore", "noyce", "perlman", "ritchie", "shannon", "shaw", "sutherland", "thompson", "torvalds", "turing",
-    "wilkes", "wing", "wirth", "wozniak",
+    "allen",
+    "babbage",
+    "backus",
+    "bartik",
+    "berners",
+    "borg",
+    "cerf",
+    "codd",
+    "dijkstra",
+    "engelbart",
+    "hamilton",
+    "hopper",
+    "kahn",
+    "kay",
+    "knuth",
+    "lamport",
+    "liskov",
+    "lovelace",
+    "mccarthy",
+    "milner",
+    "moore",
+    "noyce",
+    "perlman",
+    "ritchie",
+    "shannon",
+    "shaw",
+    "sutherland",
+    "thompson",
+    "torvalds",
+    "turing",
+    "wilkes",
+    "wing",
+    "wirth",
+    "wozniak",
 ];
 
 /// A Docker-style name (`eager_hopper`) that no existing container has.

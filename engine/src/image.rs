@@ -75,7 +75,12 @@ pub struct Image {
 
 impl Image {
     pub fn from_config(config: ImageConfig, created: Timestamp) -> Self {
-        Image { id: config.id(), config, created, repo_digests: Vec::new() }
+        Image {
+            id: config.id(),
+            config,
+            created,
+            repo_digests: Vec::new(),
+        }
     }
 }
 
@@ -99,7 +104,11 @@ pub struct ImageStore {
 
 impl ImageStore {
     /// Adds an image and its layers; the layers must match the config's DiffIDs.
-    pub fn insert(&mut self, image: Image, layers: Vec<Layer>) -> Result<ImageId, crate::layer::LayerError> {
+    pub fn insert(
+        &mut self,
+        image: Image,
+        layers: Vec<Layer>,
+    ) -> Result<ImageId, crate::layer::LayerError> {
         for layer in layers {
             let diff_id = layer.diff_id()?;
             self.layers.entry(diff_id).or_insert(layer);
@@ -116,13 +125,19 @@ impl ImageStore {
     /// Finds an image by reference (`hello-world`, `hello-world:latest`) or by id prefix, as Docker does.
     pub fn resolve(&self, text: &str) -> Option<&Image> {
         if let Ok(reference) = Reference::parse(text) {
-            if let Some(id) = self.tags.get(&reference.clone().with_default_tag().to_string()) {
+            if let Some(id) = self
+                .tags
+                .get(&reference.clone().with_default_tag().to_string())
+            {
                 return self.images.get(id);
             }
         }
         let hex = text.strip_prefix("sha256:").unwrap_or(text);
         if hex.len() >= 4 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            let mut found = self.images.values().filter(|image| image.id.0.hex().starts_with(hex));
+            let mut found = self
+                .images
+                .values()
+                .filter(|image| image.id.0.hex().starts_with(hex));
             if let (Some(image), None) = (found.next(), found.next()) {
                 return Some(image);
             }
@@ -152,6 +167,8 @@ impl ImageStore {
 
     /// What Docker reports as an image's size: the bytes of all its layers.
     pub fn size_of(&self, image: &Image) -> u64 {
-        self.layers_of(image).map(|layers| layers.iter().map(|l| l.size()).sum()).unwrap_or(0)
+        self.layers_of(image)
+            .map(|layers| layers.iter().map(|l| l.size()).sum())
+            .unwrap_or(0)
     }
 }

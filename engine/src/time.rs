@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// An instant, in nanoseconds since the Unix epoch. The engine never reads a clock: hosts pass this in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub u64);
 
@@ -116,8 +118,14 @@ mod tests {
     #[test]
     fn rfc3339_prints_utc_with_trimmed_fraction() {
         assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00Z");
-        assert_eq!(Timestamp::from_secs(1_795_786_879).rfc3339(), "2026-11-27T13:41:19Z");
+        assert_eq!(
+            Timestamp::from_secs(1_795_786_879).rfc3339(),
+            "2026-11-27T13:41:19Z"
+        );
         assert_eq!(Timestamp(1_500_000_000).rfc3339(), "1970-01-01T00:00:01.5Z");
-        assert_eq!(Timestamp::from_secs(951_782_400).rfc3339(), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_secs(951_782_400).rfc3339(),
+            "2000-02-29T00:00:00Z"
+        );
     }
 }

@@ -47,7 +47,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let on_submit = props.on_submit.clone();
         let on_clear = props.on_clear.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             match e.key().as_str() {
                 "Enter" => {
                     on_submit.emit(field.value());

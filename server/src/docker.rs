@@ -47,7 +47,11 @@ pub struct HostReply {
 
 impl HostReply {
     fn refused(message: impl Into<String>, exit_code: i32) -> Self {
-        HostReply { stderr: format!("{}\n", message.into()), exit_code, ..Default::default() }
+        HostReply {
+            stderr: format!("{}\n", message.into()),
+            exit_code,
+            ..Default::default()
+        }
     }
 }
 
@@ -59,18 +63,26 @@ pub struct DockerBridge {
 
 impl DockerBridge {
     pub fn from_env(session: String) -> Self {
-        let endpoint = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_string());
+        let endpoint = std::env::var("DOCKER_HOST")
+            .unwrap_or_else(|_| "unix:///var/run/docker.sock".to_string());
         DockerBridge { endpoint, session }
     }
 
     /// Connects and agrees on an API version; Debian's dockerd 20.10 speaks 1.41, older than bollard's default.
     async fn connect(&self) -> Result<Docker, bollard::errors::Error> {
-        Docker::connect_with_host(&self.endpoint)?.negotiate_version().await
+        Docker::connect_with_host(&self.endpoint)?
+            .negotiate_version()
+            .await
     }
 
     pub async fn status(&self) -> HostStatus {
-        let mut status =
-            HostStatus { available: false, endpoint: self.endpoint.clone(), version: None, api_version: None, error: None };
+        let mut status = HostStatus {
+            available: false,
+            endpoint: self.endpoint.clone(),
+            version: None,
+            api_version: None,
+            error: None,
+        };
         match self.connect().await {
             Ok(docker) => match docker.version().await {
                 Ok(v) => {
@@ -89,22 +101,42 @@ impl DockerBridge {
     pub async fn execute(&self, line: &str) -> HostReply {
         match dockyard_engine::cli::parse(line) {
             Ok(Command::Run(options)) => self.run(options).await,
-            Ok(Command::Help(text)) => HostReply { stdout: text, ..Default::default() },
-            Ok(_) => HostReply::refused("dockyard: in host mode only `docker run` reaches the real Docker Engine for now", 1),
+            Ok(Command::Help(text)) => HostReply {
+                stdout: text,
+                ..Default::default()
+            },
+            Ok(_) => HostReply::refused(
+                "dockyard: in host mode only `docker run` reaches the real Docker Engine for now",
+                1,
+            ),
             Err(e) => HostReply::refused(e.message, e.exit_code),
         }
     }
 
     async fn run(&self, options: RunOptions) -> HostReply {
         if options.name.is_some() {
-            return HostReply::refused("dockyard: in host mode containers are named by Dockyard; drop --name", 125);
+            return HostReply::refused(
+                "dockyard: in host mode containers are named by Dockyard; drop --name",
+                125,
+            );
         }
         if let Err(e) = Reference::parse(&options.image) {
-            return HostReply::refused(format!("docker: {e}\n\nRun 'docker run --help' for more information"), 125);
+            return HostReply::refused(
+                format!("docker: {e}\n\nRun 'docker run --help' for more information"),
+                125,
+            );
         }
         let docker = match self.connect().await {
             Ok(d) => d,
-            Err(e) => return HostReply::refused(format!("docker: cannot reach the Docker Engine at {}: {e}", self.endpoint), 125),
+            Err(e) => {
+                return HostReply::refused(
+                    format!(
+                        "docker: cannot reach the Docker Engine at {}: {e}",
+                        self.endpoint
+                    ),
+                    125,
+                )
+            }
         };
         // Nothing is pulled: the machine may have no network, and a learner should not fill its disk.
         if docker.inspect_image(&options.image).await.is_err() {
@@ -118,7 +150,11 @@ impl DockerBridge {
         }
         let body = ContainerCreateBody {
             image: Some(options.image.clone()),
-            cmd: if options.command.is_empty() { None } else { Some(options.command.clone()) },
+            cmd: if options.command.is_empty() {
+                None
+            } else {
+                Some(options.command.clone())
+            },
             env: Some(options.env.clone()),
             labels: Some(HashMap::from([(LABEL.to_string(), self.session.clone())])),
             network_disabled: Some(true),
@@ -153,12 +189,19 @@ impl DockerBridge {
         let exit_code = match tokio::time::timeout(RUN_DEADLINE, wait.next()).await {
             Ok(Some(Ok(done))) => done.status_code as i32,
             // bollard reports a non-zero exit as an error that carries the code.
-            Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => code as i32,
-            Ok(Some(Err(e))) => return HostReply::refused(format!("docker: {}", daemon_message(&e)), 125),
+            Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => {
+                code as i32
+            }
+            Ok(Some(Err(e))) => {
+                return HostReply::refused(format!("docker: {}", daemon_message(&e)), 125)
+            }
             Ok(None) => 125,
             Err(_) => {
                 let mut reply = self.logs(docker, id).await;
-                reply.stderr.push_str(&format!("dockyard: stopped the container after {} seconds\n", RUN_DEADLINE.as_secs()));
+                reply.stderr.push_str(&format!(
+                    "dockyard: stopped the container after {} seconds\n",
+                    RUN_DEADLINE.as_secs()
+                ));
                 reply.exit_code = 137;
                 return reply;
             }
@@ -169,7 +212,10 @@ impl DockerBridge {
     }
 
     async fn logs(&self, docker: &Docker, id: &str) -> HostReply {
-        let options = LogsOptionsBuilder::default().stdout(true).stderr(true).build();
+        let options = LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .build();
         let mut logs = docker.logs(id, Some(options));
         let mut reply = HostReply::default();
         while let Some(chunk) = logs.next().await {
@@ -178,8 +224,12 @@ impl DockerBridge {
                 break;
             }
             match chunk {
-                bollard::container::LogOutput::StdErr { message } => reply.stderr.push_str(&String::from_utf8_lossy(&message)),
-                other => reply.stdout.push_str(&String::from_utf8_lossy(&other.into_bytes())),
+                bollard::container::LogOutput::StdErr { message } => {
+                    reply.stderr.push_str(&String::from_utf8_lossy(&message))
+                }
+                other => reply
+                    .stdout
+                    .push_str(&String::from_utf8_lossy(&other.into_bytes())),
             }
         }
         reply
@@ -189,7 +239,9 @@ impl DockerBridge {
 /// The daemon's own message, as the docker CLI prints it after "Error response from daemon:".
 fn daemon_message(error: &bollard::errors::Error) -> String {
     match error {
-        bollard::errors::Error::DockerResponseServerError { message, .. } => format!("Error response from daemon: {message}"),
+        bollard::errors::Error::DockerResponseServerError { message, .. } => {
+            format!("Error response from daemon: {message}")
+        }
         other => other.to_string(),
     }
 }

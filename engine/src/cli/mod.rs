@@ -13,10 +13,22 @@ pub enum Command {
     /// `--help` of a command, or `docker --help`: text to print.
     Help(String),
     Run(RunOptions),
-    Ps { all: bool, quiet: bool },
-    Images { all: bool, quiet: bool },
-    Pull { image: String, quiet: bool },
-    Rm { force: bool, containers: Vec<String> },
+    Ps {
+        all: bool,
+        quiet: bool,
+    },
+    Images {
+        all: bool,
+        quiet: bool,
+    },
+    Pull {
+        image: String,
+        quiet: bool,
+    },
+    Rm {
+        force: bool,
+        containers: Vec<String>,
+    },
     Version,
 }
 
@@ -62,21 +74,36 @@ struct Matches {
 
 impl Matches {
     fn bool(&self, long: &str) -> bool {
-        self.flags.iter().rev().find(|(l, _)| *l == long).is_some_and(|(_, v)| v.as_deref() != Some("false"))
+        self.flags
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .is_some_and(|(_, v)| v.as_deref() != Some("false"))
     }
 
     fn last(&self, long: &str) -> Option<String> {
-        self.flags.iter().rev().find(|(l, _)| *l == long).and_then(|(_, v)| v.clone())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .and_then(|(_, v)| v.clone())
     }
 
     fn all(&self, long: &str) -> Vec<String> {
-        self.flags.iter().filter(|(l, _)| *l == long).filter_map(|(_, v)| v.clone()).collect()
+        self.flags
+            .iter()
+            .filter(|(l, _)| *l == long)
+            .filter_map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
 /// Parses a command line; a leading `docker` is optional.
 pub fn parse(line: &str) -> Result<Command, CliError> {
-    let words = split(line).map_err(|e| CliError { message: format!("docker: {e}"), exit_code: 1 })?;
+    let words = split(line).map_err(|e| CliError {
+        message: format!("docker: {e}"),
+        exit_code: 1,
+    })?;
     parse_words(&words)
 }
 
@@ -87,14 +114,19 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         _ => words,
     };
     match words.first().map(String::as_str) {
-        None | Some("--help" | "-h" | "help") if words.len() <= 1 => return Ok(Command::Help(spec::overview())),
+        None | Some("--help" | "-h" | "help") if words.len() <= 1 => {
+            return Ok(Command::Help(spec::overview()))
+        }
         Some("--version" | "-v") => return Ok(Command::Version),
         _ => {}
     }
     let (spec, rest) = find_command(words).ok_or_else(|| {
         let shown: Vec<&str> = words.iter().take(2).map(String::as_str).collect();
         CliError {
-            message: format!("docker: unknown command: docker {}\n\nRun 'docker --help' for more information", shown.join(" ")),
+            message: format!(
+                "docker: unknown command: docker {}\n\nRun 'docker --help' for more information",
+                shown.join(" ")
+            ),
             exit_code: 1,
         }
     })?;
@@ -115,10 +147,22 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 remove: m.bool("rm"),
             })
         }
-        "ps" => Command::Ps { all: m.bool("all"), quiet: m.bool("quiet") },
-        "images" => Command::Images { all: m.bool("all"), quiet: m.bool("quiet") },
-        "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
-        "rm" => Command::Rm { force: m.bool("force"), containers: m.args },
+        "ps" => Command::Ps {
+            all: m.bool("all"),
+            quiet: m.bool("quiet"),
+        },
+        "images" => Command::Images {
+            all: m.bool("all"),
+            quiet: m.bool("quiet"),
+        },
+        "pull" => Command::Pull {
+            image: m.args[0].clone(),
+            quiet: m.bool("quiet"),
+        },
+        "rm" => Command::Rm {
+            force: m.bool("force"),
+            containers: m.args,
+        },
         "version" => Command::Version,
         other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
     })
@@ -142,10 +186,16 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), CliError> {
     let problem = match spec.arity {
         Arity::None if !args.is_empty() => format!("\"docker {name}\" accepts no arguments."),
         Arity::AtLeast(n) if args.len() < n => {
-            format!("\"docker {name}\" requires at least {n} argument{}.", if n == 1 { "" } else { "s" })
+            format!(
+                "\"docker {name}\" requires at least {n} argument{}.",
+                if n == 1 { "" } else { "s" }
+            )
         }
         Arity::Exactly(n) if args.len() != n => {
-            format!("\"docker {name}\" requires exactly {n} argument{}.", if n == 1 { "" } else { "s" })
+            format!(
+                "\"docker {name}\" requires exactly {n} argument{}.",
+                if n == 1 { "" } else { "s" }
+            )
         }
         _ => return Ok(()),
     };
@@ -155,7 +205,11 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), CliError> {
 /// Reads flags as the docker CLI's flag library does: `--name value`, `--name=value`, `-abc`, `-e X`,
 /// `-eX`, and `--` to end the flags.
 fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, CliError> {
-    let mut m = Matches { flags: Vec::new(), args: Vec::new(), help: false };
+    let mut m = Matches {
+        flags: Vec::new(),
+        args: Vec::new(),
+        help: false,
+    };
     let mut i = 0;
     while i < words.len() {
         let word = &words[i];
@@ -182,7 +236,9 @@ fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, 
                 (None, v) => v,
                 (Some(_), Some(v)) => Some(v),
                 (Some(_), None) => {
-                    let v = words.get(i).ok_or_else(|| CliError::usage(spec, &format!("flag needs an argument: --{name}")))?;
+                    let v = words.get(i).ok_or_else(|| {
+                        CliError::usage(spec, &format!("flag needs an argument: --{name}"))
+                    })?;
                     i += 1;
                     Some(v.clone())
                 }
@@ -198,9 +254,13 @@ fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, 
                     m.help = true;
                     continue;
                 }
-                let flag = spec.flags.iter().find(|f| f.short == Some(c)).ok_or_else(|| {
-                    CliError::usage(spec, &format!("unknown shorthand flag: '{c}' in {word}"))
-                })?;
+                let flag = spec
+                    .flags
+                    .iter()
+                    .find(|f| f.short == Some(c))
+                    .ok_or_else(|| {
+                        CliError::usage(spec, &format!("unknown shorthand flag: '{c}' in {word}"))
+                    })?;
                 if flag.value.is_none() {
                     m.flags.push((flag.long, None));
                     continue;

@@ -34,8 +34,18 @@ pub struct CommandSpec {
     pub interspersed: bool,
 }
 
-const fn flag(long: &'static str, short: Option<char>, value: Option<&'static str>, help: &'static str) -> FlagSpec {
-    FlagSpec { long, short, value, help }
+const fn flag(
+    long: &'static str,
+    short: Option<char>,
+    value: Option<&'static str>,
+    help: &'static str,
+) -> FlagSpec {
+    FlagSpec {
+        long,
+        short,
+        value,
+        help,
+    }
 }
 
 pub const RUN: CommandSpec = CommandSpec {
@@ -44,8 +54,18 @@ pub const RUN: CommandSpec = CommandSpec {
     about: "Create and run a new container from an image",
     flags: &[
         flag("env", Some('e'), Some("list"), "Set environment variables"),
-        flag("name", None, Some("string"), "Assign a name to the container"),
-        flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
+        flag(
+            "name",
+            None,
+            Some("string"),
+            "Assign a name to the container",
+        ),
+        flag(
+            "rm",
+            None,
+            None,
+            "Automatically remove the container and its associated anonymous volumes when it exits",
+        ),
     ],
     arity: Arity::AtLeast(1),
     interspersed: false,
@@ -56,7 +76,12 @@ pub const PS: CommandSpec = CommandSpec {
     usage: "docker ps [OPTIONS]",
     about: "List containers",
     flags: &[
-        flag("all", Some('a'), None, "Show all containers (default shows just running)"),
+        flag(
+            "all",
+            Some('a'),
+            None,
+            "Show all containers (default shows just running)",
+        ),
         flag("quiet", Some('q'), None, "Only display container IDs"),
     ],
     arity: Arity::None,
@@ -68,7 +93,12 @@ pub const IMAGES: CommandSpec = CommandSpec {
     usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
     about: "List images",
     flags: &[
-        flag("all", Some('a'), None, "Show all images (default hides intermediate images)"),
+        flag(
+            "all",
+            Some('a'),
+            None,
+            "Show all images (default hides intermediate images)",
+        ),
         flag("quiet", Some('q'), None, "Only show image IDs"),
     ],
     arity: Arity::None,
@@ -79,7 +109,12 @@ pub const RM: CommandSpec = CommandSpec {
     names: &["rm", "container rm", "container remove"],
     usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
     about: "Remove one or more containers",
-    flags: &[flag("force", Some('f'), None, "Force the removal of a running container (uses SIGKILL)")],
+    flags: &[flag(
+        "force",
+        Some('f'),
+        None,
+        "Force the removal of a running container (uses SIGKILL)",
+    )],
     arity: Arity::AtLeast(1),
     interspersed: true,
 };
@@ -118,7 +153,12 @@ impl CommandSpec {
     pub fn help_text(&self) -> String {
         let mut out = format!("\nUsage:  {}\n\n{}\n", self.usage, self.about);
         if self.names.len() > 1 {
-            let aliases: Vec<String> = self.names.iter().rev().map(|n| format!("docker {n}")).collect();
+            let aliases: Vec<String> = self
+                .names
+                .iter()
+                .rev()
+                .map(|n| format!("docker {n}"))
+                .collect();
             out.push_str(&format!("\nAliases:\n  {}\n", aliases.join(", ")));
         }
         let rows: Vec<(String, &str)> = self

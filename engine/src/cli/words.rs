@@ -76,15 +76,27 @@ mod tests {
 
     #[test]
     fn quotes_and_escapes_follow_the_shell() {
-        assert_eq!(split(r#"docker run  busybox sh -c "exit 3""#).unwrap(), ["docker", "run", "busybox", "sh", "-c", "exit 3"]);
-        assert_eq!(split(r#"echo 'a "b"' "c \"d\"" e\ f '' """#).unwrap(), ["echo", "a \"b\"", "c \"d\"", "e f", "", ""]);
+        assert_eq!(
+            split(r#"docker run  busybox sh -c "exit 3""#).unwrap(),
+            ["docker", "run", "busybox", "sh", "-c", "exit 3"]
+        );
+        assert_eq!(
+            split(r#"echo 'a "b"' "c \"d\"" e\ f '' """#).unwrap(),
+            ["echo", "a \"b\"", "c \"d\"", "e f", "", ""]
+        );
         assert_eq!(split("   ").unwrap(), Vec::<String>::new());
     }
 
     #[test]
     fn unterminated_input_is_an_error() {
-        assert_eq!(split("echo 'oops"), Err(WordsError::UnterminatedQuote('\'')));
-        assert_eq!(split("echo \"oops"), Err(WordsError::UnterminatedQuote('"')));
+        assert_eq!(
+            split("echo 'oops"),
+            Err(WordsError::UnterminatedQuote('\''))
+        );
+        assert_eq!(
+            split("echo \"oops"),
+            Err(WordsError::UnterminatedQuote('"'))
+        );
         assert_eq!(split("echo \\"), Err(WordsError::TrailingBackslash));
     }
 }

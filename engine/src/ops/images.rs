@@ -9,7 +9,12 @@ impl Engine {
         let mut images: Vec<_> = self.images.images.values().collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         if quiet {
-            return Reply::out(images.iter().map(|i| format!("{}\n", i.id.short())).collect::<String>());
+            return Reply::out(
+                images
+                    .iter()
+                    .map(|i| format!("{}\n", i.id.short()))
+                    .collect::<String>(),
+            );
         }
         let mut table = Table::new(&["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]);
         for image in images {
@@ -20,10 +25,23 @@ impl Engine {
             let names: Vec<(String, String)> = if tags.is_empty() {
                 vec![("<none>".into(), "<none>".into())]
             } else {
-                tags.iter().map(|r| (r.familiar_name(), r.tag.clone().unwrap_or_else(|| "<none>".into()))).collect()
+                tags.iter()
+                    .map(|r| {
+                        (
+                            r.familiar_name(),
+                            r.tag.clone().unwrap_or_else(|| "<none>".into()),
+                        )
+                    })
+                    .collect()
             };
             for (repository, tag) in names {
-                table.row(vec![repository, tag, image.id.short(), created.clone(), size.clone()]);
+                table.row(vec![
+                    repository,
+                    tag,
+                    image.id.short(),
+                    created.clone(),
+                    size.clone(),
+                ]);
             }
         }
         Reply::out(table.render())

@@ -1,8 +1,8 @@
 //! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
 
 mod images;
-mod pull;
 mod ps;
+mod pull;
 mod rm;
 mod run;
 mod version;

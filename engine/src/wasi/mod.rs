@@ -9,8 +9,8 @@ mod errno;
 mod memory;
 
 pub use errno::Errno;
-pub use memory::{checked_range, GuestMemory, SliceMemory};
 use memory::MemoryExt;
+pub use memory::{checked_range, GuestMemory, SliceMemory};
 
 use crate::Entropy;
 
@@ -51,10 +51,13 @@ pub const FUNCTIONS: &[(&str, &[ValType])] = &[
 
 /// The signature preview1 gives `name`, as (parameters, results), if this context implements it.
 pub fn signature(name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
-    FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(_, params)| {
-        let results: &'static [ValType] = if name == "proc_exit" { &[] } else { &[I32] };
-        (*params, results)
-    })
+    FUNCTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, params)| {
+            let results: &'static [ValType] = if name == "proc_exit" { &[] } else { &[I32] };
+            (*params, results)
+        })
 }
 
 /// The guest called `proc_exit`: not an error, but the end of the run, so it has its own type.
@@ -88,8 +91,21 @@ pub struct WasiCtx {
 }
 
 impl WasiCtx {
-    pub fn new(args: Vec<String>, env: Vec<String>, clocks: Box<dyn Clocks>, random: Box<dyn Entropy>) -> Self {
-        WasiCtx { args, env, clocks, random, output: Vec::new(), output_len: 0, truncated: false }
+    pub fn new(
+        args: Vec<String>,
+        env: Vec<String>,
+        clocks: Box<dyn Clocks>,
+        random: Box<dyn Entropy>,
+    ) -> Self {
+        WasiCtx {
+            args,
+            env,
+            clocks,
+            random,
+            output: Vec::new(),
+            output_len: 0,
+            truncated: false,
+        }
     }
 
     /// Takes the output written so far, in the order it was written, merging adjacent writes to one stream.
@@ -104,7 +120,12 @@ impl WasiCtx {
 
     /// Calls preview1 function `name`. Arguments are the wasm values widened to `i64` (an `i32`
     /// sign-extended); the result is the errno, or [`Exit`] when the guest asked to end.
-    pub fn call(&mut self, memory: &mut dyn GuestMemory, name: &str, args: &[i64]) -> Result<i32, Exit> {
+    pub fn call(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        name: &str,
+        args: &[i64],
+    ) -> Result<i32, Exit> {
         let Some((params, _)) = signature(name) else {
             return Ok(Errno::Nosys.raw());
         };
@@ -149,7 +170,14 @@ impl WasiCtx {
         memory.write_u64(out, now)
     }
 
-    fn fd_read(&mut self, memory: &mut dyn GuestMemory, fd: u32, iovs: u32, count: u32, nread: u32) -> Result<(), Errno> {
+    fn fd_read(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        count: u32,
+        nread: u32,
+    ) -> Result<(), Errno> {
         // Without -i a container's stdin is empty, as /dev/null is: every read is end of file.
         if stdio(fd)? != 0 {
             return Err(Errno::Badf);
@@ -158,7 +186,14 @@ impl WasiCtx {
         memory.write_u32(nread, 0)
     }
 
-    fn fd_write(&mut self, memory: &mut dyn GuestMemory, fd: u32, iovs: u32, count: u32, nwritten: u32) -> Result<(), Errno> {
+    fn fd_write(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        count: u32,
+        nwritten: u32,
+    ) -> Result<(), Errno> {
         let stream = match stdio(fd)? {
             1 => Stream::Stdout,
             2 => Stream::Stderr,
@@ -189,7 +224,12 @@ impl WasiCtx {
         }
     }
 
-    fn random_get(&mut self, memory: &mut dyn GuestMemory, buf: u32, len: u32) -> Result<(), Errno> {
+    fn random_get(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        buf: u32,
+        len: u32,
+    ) -> Result<(), Errno> {
         checked_range(buf, len as usize, memory.size())?;
         let mut bytes = vec![0u8; len as usize];
         self.random.fill(&mut bytes);
@@ -229,13 +269,22 @@ fn fd_fdstat_get(memory: &mut dyn GuestMemory, fd: u32, out: u32) -> Result<(), 
     const RIGHTS_FD_WRITE: u64 = 1 << 6;
     let mut stat = [0u8; 24];
     stat[0] = CHARACTER_DEVICE;
-    let rights = if fd == 0 { RIGHTS_FD_READ } else { RIGHTS_FD_WRITE };
+    let rights = if fd == 0 {
+        RIGHTS_FD_READ
+    } else {
+        RIGHTS_FD_WRITE
+    };
     stat[8..16].copy_from_slice(&rights.to_le_bytes());
     memory.write(out, &stat)
 }
 
 /// Writes `strings` as preview1 does: an array of pointers at `ptrs`, the NUL-terminated bytes at `buf`.
-fn strings_get(memory: &mut dyn GuestMemory, strings: &[String], ptrs: u32, buf: u32) -> Result<(), Errno> {
+fn strings_get(
+    memory: &mut dyn GuestMemory,
+    strings: &[String],
+    ptrs: u32,
+    buf: u32,
+) -> Result<(), Errno> {
     let mut cursor = buf;
     for (i, s) in strings.iter().enumerate() {
         memory.write_u32(ptrs.checked_add(i as u32 * 4).ok_or(Errno::Fault)?, cursor)?;
@@ -247,7 +296,12 @@ fn strings_get(memory: &mut dyn GuestMemory, strings: &[String], ptrs: u32, buf:
     Ok(())
 }
 
-fn strings_sizes_get(memory: &mut dyn GuestMemory, strings: &[String], count: u32, size: u32) -> Result<(), Errno> {
+fn strings_sizes_get(
+    memory: &mut dyn GuestMemory,
+    strings: &[String],
+    count: u32,
+    size: u32,
+) -> Result<(), Errno> {
     let total: usize = strings.iter().map(|s| s.len() + 1).sum();
     memory.write_u32(count, strings.len() as u32)?;
     memory.write_u32(size, u32::try_from(total).map_err(|_| Errno::Overflow)?)

@@ -1,0 +1,148 @@
+//! Random command lines, references and saved states never panic the engine: in the browser a
+//! panic would take the whole page down. A deterministic generator keeps failures reproducible.
+
+use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::reference::Reference;
+use dockyard_engine::{Ctx, Engine, Entropy, ExitStatus, ProcessOutcome, Seeded, Step, Timestamp};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const PIECES: &[&str] = &[
+    "docker",
+    "run",
+    "ps",
+    "images",
+    "pull",
+    "rm",
+    "version",
+    "container",
+    "image",
+    "ls",
+    "-a",
+    "-q",
+    "-aq",
+    "-f",
+    "-e",
+    "--env",
+    "--name",
+    "--rm",
+    "--help",
+    "-h",
+    "--",
+    "--name=",
+    "-eX=1",
+    "hello-world",
+    "hello-world:latest",
+    "busybox",
+    "Bad",
+    "localhost:5000/app",
+    "a@sha256:",
+    "'",
+    "\"",
+    "\\",
+    " ",
+    "  ",
+    "\t",
+    "é",
+    "☃",
+    "/hello",
+    "nosuch",
+    "x",
+    "=",
+    ":",
+    "@",
+    "..",
+    "sha256:",
+    "0",
+    "-",
+    "---",
+    "--=",
+    "-e=",
+];
+
+fn random_line(rng: &mut Seeded) -> String {
+    let mut b = [0u8; 1];
+    rng.fill(&mut b);
+    let words = usize::from(b[0] % 8);
+    let mut line = String::new();
+    for _ in 0..words {
+        rng.fill(&mut b);
+        line.push_str(PIECES[usize::from(b[0]) % PIECES.len()]);
+        rng.fill(&mut b);
+        if b[0] % 3 != 0 {
+            line.push(' ');
+        }
+    }
+    line
+}
+
+#[test]
+fn random_command_lines_never_panic() {
+    let hub = builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let mut engine = Engine::new(hub);
+    let mut rng = Seeded::new(2024);
+    let mut ids = Seeded::new(1);
+    for i in 0..20_000u64 {
+        let line = random_line(&mut rng);
+        let mut ctx = Ctx {
+            now: Timestamp::from_secs(1_800_000_000 + i),
+            entropy: &mut ids,
+        };
+        if let Step::Launch(launch) = engine.execute(&line, &mut ctx) {
+            let outcome = ProcessOutcome {
+                status: ExitStatus::Code(0),
+                output: Vec::new(),
+            };
+            engine.exited(&launch.process.container, outcome, &mut ctx);
+        }
+    }
+}
+
+#[test]
+fn random_references_never_panic() {
+    let mut rng = Seeded::new(7);
+    let alphabet = b"abcAZ09._-/:@";
+    for _ in 0..50_000 {
+        let mut b = [0u8; 24];
+        rng.fill(&mut b);
+        let len = usize::from(b[0] % 24);
+        let text: String = b[..len]
+            .iter()
+            .map(|x| alphabet[usize::from(*x) % alphabet.len()] as char)
+            .collect();
+        let _ = Reference::parse(&text);
+    }
+}
+
+#[test]
+fn corrupt_saved_state_is_an_error_not_a_panic() {
+    let hub =
+        || builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let mut engine = Engine::new(hub());
+    let mut ids = Seeded::new(3);
+    let mut ctx = Ctx {
+        now: Timestamp::from_secs(1_800_000_000),
+        entropy: &mut ids,
+    };
+    engine.execute("docker pull hello-world", &mut ctx);
+    let saved = engine.save();
+    // Every prefix of a valid state, and a few hand-made oddities.
+    for end in (0..saved.len()).step_by(97) {
+        if saved.is_char_boundary(end) {
+            assert!(Engine::restore(&saved[..end], hub(), Timestamp(0)).is_err());
+        }
+    }
+    let short_id = r#"{"version":1,"images":{"images":{},"tags":{},"layers":{}},"containers":[{"id":"ab","name":"x","image":"sha256:0000000000000000000000000000000000000000000000000000000000000000","image_name":"x","path":"/x","args":[],"env":[],"created":0,"state":{"status":"running","exit_code":0,"started_at":null,"finished_at":null},"auto_remove":false,"rw":{"entries":{}},"logs":[]}]}"#;
+    let mut restored =
+        Engine::restore(short_id, hub(), Timestamp(0)).expect("structurally valid state restores");
+    let mut ctx = Ctx {
+        now: Timestamp::from_secs(1_800_000_000),
+        entropy: &mut ids,
+    };
+    assert!(
+        matches!(restored.execute("docker ps -a", &mut ctx), Step::Done(r) if r.stdout.contains("Exited (137)"))
+    );
+}
