@@ -11,8 +11,7 @@ use std::process::Command;
 const PROGRAMS: &[&str] = &["hello"];
 
 fn main() {
-    let manifest_dir =
-        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let programs = manifest_dir.join("programs");
     let target_dir = manifest_dir.join("../target/workloads");
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -41,9 +40,7 @@ fn main() {
     ] {
         build.env_remove(var);
     }
-    let status = build
-        .status()
-        .expect("could not start cargo to build the workloads");
+    let status = build.status().expect("could not start cargo to build the workloads");
     if !status.success() {
         panic!(
             "building workloads/programs for wasm32-wasip1 failed; if the target is missing, run \
@@ -51,9 +48,7 @@ fn main() {
         );
     }
     for name in PROGRAMS {
-        let module = target_dir
-            .join("wasm32-wasip1/release")
-            .join(format!("{name}.wasm"));
+        let module = target_dir.join("wasm32-wasip1/release").join(format!("{name}.wasm"));
         std::fs::copy(&module, out_dir.join(format!("{name}.wasm")))
             .unwrap_or_else(|e| panic!("could not copy {}: {e}", module.display()));
     }

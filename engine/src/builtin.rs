@@ -11,6 +11,9 @@ use crate::time::Timestamp;
 /// When the built-in images were made, fixed so their ids are the same on every machine.
 pub const BUILT_AT: Timestamp = Timestamp(1_777_593_600 * 1_000_000_000);
 
+/// The comment BuildKit writes on every history entry of a Dockerfile build.
+const BUILDKIT_COMMENT: &str = "buildkit.dockerfile.v0";
+
 /// The PATH Docker gives a container when the image sets none.
 pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -39,50 +42,38 @@ pub enum BuiltinError {
 /// The simulated Docker Hub with every built-in image.
 pub fn docker_hub(programs: &Programs) -> Result<Registry, BuiltinError> {
     let mut hub = Registry::new(DEFAULT_DOMAIN);
-    let hello = programs
-        .0
-        .get("hello")
-        .ok_or_else(|| BuiltinError::MissingProgram("hello".into()))?;
+    let hello = programs.0.get("hello").ok_or_else(|| BuiltinError::MissingProgram("hello".into()))?;
     let (image, layers) = single_program_image(hello.clone(), "hello", &["/hello"])?;
     hub.put("library/hello-world", "latest", &image, layers)?;
     Ok(hub)
 }
 
 /// An image of one layer holding one program at `/<name>`, whose Cmd runs it.
-fn single_program_image(
-    module: Bytes,
-    name: &str,
-    cmd: &[&str],
-) -> Result<(Image, Vec<Layer>), BuiltinError> {
+fn single_program_image(module: Bytes, name: &str, cmd: &[&str]) -> Result<(Image, Vec<Layer>), BuiltinError> {
     let mut layer = Layer::default();
     layer.insert(name, Entry::file(module, 0o755))?;
     let created = BUILT_AT.rfc3339();
     let cmd: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
     let config = ImageConfig {
         architecture: "wasm".to_string(),
-        config: ContainerConfig {
-            env: vec![DEFAULT_PATH.to_string()],
-            cmd: cmd.clone(),
-            ..Default::default()
-        },
+        config: ContainerConfig { env: vec![DEFAULT_PATH.to_string()], cmd: cmd.clone(), ..Default::default() },
         created: created.clone(),
         history: vec![
             History {
                 created: created.clone(),
                 created_by: format!("COPY {name} / # buildkit"),
+                comment: BUILDKIT_COMMENT.to_string(),
                 empty_layer: false,
             },
             History {
                 created,
                 created_by: format!("CMD {}", serde_json::to_string(&cmd).unwrap_or_default()),
+                comment: BUILDKIT_COMMENT.to_string(),
                 empty_layer: true,
             },
         ],
         os: "wasip1".to_string(),
-        rootfs: RootFs {
-            kind: "layers".to_string(),
-            diff_ids: vec![layer.diff_id()?],
-        },
+        rootfs: RootFs { kind: "layers".to_string(), diff_ids: vec![layer.diff_id()?] },
     };
     Ok((Image::from_config(config, BUILT_AT), vec![layer]))
 }

@@ -118,10 +118,7 @@ pub struct Container {
 impl Container {
     /// The command as `docker ps` shows it, before quoting and truncation.
     pub fn command_line(&self) -> String {
-        std::iter::once(self.path.as_str())
-            .chain(self.args.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" ")
+        std::iter::once(self.path.as_str()).chain(self.args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ")
     }
 
     /// The STATUS column: "Created", "Up 3 seconds", "Exited (0) 2 minutes ago".
@@ -134,21 +131,17 @@ impl Container {
             }
             ContainerStatus::Exited => {
                 let since = self.state.finished_at.unwrap_or(self.created);
-                format!(
-                    "Exited ({}) {} ago",
-                    self.state.exit_code,
-                    now.since(since).human()
-                )
+                format!("Exited ({}) {} ago", self.state.exit_code, now.since(since).human())
             }
         }
     }
 }
 
 const ADJECTIVES: &[&str] = &[
-    "brave", "busy", "calm", "clever", "curious", "eager", "elegant", "festive", "focused",
-    "friendly", "gentle", "happy", "hopeful", "jolly", "keen", "kind", "lucid", "merry", "modest",
-    "nifty", "patient", "peaceful", "quirky", "quiet", "relaxed", "serene", "sharp", "steady",
-    "sweet", "tender", "tidy", "upbeat", "vibrant", "vigilant", "wizardly", "zealous",
+    "brave", "busy", "calm", "clever", "curious", "eager", "elegant", "festive", "focused", "friendly", "gentle",
+    "happy", "hopeful", "jolly", "keen", "kind", "lucid", "merry", "modest", "nifty", "patient", "peaceful", "quirky",
+    "quiet", "relaxed", "serene", "sharp", "steady", "sweet", "tender", "tidy", "upbeat", "vibrant", "vigilant",
+    "wizardly", "zealous",
 ];
 
 /// Pioneers of computing, as Docker's name generator honours scientists.

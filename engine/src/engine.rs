@@ -30,10 +30,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn out(stdout: impl Into<String>) -> Self {
-        Reply {
-            stdout: stdout.into(),
-            ..Default::default()
-        }
+        Reply { stdout: stdout.into(), ..Default::default() }
     }
 
     pub fn err(stderr: impl Into<String>, exit_code: i32) -> Self {
@@ -41,11 +38,7 @@ impl Reply {
         if !stderr.ends_with('\n') {
             stderr.push('\n');
         }
-        Reply {
-            stderr,
-            exit_code,
-            ..Default::default()
-        }
+        Reply { stderr, exit_code, ..Default::default() }
     }
 
     /// Appends another reply's output and takes its exit code.
@@ -138,21 +131,12 @@ impl Engine {
     pub fn new(hub: Registry) -> Self {
         let mut registries = BTreeMap::new();
         registries.insert(DEFAULT_DOMAIN.to_string(), hub);
-        Engine {
-            images: ImageStore::default(),
-            containers: Vec::new(),
-            registries,
-            pending: BTreeMap::new(),
-        }
+        Engine { images: ImageStore::default(), containers: Vec::new(), registries, pending: BTreeMap::new() }
     }
 
     /// The state as JSON, for the host to keep.
     pub fn save(&self) -> String {
-        let saved = Saved {
-            version: STATE_VERSION,
-            images: self.images.clone(),
-            containers: self.containers.clone(),
-        };
+        let saved = Saved { version: STATE_VERSION, images: self.images.clone(), containers: self.containers.clone() };
         serde_json::to_string(&saved).unwrap_or_default()
     }
 
@@ -198,7 +182,11 @@ impl Engine {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),
             Command::Ps { all, quiet } => self.ps(all, quiet, ctx.now),
-            Command::Images { all, quiet } => self.images_table(all, quiet, ctx.now),
+            Command::Images(options) => self.images_table(&options, ctx.now),
+            Command::Tag { source, target } => self.tag(&source, &target),
+            Command::Rmi { force, no_prune: _, images } => self.rmi(force, &images),
+            Command::History { image, human, no_trunc, quiet } => self.history(&image, human, no_trunc, quiet, ctx.now),
+            Command::ImageInspect { images } => self.image_inspect(&images),
             Command::Pull { image, quiet } => self.pull_command(&image, quiet),
             Command::Rm { force, containers } => self.rm(force, &containers),
             Command::Version => self.version(),
@@ -209,17 +197,10 @@ impl Engine {
     /// Finds a container by full id, name, or unique id prefix, as the daemon does.
     pub fn find_container(&self, key: &str) -> Option<&Container> {
         let key = key.strip_prefix('/').unwrap_or(key);
-        if let Some(c) = self
-            .containers
-            .iter()
-            .find(|c| c.id.as_str() == key || c.name == key)
-        {
+        if let Some(c) = self.containers.iter().find(|c| c.id.as_str() == key || c.name == key) {
             return Some(c);
         }
-        let mut prefixed = self
-            .containers
-            .iter()
-            .filter(|c| !key.is_empty() && c.id.as_str().starts_with(key));
+        let mut prefixed = self.containers.iter().filter(|c| !key.is_empty() && c.id.as_str().starts_with(key));
         match (prefixed.next(), prefixed.next()) {
             (Some(c), None) => Some(c),
             _ => None,

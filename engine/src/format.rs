@@ -8,9 +8,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(header: &[&str]) -> Self {
-        Table {
-            rows: vec![header.iter().map(|s| s.to_string()).collect()],
-        }
+        Table { rows: vec![header.iter().map(|s| s.to_string()).collect()] }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
@@ -20,14 +18,7 @@ impl Table {
     pub fn render(&self) -> String {
         let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         let widths: Vec<usize> = (0..columns)
-            .map(|c| {
-                self.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
+            .map(|c| self.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
             .collect();
         let mut out = String::new();
         for row in &self.rows {
@@ -111,20 +102,14 @@ mod tests {
     fn tables_pad_columns_by_three() {
         let mut t = Table::new(&["REPOSITORY", "TAG", "SIZE"]);
         t.row(vec!["busybox".into(), "latest".into(), "1.99MB".into()]);
-        assert_eq!(
-            t.render(),
-            "REPOSITORY   TAG       SIZE\nbusybox      latest    1.99MB\n"
-        );
+        assert_eq!(t.render(), "REPOSITORY   TAG       SIZE\nbusybox      latest    1.99MB\n");
     }
 
     #[test]
     fn empty_last_columns_leave_no_trailing_spaces() {
         let mut t = Table::new(&["A", "PORTS", "NAMES"]);
         t.row(vec!["x".into(), String::new(), "web".into()]);
-        assert_eq!(
-            t.render(),
-            "A         PORTS     NAMES\nx                   web\n"
-        );
+        assert_eq!(t.render(), "A         PORTS     NAMES\nx                   web\n");
     }
 
     #[test]
@@ -140,10 +125,7 @@ mod tests {
     #[test]
     fn commands_are_shortened_then_quoted() {
         assert_eq!(go_quote(&ellipsis("sleep 300", 20)), "\"sleep 300\"");
-        assert_eq!(
-            ellipsis("sh -c 'echo a long line'", 20),
-            "sh -c 'echo a long …"
-        );
+        assert_eq!(ellipsis("sh -c 'echo a long line'", 20), "sh -c 'echo a long …");
         assert_eq!(go_quote("say \"hi\""), "\"say \\\"hi\\\"\"");
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::digest::{DiffId, Digest, ImageId};
+use crate::digest::{ChainId, DiffId, Digest, ImageId};
 use crate::layer::Layer;
 use crate::reference::Reference;
 use crate::time::Timestamp;
@@ -28,6 +28,8 @@ pub struct ContainerConfig {
 pub struct History {
     pub created: String,
     pub created_by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub empty_layer: bool,
 }
@@ -75,12 +77,7 @@ pub struct Image {
 
 impl Image {
     pub fn from_config(config: ImageConfig, created: Timestamp) -> Self {
-        Image {
-            id: config.id(),
-            config,
-            created,
-            repo_digests: Vec::new(),
-        }
+        Image { id: config.id(), config, created, repo_digests: Vec::new() }
     }
 }
 
@@ -104,11 +101,7 @@ pub struct ImageStore {
 
 impl ImageStore {
     /// Adds an image and its layers; the layers must match the config's DiffIDs.
-    pub fn insert(
-        &mut self,
-        image: Image,
-        layers: Vec<Layer>,
-    ) -> Result<ImageId, crate::layer::LayerError> {
+    pub fn insert(&mut self, image: Image, layers: Vec<Layer>) -> Result<ImageId, crate::layer::LayerError> {
         for layer in layers {
             let diff_id = layer.diff_id()?;
             self.layers.entry(diff_id).or_insert(layer);
@@ -125,19 +118,13 @@ impl ImageStore {
     /// Finds an image by reference (`hello-world`, `hello-world:latest`) or by id prefix, as Docker does.
     pub fn resolve(&self, text: &str) -> Option<&Image> {
         if let Ok(reference) = Reference::parse(text) {
-            if let Some(id) = self
-                .tags
-                .get(&reference.clone().with_default_tag().to_string())
-            {
+            if let Some(id) = self.tags.get(&reference.clone().with_default_tag().to_string()) {
                 return self.images.get(id);
             }
         }
         let hex = text.strip_prefix("sha256:").unwrap_or(text);
         if hex.len() >= 4 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            let mut found = self
-                .images
-                .values()
-                .filter(|image| image.id.0.hex().starts_with(hex));
+            let mut found = self.images.values().filter(|image| image.id.0.hex().starts_with(hex));
             if let (Some(image), None) = (found.next(), found.next()) {
                 return Some(image);
             }
@@ -156,19 +143,41 @@ impl ImageStore {
 
     /// The layers of `image`, base first.
     pub fn layers_of(&self, image: &Image) -> Result<Vec<&Layer>, ImageError> {
-        image
-            .config
-            .rootfs
-            .diff_ids
-            .iter()
-            .map(|id| self.layers.get(id).ok_or(ImageError::MissingLayer(*id)))
-            .collect()
+        image.config.rootfs.diff_ids.iter().map(|id| self.layers.get(id).ok_or(ImageError::MissingLayer(*id))).collect()
+    }
+
+    /// Removes a tag, returning the image it pointed at.
+    pub fn untag(&mut self, reference: &Reference) -> Option<ImageId> {
+        self.tags.remove(&reference.to_string())
+    }
+
+    /// Deletes an image and every layer no other image lists, returning the ChainIDs of the
+    /// deleted layers top first, as `docker rmi` reports them.
+    pub fn remove(&mut self, id: ImageId) -> Vec<ChainId> {
+        let Some(image) = self.images.remove(&id) else { return Vec::new() };
+        self.tags.retain(|_, target| *target != id);
+        let diff_ids = &image.config.rootfs.diff_ids;
+        let chain = ChainId::chain(diff_ids);
+        let mut deleted = Vec::new();
+        for (diff_id, chain_id) in diff_ids.iter().zip(chain).rev() {
+            let still_used = self.images.values().any(|other| other.config.rootfs.diff_ids.contains(diff_id));
+            if !still_used && self.layers.remove(diff_id).is_some() {
+                deleted.push(chain_id);
+            }
+        }
+        deleted
+    }
+
+    /// The name Docker's "No such image" messages use: a reference with its tag, else the text.
+    pub fn missing_name(text: &str) -> String {
+        match Reference::parse(text) {
+            Ok(r) if !text.starts_with("sha256:") => r.with_default_tag().familiar(),
+            _ => text.to_string(),
+        }
     }
 
     /// What Docker reports as an image's size: the bytes of all its layers.
     pub fn size_of(&self, image: &Image) -> u64 {
-        self.layers_of(image)
-            .map(|layers| layers.iter().map(|l| l.size()).sum())
-            .unwrap_or(0)
+        self.layers_of(image).map(|layers| layers.iter().map(|l| l.size()).sum()).unwrap_or(0)
     }
 }

@@ -52,10 +52,7 @@ mod base64_bytes {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<[u8]>, D::Error> {
         let text = String::deserialize(deserializer)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map(Arc::from)
-            .map_err(serde::de::Error::custom)
+        base64::engine::general_purpose::STANDARD.decode(text).map(Arc::from).map_err(serde::de::Error::custom)
     }
 }
 
@@ -78,17 +75,11 @@ pub struct Entry {
 
 impl Entry {
     pub fn file(data: impl Into<Bytes>, mode: u32) -> Self {
-        Entry {
-            kind: EntryKind::File { data: data.into() },
-            mode,
-        }
+        Entry { kind: EntryKind::File { data: data.into() }, mode }
     }
 
     pub fn dir(mode: u32) -> Self {
-        Entry {
-            kind: EntryKind::Dir,
-            mode,
-        }
+        Entry { kind: EntryKind::Dir, mode }
     }
 }
 
@@ -119,9 +110,7 @@ impl Layer {
                 parent.push('/');
             }
             parent.push_str(part);
-            self.entries
-                .entry(parent.clone())
-                .or_insert_with(|| Entry::dir(0o755));
+            self.entries.entry(parent.clone()).or_insert_with(|| Entry::dir(0o755));
         }
         self.entries.insert(path, entry);
         Ok(())
@@ -151,13 +140,7 @@ impl Layer {
                 EntryKind::Dir => (format!("{path}/"), b'5', &[], ""),
                 EntryKind::Symlink { target } => (path.clone(), b'2', &[], target),
             };
-            out.extend_from_slice(&tar_header(
-                &name,
-                entry.mode,
-                data.len() as u64,
-                typeflag,
-                link,
-            )?);
+            out.extend_from_slice(&tar_header(&name, entry.mode, data.len() as u64, typeflag, link)?);
             out.extend_from_slice(data);
             out.resize(out.len().div_ceil(512) * 512, 0);
         }
@@ -182,16 +165,9 @@ fn normalize(path: &str) -> Result<String, LayerError> {
 }
 
 /// A ustar header block; names over 100 bytes use the prefix field as ustar allows.
-fn tar_header(
-    name: &str,
-    mode: u32,
-    size: u64,
-    typeflag: u8,
-    link: &str,
-) -> Result<[u8; 512], LayerError> {
+fn tar_header(name: &str, mode: u32, size: u64, typeflag: u8, link: &str) -> Result<[u8; 512], LayerError> {
     let mut h = [0u8; 512];
-    let (prefix, name_part) =
-        split_ustar_name(name).ok_or_else(|| LayerError::PathTooLong(name.to_string()))?;
+    let (prefix, name_part) = split_ustar_name(name).ok_or_else(|| LayerError::PathTooLong(name.to_string()))?;
     if link.len() > 100 {
         return Err(LayerError::PathTooLong(link.to_string()));
     }
@@ -245,9 +221,7 @@ mod tests {
     #[test]
     fn insert_adds_parent_directories_in_tar_order() {
         let mut layer = Layer::default();
-        layer
-            .insert("/usr/bin/hello", Entry::file(&b"hi"[..], 0o755))
-            .unwrap();
+        layer.insert("/usr/bin/hello", Entry::file(&b"hi"[..], 0o755)).unwrap();
         let paths: Vec<&String> = layer.entries.keys().collect();
         assert_eq!(paths, ["usr", "usr/bin", "usr/bin/hello"]);
     }
@@ -262,9 +236,7 @@ mod tests {
     #[test]
     fn tar_is_deterministic_and_well_formed() {
         let mut layer = Layer::default();
-        layer
-            .insert("hello", Entry::file(&b"hello\n"[..], 0o755))
-            .unwrap();
+        layer.insert("hello", Entry::file(&b"hello\n"[..], 0o755)).unwrap();
         let tar = layer.to_tar().unwrap();
         assert_eq!(tar, layer.to_tar().unwrap());
         // One header, one data block, two end blocks.
@@ -274,8 +246,7 @@ mod tests {
         assert_eq!(&tar[512..518], b"hello\n");
         // The stored checksum equals the sum of the header with the checksum field as spaces.
         let mut header = tar[..512].to_vec();
-        let stored =
-            u32::from_str_radix(std::str::from_utf8(&header[148..154]).unwrap(), 8).unwrap();
+        let stored = u32::from_str_radix(std::str::from_utf8(&header[148..154]).unwrap(), 8).unwrap();
         header[148..156].fill(b' ');
         assert_eq!(stored, header.iter().map(|b| u32::from(*b)).sum::<u32>());
     }
@@ -288,11 +259,7 @@ mod tests {
         b.insert("f", Entry::file(&b"2"[..], 0o644)).unwrap();
         let mut c = a.clone();
         c.insert("f", Entry::file(&b"1"[..], 0o600)).unwrap();
-        let ids = [
-            a.diff_id().unwrap(),
-            b.diff_id().unwrap(),
-            c.diff_id().unwrap(),
-        ];
+        let ids = [a.diff_id().unwrap(), b.diff_id().unwrap(), c.diff_id().unwrap()];
         assert_ne!(ids[0], ids[1]);
         assert_ne!(ids[0], ids[2]);
     }
@@ -304,9 +271,7 @@ mod tests {
         layer.insert(&long, Entry::file(&b""[..], 0o644)).unwrap();
         assert!(layer.to_tar().is_ok());
         let mut too_long = Layer::default();
-        too_long
-            .insert(&"x".repeat(300), Entry::file(&b""[..], 0o644))
-            .unwrap();
+        too_long.insert(&"x".repeat(300), Entry::file(&b""[..], 0o644)).unwrap();
         assert!(matches!(too_long.to_tar(), Err(LayerError::PathTooLong(_))));
     }
 }

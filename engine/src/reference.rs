@@ -35,14 +35,7 @@ impl Reference {
     /// (see [`Reference::with_default_tag`]).
     pub fn parse(text: &str) -> Result<Self, ReferenceError> {
         let (rest, digest) = match text.split_once('@') {
-            Some((rest, digest)) => (
-                rest,
-                Some(
-                    digest
-                        .parse::<Digest>()
-                        .map_err(|_| ReferenceError::Format)?,
-                ),
-            ),
+            Some((rest, digest)) => (rest, Some(digest.parse::<Digest>().map_err(|_| ReferenceError::Format)?)),
             None => (text, None),
         };
         // A colon after the last slash starts the tag; one before it belongs to a domain's port.
@@ -70,12 +63,7 @@ impl Reference {
         if name.len() > 255 {
             return Err(ReferenceError::NameTooLong);
         }
-        Ok(Reference {
-            domain,
-            path,
-            tag: tag.map(str::to_string),
-            digest,
-        })
+        Ok(Reference { domain, path, tag: tag.map(str::to_string), digest })
     }
 
     /// The reference with `:latest` added when it names neither a tag nor a digest.
@@ -89,10 +77,7 @@ impl Reference {
     /// The repository as Docker shows it in tables: `hello-world`, `localhost:5000/app`.
     pub fn familiar_name(&self) -> String {
         if self.domain == DEFAULT_DOMAIN {
-            self.path
-                .strip_prefix(OFFICIAL_PREFIX)
-                .unwrap_or(&self.path)
-                .to_string()
+            self.path.strip_prefix(OFFICIAL_PREFIX).unwrap_or(&self.path).to_string()
         } else {
             format!("{}/{}", self.domain, self.path)
         }
@@ -134,16 +119,10 @@ impl fmt::Display for Reference {
 fn split_domain(name: &str) -> (String, String) {
     match name.split_once('/') {
         Some((first, rest))
-            if first.contains(['.', ':'])
-                || first == "localhost"
-                || first != first.to_ascii_lowercase() =>
+            if first.contains(['.', ':']) || first == "localhost" || first != first.to_ascii_lowercase() =>
         {
             // Docker treats an uppercase first component as a domain too, then fails it as one.
-            let domain = if first == "index.docker.io" {
-                DEFAULT_DOMAIN
-            } else {
-                first
-            };
+            let domain = if first == "index.docker.io" { DEFAULT_DOMAIN } else { first };
             let path = if domain == DEFAULT_DOMAIN && !rest.contains('/') {
                 format!("{OFFICIAL_PREFIX}{rest}")
             } else {
@@ -152,10 +131,7 @@ fn split_domain(name: &str) -> (String, String) {
             (domain.to_string(), path)
         }
         Some(_) => (DEFAULT_DOMAIN.to_string(), name.to_string()),
-        None => (
-            DEFAULT_DOMAIN.to_string(),
-            format!("{OFFICIAL_PREFIX}{name}"),
-        ),
+        None => (DEFAULT_DOMAIN.to_string(), format!("{OFFICIAL_PREFIX}{name}")),
     }
 }
 
@@ -219,9 +195,7 @@ fn valid_path_component(component: &str) -> bool {
 fn valid_tag(tag: &str) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut chars = tag.chars();
-    matches!(chars.next(), Some(c) if word(c))
-        && tag.len() <= 128
-        && chars.all(|c| word(c) || c == '.' || c == '-')
+    matches!(chars.next(), Some(c) if word(c)) && tag.len() <= 128 && chars.all(|c| word(c) || c == '.' || c == '-')
 }
 
 #[cfg(test)]
@@ -241,46 +215,22 @@ mod tests {
     #[test]
     fn domains_ports_and_tags_are_told_apart() {
         let r = Reference::parse("localhost:5000/team/app:v1").unwrap();
-        assert_eq!(
-            (r.domain.as_str(), r.path.as_str(), r.tag.as_deref()),
-            ("localhost:5000", "team/app", Some("v1"))
-        );
+        assert_eq!((r.domain.as_str(), r.path.as_str(), r.tag.as_deref()), ("localhost:5000", "team/app", Some("v1")));
         assert_eq!(r.familiar(), "localhost:5000/team/app:v1");
         let r = Reference::parse("user/app").unwrap();
-        assert_eq!(
-            (r.domain.as_str(), r.path.as_str()),
-            ("docker.io", "user/app")
-        );
+        assert_eq!((r.domain.as_str(), r.path.as_str()), ("docker.io", "user/app"));
     }
 
     #[test]
     fn uppercase_names_get_dockers_message() {
         let err = Reference::parse("Bad:Name").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid reference format: repository name (library/Bad) must be lowercase"
-        );
+        assert_eq!(err.to_string(), "invalid reference format: repository name (library/Bad) must be lowercase");
     }
 
     #[test]
     fn malformed_references_are_refused() {
-        for text in [
-            "",
-            ":tag",
-            "a:",
-            "a::b",
-            "-a",
-            "a/",
-            "a//b",
-            "a@sha256:12",
-            "a:-tag",
-            "a b",
-        ] {
-            assert_eq!(
-                Reference::parse(text),
-                Err(ReferenceError::Format),
-                "{text:?}"
-            );
+        for text in ["", ":tag", "a:", "a::b", "-a", "a/", "a//b", "a@sha256:12", "a:-tag", "a b"] {
+            assert_eq!(Reference::parse(text), Err(ReferenceError::Format), "{text:?}");
         }
     }
 

@@ -74,20 +74,11 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(domain: &str) -> Self {
-        Registry {
-            domain: domain.to_string(),
-            ..Default::default()
-        }
+        Registry { domain: domain.to_string(), ..Default::default() }
     }
 
     /// Stores an image under `path:tag`, as a push does, and returns its manifest digest.
-    pub fn put(
-        &mut self,
-        path: &str,
-        tag: &str,
-        image: &Image,
-        layers: Vec<Layer>,
-    ) -> Result<Digest, RegistryError> {
+    pub fn put(&mut self, path: &str, tag: &str, image: &Image, layers: Vec<Layer>) -> Result<Digest, RegistryError> {
         let config_json = image.config.to_json();
         let mut descriptors = Vec::new();
         for layer in layers {
@@ -111,13 +102,9 @@ impl Registry {
             layers: descriptors,
         };
         let digest = manifest.digest();
-        self.configs
-            .insert(image.id.0, (image.config.clone(), image.created));
+        self.configs.insert(image.id.0, (image.config.clone(), image.created));
         self.manifests.insert(digest, manifest);
-        self.repositories
-            .entry(path.to_string())
-            .or_default()
-            .insert(tag.to_string(), digest);
+        self.repositories.entry(path.to_string()).or_default().insert(tag.to_string(), digest);
         Ok(digest)
     }
 
@@ -131,15 +118,11 @@ impl Registry {
             (Some(digest), _) => *digest,
             (None, tag) => {
                 let tag = tag.as_deref().unwrap_or(crate::reference::DEFAULT_TAG);
-                *tags
-                    .get(tag)
-                    .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?
+                *tags.get(tag).ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?
             }
         };
-        let manifest = self
-            .manifests
-            .get(&manifest_digest)
-            .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
+        let manifest =
+            self.manifests.get(&manifest_digest).ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
         let (config, created) = self
             .configs
             .get(&manifest.config.digest)
@@ -151,13 +134,7 @@ impl Registry {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
         let mut image = Image::from_config(config.clone(), *created);
-        image
-            .repo_digests
-            .push(format!("{}@{}", reference.familiar_name(), manifest_digest));
-        Ok(Pulled {
-            manifest_digest,
-            image,
-            layers,
-        })
+        image.repo_digests.push(format!("{}@{}", reference.familiar_name(), manifest_digest));
+        Ok(Pulled { manifest_digest, image, layers })
     }
 }

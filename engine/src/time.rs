@@ -3,9 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An instant, in nanoseconds since the Unix epoch. The engine never reads a clock: hosts pass this in.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(pub u64);
 
@@ -32,12 +30,7 @@ impl Timestamp {
         let days = (secs / 86_400) as i64;
         let rem = secs % 86_400;
         let (year, month, day) = civil_from_days(days);
-        let mut out = format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-            rem / 3600,
-            rem / 60 % 60,
-            rem % 60
-        );
+        let mut out = format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}", rem / 3600, rem / 60 % 60, rem % 60);
         if nanos != 0 {
             let fraction = format!("{nanos:09}");
             out.push('.');
@@ -46,6 +39,72 @@ impl Timestamp {
         out.push('Z');
         out
     }
+}
+
+impl Timestamp {
+    /// Reads the RFC 3339 times image configs carry (`2026-05-01T00:00:00Z`, with an optional
+    /// fraction and a `Z` or `±hh:mm` offset).
+    pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+        let b = text.as_bytes();
+        let num = |range: std::ops::Range<usize>| -> Option<i64> {
+            let s = text.get(range)?;
+            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+        };
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let mut rest = &text[19..];
+        let mut nanos: i64 = 0;
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return None;
+            }
+            let kept = &fraction[..digits.min(9)];
+            nanos = kept.parse::<i64>().ok()? * 10i64.pow(9 - kept.len() as u32);
+            rest = &fraction[digits..];
+        }
+        let offset = match rest {
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match rest.as_bytes().first()? {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                if rest.len() != 6 || rest.as_bytes()[3] != b':' {
+                    return None;
+                }
+                sign * (rest[1..3].parse::<i64>().ok()? * 3600 + rest[4..6].parse::<i64>().ok()? * 60)
+            }
+        };
+        let secs =
+            days_from_civil(year, month as u32, day as u32) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+        let total = i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+        u64::try_from(total).ok().map(Timestamp)
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date, the inverse of `civil_from_days`.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Converts days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -116,16 +175,38 @@ mod tests {
     }
 
     #[test]
+    fn rfc3339_parses_what_it_prints_and_what_docker_writes() {
+        for t in [
+            Timestamp(0),
+            Timestamp::from_secs(1_795_786_879),
+            Timestamp(1_500_000_000),
+            Timestamp::from_secs(951_782_400),
+        ] {
+            assert_eq!(Timestamp::parse_rfc3339(&t.rfc3339()), Some(t));
+        }
+        assert_eq!(Timestamp::parse_rfc3339("1970-01-01T01:00:00+01:00"), Some(Timestamp(0)));
+        assert_eq!(
+            Timestamp::parse_rfc3339("2026-05-01T00:00:00.123456789123Z"),
+            Some(Timestamp(1_777_593_600_123_456_789))
+        );
+        for bad in [
+            "",
+            "2026-05-01",
+            "2026-13-01T00:00:00Z",
+            "2026-05-01T00:00:00",
+            "1969-12-31T23:59:59Z",
+            "2026-05-01T00:00:00.Z",
+            "２026-05-01T00:00:00Z",
+        ] {
+            assert_eq!(Timestamp::parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn rfc3339_prints_utc_with_trimmed_fraction() {
         assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            Timestamp::from_secs(1_795_786_879).rfc3339(),
-            "2026-11-27T13:41:19Z"
-        );
+        assert_eq!(Timestamp::from_secs(1_795_786_879).rfc3339(), "2026-11-27T13:41:19Z");
         assert_eq!(Timestamp(1_500_000_000).rfc3339(), "1970-01-01T00:00:01.5Z");
-        assert_eq!(
-            Timestamp::from_secs(951_782_400).rfc3339(),
-            "2000-02-29T00:00:00Z"
-        );
+        assert_eq!(Timestamp::from_secs(951_782_400).rfc3339(), "2000-02-29T00:00:00Z");
     }
 }

@@ -3,100 +3,37 @@
 //! The host's part (running the module) is played by the test: it reports the outcome a real run
 //! would have. Real runs of the real `hello` program are in the server's and the browser's tests.
 
+mod common;
+
+use common::{Session, MODULE, T0};
 use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::registry::Registry;
-use dockyard_engine::wasi::Stream;
-use dockyard_engine::{
-    Ctx, Engine, ExitStatus, Launch, ProcessOutcome, Reply, Seeded, Step, Timestamp,
-};
+use dockyard_engine::{Engine, ExitStatus, Reply, Timestamp};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// The smallest valid wasm module: enough for the engine, which only checks the magic number.
-const MODULE: &[u8] = b"\0asm\x01\0\0\0";
-const T0: u64 = 1_800_000_000;
-
-struct Session {
-    engine: Engine,
-    entropy: Seeded,
-    now: Timestamp,
-}
-
-impl Session {
-    fn new() -> Self {
-        let hub = builtin::docker_hub(&Programs::default().with("hello", MODULE)).unwrap();
-        Session {
-            engine: Engine::new(hub),
-            entropy: Seeded::new(9),
-            now: Timestamp::from_secs(T0),
-        }
-    }
-
-    fn step(&mut self, line: &str) -> Step {
-        let mut ctx = Ctx {
-            now: self.now,
-            entropy: &mut self.entropy,
-        };
-        self.engine.execute(line, &mut ctx)
-    }
-
-    fn done(&mut self, line: &str) -> Reply {
-        match self.step(line) {
-            Step::Done(reply) => reply,
-            Step::Launch(l) => panic!("{line} launched {:?}", l.process.args),
-        }
-    }
-
-    fn launch(&mut self, line: &str) -> Launch {
-        match self.step(line) {
-            Step::Launch(launch) => launch,
-            Step::Done(reply) => panic!("{line} finished: {reply:?}"),
-        }
-    }
-
-    /// Runs `line` to completion, as a host would, with the process ending as `status`.
-    fn run(&mut self, line: &str, status: ExitStatus, stdout: &str) -> (Launch, Reply) {
-        let launch = self.launch(line);
-        let outcome = ProcessOutcome {
-            status,
-            output: vec![(Stream::Stdout, stdout.as_bytes().to_vec())],
-        };
-        let id = launch.process.container.clone();
-        let mut ctx = Ctx {
-            now: self.now,
-            entropy: &mut self.entropy,
-        };
-        let reply = self.engine.exited(&id, outcome, &mut ctx);
-        (launch, reply)
-    }
-}
-
 #[test]
 fn first_run_pulls_then_launches_the_images_command() {
     let mut s = Session::new();
     let launch = s.launch("docker run hello-world");
     let stderr = &launch.before.stderr;
-    assert!(stderr.starts_with("Unable to find image 'hello-world:latest' locally\nlatest: Pulling from library/hello-world\n"), "{stderr}");
     assert!(
-        stderr.contains(": Pull complete\nDigest: sha256:"),
+        stderr.starts_with(
+            "Unable to find image 'hello-world:latest' locally\nlatest: Pulling from library/hello-world\n"
+        ),
         "{stderr}"
     );
-    assert!(
-        stderr.ends_with("Status: Downloaded newer image for hello-world:latest\n"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(": Pull complete\nDigest: sha256:"), "{stderr}");
+    assert!(stderr.ends_with("Status: Downloaded newer image for hello-world:latest\n"), "{stderr}");
     assert_eq!(launch.process.args, ["/hello"]);
     assert_eq!(&*launch.process.module.0, MODULE);
     let hostname = format!("HOSTNAME={}", launch.process.container.short());
     assert_eq!(launch.process.env[0], builtin::DEFAULT_PATH);
     assert_eq!(launch.process.env[1], hostname);
-    assert_eq!(
-        launch.process.env.last().map(String::as_str),
-        Some("HOME=/root")
-    );
+    assert_eq!(launch.process.env.last().map(String::as_str), Some("HOME=/root"));
 }
 
 #[test]
@@ -110,26 +47,25 @@ fn second_run_finds_the_image_locally() {
 #[test]
 fn exit_codes_and_states_show_in_ps() {
     let mut s = Session::new();
-    let (launch, reply) = s.run(
-        "docker run --name first hello-world",
-        ExitStatus::Code(3),
-        "out",
-    );
+    let (launch, reply) = s.run("docker run --name first hello-world", ExitStatus::Code(3), "out");
     assert_eq!(reply.exit_code, 3);
     s.now = Timestamp::from_secs(T0 + 5);
     let ps = s.done("docker ps -a").stdout;
     let lines: Vec<&str> = ps.lines().collect();
-    assert_eq!(lines[0], "CONTAINER ID   IMAGE         COMMAND    CREATED         STATUS                     PORTS     NAMES");
+    assert_eq!(
+        lines[0],
+        "CONTAINER ID   IMAGE         COMMAND    CREATED         STATUS                     PORTS     NAMES"
+    );
     assert_eq!(
         lines[1],
-        format!("{}   hello-world   \"/hello\"   5 seconds ago   Exited (3) 5 seconds ago             first", launch.process.container.short())
+        format!(
+            "{}   hello-world   \"/hello\"   5 seconds ago   Exited (3) 5 seconds ago             first",
+            launch.process.container.short()
+        )
     );
     // Without -a, only running containers are listed: none.
     assert_eq!(s.done("docker ps").stdout.lines().count(), 1);
-    assert_eq!(
-        s.done("docker ps -aq").stdout,
-        format!("{}\n", launch.process.container.short())
-    );
+    assert_eq!(s.done("docker ps -aq").stdout, format!("{}\n", launch.process.container.short()));
 }
 
 #[test]
@@ -160,17 +96,9 @@ fn a_missing_command_fails_like_runc_and_leaves_a_created_container() {
     let reply = s.done("docker run hello-world nosuchcmd");
     assert_eq!(reply.exit_code, 127);
     assert!(reply.stderr.ends_with("docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"nosuchcmd\": executable file not found in $PATH: unknown\n\nRun 'docker run --help' for more information\n"), "{}", reply.stderr);
-    assert!(s
-        .done("docker ps -a")
-        .stdout
-        .lines()
-        .nth(1)
-        .unwrap()
-        .contains("   Created   "));
+    assert!(s.done("docker ps -a").stdout.lines().nth(1).unwrap().contains("   Created   "));
     let reply = s.done("docker run --rm hello-world /nope");
-    assert!(reply
-        .stderr
-        .contains("exec: \"/nope\": stat /nope: no such file or directory: unknown"));
+    assert!(reply.stderr.contains("exec: \"/nope\": stat /nope: no such file or directory: unknown"));
     assert_eq!(s.done("docker ps -aq").stdout.lines().count(), 1);
 }
 
@@ -181,26 +109,23 @@ fn unknown_images_and_tags_are_refused_as_the_hub_refuses_them() {
     assert_eq!(reply.exit_code, 125);
     assert!(reply.stderr.contains("docker: Error response from daemon: pull access denied for nosuch, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n"));
     let reply = s.done("docker pull hello-world:v9");
-    assert_eq!(reply.stderr, "Error response from daemon: manifest for hello-world:v9 not found: manifest unknown: manifest unknown\n");
-    let reply = s.done("docker pull Bad");
     assert_eq!(
         reply.stderr,
-        "invalid reference format: repository name (library/Bad) must be lowercase\n"
+        "Error response from daemon: manifest for hello-world:v9 not found: manifest unknown: manifest unknown\n"
     );
+    let reply = s.done("docker pull Bad");
+    assert_eq!(reply.stderr, "invalid reference format: repository name (library/Bad) must be lowercase\n");
     let reply = s.done("docker run example.com/app");
-    assert!(reply
-        .stderr
-        .contains("dial tcp: lookup example.com: no such host"));
+    assert!(reply.stderr.contains("dial tcp: lookup example.com: no such host"));
 }
 
 #[test]
 fn pull_reports_progress_then_up_to_date() {
     let mut s = Session::new();
     let first = s.done("docker pull hello-world").stdout;
-    assert!(
-        first.starts_with("Using default tag: latest\nlatest: Pulling from library/hello-world\n")
-    );
-    assert!(first.ends_with("Status: Downloaded newer image for hello-world:latest\ndocker.io/library/hello-world:latest\n"));
+    assert!(first.starts_with("Using default tag: latest\nlatest: Pulling from library/hello-world\n"));
+    assert!(first
+        .ends_with("Status: Downloaded newer image for hello-world:latest\ndocker.io/library/hello-world:latest\n"));
     let second = s.done("docker pull hello-world:latest").stdout;
     assert!(second.contains(": Already exists\n"));
     assert!(second.contains("Status: Image is up to date for hello-world:latest\n"));
@@ -209,39 +134,23 @@ fn pull_reports_progress_then_up_to_date() {
 #[test]
 fn images_lists_the_pulled_image() {
     let mut s = Session::new();
-    assert_eq!(
-        s.done("docker images").stdout,
-        "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n"
-    );
+    assert_eq!(s.done("docker images").stdout, "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n");
     s.done("docker pull hello-world");
     let out = s.done("docker images").stdout;
     let row = out.lines().nth(1).unwrap();
     let id = s.engine.images().resolve("hello-world").unwrap().id;
-    assert!(
-        row.starts_with(&format!("hello-world   latest    {}   ", id.short())),
-        "{row}"
-    );
+    assert!(row.starts_with(&format!("hello-world   latest    {}   ", id.short())), "{row}");
     assert!(row.ends_with(" months ago   8B"), "{row}");
-    assert_eq!(
-        s.done("docker images -q").stdout,
-        format!("{}\n", id.short())
-    );
+    assert_eq!(s.done("docker images -q").stdout, format!("{}\n", id.short()));
 }
 
 #[test]
 fn rm_removes_by_name_and_refuses_unknown_names() {
     let mut s = Session::new();
-    s.run(
-        "docker run --name gone hello-world",
-        ExitStatus::Code(0),
-        "",
-    );
+    s.run("docker run --name gone hello-world", ExitStatus::Code(0), "");
     assert_eq!(s.done("docker rm gone"), Reply::out("gone\n"));
     let reply = s.done("docker rm gone");
-    assert_eq!(
-        (reply.stderr.as_str(), reply.exit_code),
-        ("Error response from daemon: No such container: gone\n", 1)
-    );
+    assert_eq!((reply.stderr.as_str(), reply.exit_code), ("Error response from daemon: No such container: gone\n", 1));
 }
 
 #[test]
@@ -250,38 +159,24 @@ fn a_running_container_cannot_be_removed_without_force() {
     let launch = s.launch("docker run --name busy hello-world");
     let reply = s.done("docker rm busy");
     assert_eq!(reply.exit_code, 1);
-    assert!(reply.stderr.contains(&format!(
-        "You cannot remove a running container {}.",
-        launch.process.container
-    )));
+    assert!(reply.stderr.contains(&format!("You cannot remove a running container {}.", launch.process.container)));
     assert_eq!(s.done("docker rm -f busy").stdout, "busy\n");
 }
 
 #[test]
 fn a_trap_is_a_crash_with_its_reason_kept() {
     let mut s = Session::new();
-    let (launch, reply) = s.run(
-        "docker run hello-world",
-        ExitStatus::Trap("unreachable executed".into()),
-        "",
-    );
+    let (launch, reply) = s.run("docker run hello-world", ExitStatus::Trap("unreachable executed".into()), "");
     assert_eq!(reply.exit_code, 134);
     assert!(reply.stderr.contains("unreachable executed"));
-    let container = s
-        .engine
-        .find_container(launch.process.container.short())
-        .unwrap();
+    let container = s.engine.find_container(launch.process.container.short()).unwrap();
     assert_eq!(container.state.error, "unreachable executed");
 }
 
 #[test]
 fn state_survives_save_and_restore() {
     let mut s = Session::new();
-    let (launch, _) = s.run(
-        "docker run --name keep hello-world",
-        ExitStatus::Code(0),
-        "hello\n",
-    );
+    let (launch, _) = s.run("docker run --name keep hello-world", ExitStatus::Code(0), "hello\n");
     let busy = s.launch("docker run --name busy hello-world");
     let saved = s.engine.save();
     let hub = builtin::docker_hub(&Programs::default().with("hello", MODULE)).unwrap();
@@ -291,12 +186,7 @@ fn state_survives_save_and_restore() {
     assert_eq!(keep.logs[0].text, "hello\n");
     assert!(restored.images().resolve("hello-world").is_some());
     // A process cannot outlive the engine that ran it.
-    let busy = restored
-        .find_container(busy.process.container.as_str())
-        .unwrap();
-    assert_eq!(
-        (busy.state.status.to_string().as_str(), busy.state.exit_code),
-        ("exited", 137)
-    );
+    let busy = restored.find_container(busy.process.container.as_str()).unwrap();
+    assert_eq!((busy.state.status.to_string().as_str(), busy.state.exit_code), ("exited", 137));
     assert!(Engine::restore("{", Registry::default(), Timestamp(0)).is_err());
 }

@@ -87,15 +87,9 @@ fn random_command_lines_never_panic() {
     let mut ids = Seeded::new(1);
     for i in 0..20_000u64 {
         let line = random_line(&mut rng);
-        let mut ctx = Ctx {
-            now: Timestamp::from_secs(1_800_000_000 + i),
-            entropy: &mut ids,
-        };
+        let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000 + i), entropy: &mut ids };
         if let Step::Launch(launch) = engine.execute(&line, &mut ctx) {
-            let outcome = ProcessOutcome {
-                status: ExitStatus::Code(0),
-                output: Vec::new(),
-            };
+            let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new() };
             engine.exited(&launch.process.container, outcome, &mut ctx);
         }
     }
@@ -109,24 +103,17 @@ fn random_references_never_panic() {
         let mut b = [0u8; 24];
         rng.fill(&mut b);
         let len = usize::from(b[0] % 24);
-        let text: String = b[..len]
-            .iter()
-            .map(|x| alphabet[usize::from(*x) % alphabet.len()] as char)
-            .collect();
+        let text: String = b[..len].iter().map(|x| alphabet[usize::from(*x) % alphabet.len()] as char).collect();
         let _ = Reference::parse(&text);
     }
 }
 
 #[test]
 fn corrupt_saved_state_is_an_error_not_a_panic() {
-    let hub =
-        || builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let hub = || builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
     let mut engine = Engine::new(hub());
     let mut ids = Seeded::new(3);
-    let mut ctx = Ctx {
-        now: Timestamp::from_secs(1_800_000_000),
-        entropy: &mut ids,
-    };
+    let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut ids };
     engine.execute("docker pull hello-world", &mut ctx);
     let saved = engine.save();
     // Every prefix of a valid state, and a few hand-made oddities.
@@ -136,13 +123,7 @@ fn corrupt_saved_state_is_an_error_not_a_panic() {
         }
     }
     let short_id = r#"{"version":1,"images":{"images":{},"tags":{},"layers":{}},"containers":[{"id":"ab","name":"x","image":"sha256:0000000000000000000000000000000000000000000000000000000000000000","image_name":"x","path":"/x","args":[],"env":[],"created":0,"state":{"status":"running","exit_code":0,"started_at":null,"finished_at":null},"auto_remove":false,"rw":{"entries":{}},"logs":[]}]}"#;
-    let mut restored =
-        Engine::restore(short_id, hub(), Timestamp(0)).expect("structurally valid state restores");
-    let mut ctx = Ctx {
-        now: Timestamp::from_secs(1_800_000_000),
-        entropy: &mut ids,
-    };
-    assert!(
-        matches!(restored.execute("docker ps -a", &mut ctx), Step::Done(r) if r.stdout.contains("Exited (137)"))
-    );
+    let mut restored = Engine::restore(short_id, hub(), Timestamp(0)).expect("structurally valid state restores");
+    let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut ids };
+    assert!(matches!(restored.execute("docker ps -a", &mut ctx), Step::Done(r) if r.stdout.contains("Exited (137)")));
 }

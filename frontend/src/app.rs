@@ -15,12 +15,8 @@ use crate::terminal::Terminal;
 pub fn app() -> Html {
     let term = use_reducer(TerminalState::default);
     let engine = use_mut_ref(session::new_engine);
-    let lessons: std::rc::Rc<Vec<Lesson>> = use_memo((), |_| {
-        LESSONS
-            .iter()
-            .map(|(name, source)| parse_lesson(name, source))
-            .collect()
-    });
+    let lessons: std::rc::Rc<Vec<Lesson>> =
+        use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
     let current = use_state(|| 0usize);
 
     // Ask once whether a real Docker Engine is behind the server.
@@ -88,14 +84,10 @@ pub fn app() -> Html {
 
     let host_label = match &term.host {
         None => "checking for a Docker Engine…".to_string(),
-        Some(info) if info.available => format!(
-            "Docker Engine {} at {}",
-            info.version.clone().unwrap_or_default(),
-            info.endpoint
-        ),
-        Some(info) if info.endpoint.is_empty() => {
-            "no Dockyard server: simulated engine only".to_string()
+        Some(info) if info.available => {
+            format!("Docker Engine {} at {}", info.version.clone().unwrap_or_default(), info.endpoint)
         }
+        Some(info) if info.endpoint.is_empty() => "no Dockyard server: simulated engine only".to_string(),
         Some(info) => format!("no Docker Engine at {}", info.endpoint),
     };
     let lesson = lessons.get(*current).cloned();
@@ -103,8 +95,7 @@ pub fn app() -> Html {
         let current = current.clone();
         let count = lessons.len();
         Callback::from(move |_: MouseEvent| {
-            let next =
-                (*current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
+            let next = (*current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
             current.set(next);
         })
     };

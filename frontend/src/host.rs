@@ -20,17 +20,9 @@ pub struct HostReply {
 /// Asks the server about the Docker Engine. Served without `dockyard serve` (a static copy, say),
 /// there is no API and so no host mode.
 pub async fn status() -> HostInfo {
-    match fetch_text("GET", "/api/host", None)
-        .await
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
+    match fetch_text("GET", "/api/host", None).await.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
         Ok(info) => info,
-        Err(error) => HostInfo {
-            available: false,
-            endpoint: String::new(),
-            version: None,
-            error: Some(error),
-        },
+        Err(error) => HostInfo { available: false, endpoint: String::new(), version: None, error: Some(error) },
     }
 }
 
@@ -54,10 +46,7 @@ pub async fn run(line: &str) -> HostReply {
 /// The token `dockyard serve` put into the page; other origins cannot read it.
 fn token() -> Option<String> {
     let document = web_sys::window()?.document()?;
-    document
-        .query_selector("meta[name=dockyard-token]")
-        .ok()??
-        .get_attribute("content")
+    document.query_selector("meta[name=dockyard-token]").ok()??.get_attribute("content")
 }
 
 async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<String, String> {
@@ -66,9 +55,7 @@ async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<Str
     init.set_method(method);
     let headers = Headers::new().map_err(js)?;
     if let Some(body) = body {
-        headers
-            .set("content-type", "application/json")
-            .map_err(js)?;
+        headers.set("content-type", "application/json").map_err(js)?;
         init.set_body(&JsValue::from_str(&body));
     }
     if let Some(token) = token() {
@@ -77,16 +64,9 @@ async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<Str
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(js)?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(js)?
-        .dyn_into()
-        .map_err(js)?;
-    let text = JsFuture::from(response.text().map_err(js)?)
-        .await
-        .map_err(js)?
-        .as_string()
-        .unwrap_or_default();
+    let response: Response =
+        JsFuture::from(window.fetch_with_request(&request)).await.map_err(js)?.dyn_into().map_err(js)?;
+    let text = JsFuture::from(response.text().map_err(js)?).await.map_err(js)?.as_string().unwrap_or_default();
     if !response.ok() && !text.starts_with('{') {
         return Err(format!("HTTP {}: {text}", response.status()));
     }

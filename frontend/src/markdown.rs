@@ -31,11 +31,7 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     };
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
-    Lesson {
-        id,
-        title,
-        blocks: blocks(body),
-    }
+    Lesson { id, title, blocks: blocks(body) }
 }
 
 fn split_front_matter(source: &str) -> (&str, &str) {
@@ -52,10 +48,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut prose: Vec<Event> = Vec::new();
     let mut code: Option<String> = None;
-    for event in Parser::new_ext(
-        markdown,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    ) {
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match (&mut code, event) {
             (None, Event::Start(Tag::CodeBlock(_))) => {
                 flush(&mut prose, &mut out);
@@ -70,10 +63,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
                     .filter(|l| l.starts_with("docker ") || *l == "docker")
                     .map(str::to_string)
                     .collect();
-                out.push(Block::Code {
-                    text: text.trim_end().to_string(),
-                    commands,
-                });
+                out.push(Block::Code { text: text.trim_end().to_string(), commands });
                 code = None;
             }
             (Some(_), _) => {}
@@ -105,10 +95,7 @@ mod tests {
         assert_eq!(lesson.id, "hello");
         assert_eq!(lesson.title, "Your first container");
         assert_eq!(lesson.blocks.len(), 4);
-        assert_eq!(
-            lesson.blocks[0],
-            Block::Html("<h1>Hi</h1>\n<p>Run <strong>this</strong>:</p>\n".into())
-        );
+        assert_eq!(lesson.blocks[0], Block::Html("<h1>Hi</h1>\n<p>Run <strong>this</strong>:</p>\n".into()));
         assert_eq!(
             lesson.blocks[1],
             Block::Code {
@@ -118,20 +105,14 @@ mod tests {
         );
         assert_eq!(
             lesson.blocks[3],
-            Block::Code {
-                text: "docker ps -a".into(),
-                commands: vec!["docker ps -a".into()]
-            }
+            Block::Code { text: "docker ps -a".into(), commands: vec!["docker ps -a".into()] }
         );
     }
 
     #[test]
     fn a_lesson_without_front_matter_is_named_by_its_file() {
         let lesson = parse_lesson("02-more.md", "Just text, no code.");
-        assert_eq!(
-            (lesson.id.as_str(), lesson.title.as_str()),
-            ("02-more", "02-more")
-        );
+        assert_eq!((lesson.id.as_str(), lesson.title.as_str()), ("02-more", "02-more"));
         assert!(matches!(&lesson.blocks[..], [Block::Html(_)]));
     }
 
@@ -141,18 +122,13 @@ mod tests {
         for (name, source) in crate::lessons::LESSONS {
             let lesson = parse_lesson(name, source);
             assert!(!lesson.title.is_empty(), "{name} has no title");
-            let commands = lesson
-                .blocks
-                .iter()
-                .filter(|b| matches!(b, Block::Code { commands, .. } if !commands.is_empty()));
+            let commands =
+                lesson.blocks.iter().filter(|b| matches!(b, Block::Code { commands, .. } if !commands.is_empty()));
             assert!(commands.count() > 0, "{name} has nothing to run");
             for block in &lesson.blocks {
                 if let Block::Code { commands, .. } = block {
                     for command in commands {
-                        assert!(
-                            dockyard_engine::cli::parse(command).is_ok(),
-                            "{name}: {command} does not parse"
-                        );
+                        assert!(dockyard_engine::cli::parse(command).is_ok(), "{name}: {command} does not parse");
                     }
                 }
             }

@@ -29,16 +29,14 @@ impl GuestMemory for JsMemory {
     fn read(&self, addr: u32, out: &mut [u8]) -> Result<(), Errno> {
         let view = self.view().ok_or(Errno::Fault)?;
         let range = checked_range(addr, out.len(), view.length() as usize)?;
-        view.subarray(range.start as u32, range.end as u32)
-            .copy_to(out);
+        view.subarray(range.start as u32, range.end as u32).copy_to(out);
         Ok(())
     }
 
     fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), Errno> {
         let view = self.view().ok_or(Errno::Fault)?;
         let range = checked_range(addr, data.len(), view.length() as usize)?;
-        view.subarray(range.start as u32, range.end as u32)
-            .copy_from(data);
+        view.subarray(range.start as u32, range.end as u32).copy_from(data);
         Ok(())
     }
 }
@@ -52,9 +50,7 @@ impl Clocks for BrowserClocks {
     }
 
     fn monotonic(&self) -> u64 {
-        let millis = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now());
+        let millis = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
         (millis * 1e6) as u64
     }
 }
@@ -93,9 +89,7 @@ pub async fn run(process: &Process) -> ProcessOutcome {
 async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatus, JsValue> {
     let bytes = Uint8Array::from(&process.module.0[..]);
     // Chrome refuses to compile large modules synchronously on the main thread, so compile async.
-    let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes))
-        .await?
-        .dyn_into()?;
+    let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes)).await?.dyn_into()?;
     let memory = Rc::new(RefCell::new(JsMemory(None)));
     let exit_code = Rc::new(Cell::new(None::<i32>));
     // Thrown by an import when the guest calls proc_exit; JS unwinds the guest, not Rust frames.
@@ -107,15 +101,9 @@ async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatu
     let mut closures = Vec::new();
     let wasi_imports = Object::new();
     for import in WebAssembly::Module::imports(&module).iter() {
-        let module_name = Reflect::get(&import, &"module".into())?
-            .as_string()
-            .unwrap_or_default();
-        let name = Reflect::get(&import, &"name".into())?
-            .as_string()
-            .unwrap_or_default();
-        let kind = Reflect::get(&import, &"kind".into())?
-            .as_string()
-            .unwrap_or_default();
+        let module_name = Reflect::get(&import, &"module".into())?.as_string().unwrap_or_default();
+        let name = Reflect::get(&import, &"name".into())?.as_string().unwrap_or_default();
+        let kind = Reflect::get(&import, &"kind".into())?.as_string().unwrap_or_default();
         if module_name != wasi::MODULE || kind != "function" {
             return Ok(ExitStatus::Trap(format!(
                 "the module imports {module_name}.{name}, which Dockyard does not provide"
@@ -125,9 +113,7 @@ async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatu
         let function_name = name.clone();
         let dispatch = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
             let args: Vec<i64> = args.iter().map(|v| to_i64(&v)).collect();
-            let result = ctx
-                .borrow_mut()
-                .call(&mut *memory.borrow_mut(), &function_name, &args);
+            let result = ctx.borrow_mut().call(&mut *memory.borrow_mut(), &function_name, &args);
             match result {
                 Ok(errno) => JsValue::from(errno),
                 Err(exit) => {
@@ -143,9 +129,7 @@ async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatu
     let imports = Object::new();
     Reflect::set(&imports, &wasi::MODULE.into(), &wasi_imports)?;
     let instance: WebAssembly::Instance =
-        JsFuture::from(WebAssembly::instantiate_module(&module, &imports))
-            .await?
-            .dyn_into()?;
+        JsFuture::from(WebAssembly::instantiate_module(&module, &imports)).await?.dyn_into()?;
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into())?.dyn_into::<WebAssembly::Memory>() {
         memory.borrow_mut().0 = Some(mem);

@@ -11,9 +11,7 @@ use crate::runtime::{self, BrowserEntropy};
 
 /// The engine of this page, with the built-in images compiled into the app.
 pub fn new_engine() -> Engine {
-    let programs = dockyard_workloads::ALL
-        .iter()
-        .fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
+    let programs = dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
     match builtin::docker_hub(&programs) {
         Ok(hub) => Engine::new(hub),
         // The programs are compiled in, so this only happens with a broken build; an empty hub
@@ -27,11 +25,7 @@ fn now() -> Timestamp {
 }
 
 /// Runs `line`, sending output to `emit` as it becomes known, and returns the exit code.
-pub async fn execute(
-    engine: Rc<RefCell<Engine>>,
-    line: &str,
-    emit: impl Fn(Stream, String),
-) -> i32 {
+pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, emit: impl Fn(Stream, String)) -> i32 {
     let print = |reply: &Reply| {
         if !reply.stdout.is_empty() {
             emit(Stream::Stdout, reply.stdout.clone());
@@ -40,13 +34,7 @@ pub async fn execute(
             emit(Stream::Stderr, reply.stderr.clone());
         }
     };
-    let step = engine.borrow_mut().execute(
-        line,
-        &mut Ctx {
-            now: now(),
-            entropy: &mut BrowserEntropy,
-        },
-    );
+    let step = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
     let reply = match step {
         Step::Done(reply) => reply,
         Step::Launch(launch) => {
@@ -55,13 +43,8 @@ pub async fn execute(
             for (stream, bytes) in &outcome.output {
                 emit(*stream, String::from_utf8_lossy(bytes).into_owned());
             }
-            let mut ctx = Ctx {
-                now: now(),
-                entropy: &mut BrowserEntropy,
-            };
-            engine
-                .borrow_mut()
-                .exited(&launch.process.container, outcome, &mut ctx)
+            let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+            engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx)
         }
     };
     print(&reply);

@@ -57,9 +57,7 @@ pub struct Terminal {
 impl Default for Terminal {
     fn default() -> Self {
         Terminal {
-            lines: vec![Line::Note(
-                "Type a docker command, or press Run beside one in the lesson.".into(),
-            )],
+            lines: vec![Line::Note("Type a docker command, or press Run beside one in the lesson.".into())],
             history: Vec::new(),
             queue: VecDeque::new(),
             running: None,
@@ -104,8 +102,7 @@ impl Terminal {
     fn push_output(&mut self, text: &str, make: fn(String) -> Line) {
         for piece in text.split_inclusive('\n') {
             let continued = match (self.lines.last_mut(), make(String::new())) {
-                (Some(Line::Stdout(open)), Line::Stdout(_))
-                | (Some(Line::Stderr(open)), Line::Stderr(_))
+                (Some(Line::Stdout(open)), Line::Stdout(_)) | (Some(Line::Stderr(open)), Line::Stderr(_))
                     if !open.ends_with('\n') =>
                 {
                     open.push_str(piece);
@@ -163,19 +160,13 @@ impl Reducible for Terminal {
             Action::SetMode(mode) => {
                 if mode == Mode::Host && !next.host_available() {
                     next.lines.push(Line::Note(
-                        "No Docker Engine is reachable, so commands stay in the simulated engine."
-                            .into(),
+                        "No Docker Engine is reachable, so commands stay in the simulated engine.".into(),
                     ));
                 } else if mode != next.mode {
                     next.mode = mode;
                     next.lines.push(Line::Note(match mode {
-                        Mode::Simulated => {
-                            "Commands now run in Dockyard's simulated engine, inside this page."
-                                .into()
-                        }
-                        Mode::Host => {
-                            "Commands now run on the real Docker Engine of this machine.".into()
-                        }
+                        Mode::Simulated => "Commands now run in Dockyard's simulated engine, inside this page.".into(),
+                        Mode::Host => "Commands now run on the real Docker Engine of this machine.".into(),
                     }));
                 }
             }
@@ -202,43 +193,26 @@ mod tests {
     fn commands_queue_and_run_one_at_a_time() {
         let t = apply(
             Terminal::default(),
-            vec![
-                Action::Submit("docker ps".into()),
-                Action::Submit("docker images".into()),
-            ],
+            vec![Action::Submit("docker ps".into()), Action::Submit("docker images".into())],
         );
         assert_eq!(t.next_command().map(String::as_str), Some("docker ps"));
         let t = apply(t, vec![Action::Start, Action::Start]);
         assert_eq!(t.running.as_deref(), Some("docker ps"));
         assert_eq!(t.next_command(), None);
         let t = apply(t, vec![Action::Finished(3)]);
-        assert_eq!(
-            (t.last_exit, t.next_command().map(String::as_str)),
-            (3, Some("docker images"))
-        );
+        assert_eq!((t.last_exit, t.next_command().map(String::as_str)), (3, Some("docker images")));
         assert_eq!(t.history, ["docker ps", "docker images"]);
     }
 
     #[test]
     fn output_is_split_into_lines_and_partial_lines_continue() {
         let t = apply(
-            Terminal {
-                lines: vec![],
-                ..Default::default()
-            },
-            vec![
-                Action::Stdout("a\nb".into()),
-                Action::Stdout("c\n".into()),
-                Action::Stderr("oops\n".into()),
-            ],
+            Terminal { lines: vec![], ..Default::default() },
+            vec![Action::Stdout("a\nb".into()), Action::Stdout("c\n".into()), Action::Stderr("oops\n".into())],
         );
         assert_eq!(
             t.lines,
-            vec![
-                Line::Stdout("a\n".into()),
-                Line::Stdout("bc\n".into()),
-                Line::Stderr("oops\n".into())
-            ]
+            vec![Line::Stdout("a\n".into()), Line::Stdout("bc\n".into()), Line::Stderr("oops\n".into())]
         );
     }
 
@@ -246,12 +220,8 @@ mod tests {
     fn host_mode_needs_a_reachable_engine() {
         let t = apply(Terminal::default(), vec![Action::SetMode(Mode::Host)]);
         assert_eq!(t.mode, Mode::Simulated);
-        let info = HostInfo {
-            available: true,
-            endpoint: "unix:///x".into(),
-            version: Some("20.10".into()),
-            error: None,
-        };
+        let info =
+            HostInfo { available: true, endpoint: "unix:///x".into(), version: Some("20.10".into()), error: None };
         let t = apply(t, vec![Action::Host(info), Action::SetMode(Mode::Host)]);
         assert_eq!(t.mode, Mode::Host);
     }
@@ -265,13 +235,8 @@ mod tests {
 
     #[test]
     fn repeated_commands_are_kept_once_in_history() {
-        let t = apply(
-            Terminal::default(),
-            vec![
-                Action::Submit("docker ps".into()),
-                Action::Submit(" docker ps ".into()),
-            ],
-        );
+        let t =
+            apply(Terminal::default(), vec![Action::Submit("docker ps".into()), Action::Submit(" docker ps ".into())]);
         assert_eq!(t.history, ["docker ps"]);
         assert_eq!(t.queue.len(), 2);
     }

@@ -47,11 +47,7 @@ pub struct HostReply {
 
 impl HostReply {
     fn refused(message: impl Into<String>, exit_code: i32) -> Self {
-        HostReply {
-            stderr: format!("{}\n", message.into()),
-            exit_code,
-            ..Default::default()
-        }
+        HostReply { stderr: format!("{}\n", message.into()), exit_code, ..Default::default() }
     }
 }
 
@@ -63,16 +59,13 @@ pub struct DockerBridge {
 
 impl DockerBridge {
     pub fn from_env(session: String) -> Self {
-        let endpoint = std::env::var("DOCKER_HOST")
-            .unwrap_or_else(|_| "unix:///var/run/docker.sock".to_string());
+        let endpoint = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_string());
         DockerBridge { endpoint, session }
     }
 
     /// Connects and agrees on an API version; Debian's dockerd 20.10 speaks 1.41, older than bollard's default.
     async fn connect(&self) -> Result<Docker, bollard::errors::Error> {
-        Docker::connect_with_host(&self.endpoint)?
-            .negotiate_version()
-            .await
+        Docker::connect_with_host(&self.endpoint)?.negotiate_version().await
     }
 
     pub async fn status(&self) -> HostStatus {
@@ -101,39 +94,26 @@ impl DockerBridge {
     pub async fn execute(&self, line: &str) -> HostReply {
         match dockyard_engine::cli::parse(line) {
             Ok(Command::Run(options)) => self.run(options).await,
-            Ok(Command::Help(text)) => HostReply {
-                stdout: text,
-                ..Default::default()
-            },
-            Ok(_) => HostReply::refused(
-                "dockyard: in host mode only `docker run` reaches the real Docker Engine for now",
-                1,
-            ),
+            Ok(Command::Help(text)) => HostReply { stdout: text, ..Default::default() },
+            Ok(_) => {
+                HostReply::refused("dockyard: in host mode only `docker run` reaches the real Docker Engine for now", 1)
+            }
             Err(e) => HostReply::refused(e.message, e.exit_code),
         }
     }
 
     async fn run(&self, options: RunOptions) -> HostReply {
         if options.name.is_some() {
-            return HostReply::refused(
-                "dockyard: in host mode containers are named by Dockyard; drop --name",
-                125,
-            );
+            return HostReply::refused("dockyard: in host mode containers are named by Dockyard; drop --name", 125);
         }
         if let Err(e) = Reference::parse(&options.image) {
-            return HostReply::refused(
-                format!("docker: {e}\n\nRun 'docker run --help' for more information"),
-                125,
-            );
+            return HostReply::refused(format!("docker: {e}\n\nRun 'docker run --help' for more information"), 125);
         }
         let docker = match self.connect().await {
             Ok(d) => d,
             Err(e) => {
                 return HostReply::refused(
-                    format!(
-                        "docker: cannot reach the Docker Engine at {}: {e}",
-                        self.endpoint
-                    ),
+                    format!("docker: cannot reach the Docker Engine at {}: {e}", self.endpoint),
                     125,
                 )
             }
@@ -150,11 +130,7 @@ impl DockerBridge {
         }
         let body = ContainerCreateBody {
             image: Some(options.image.clone()),
-            cmd: if options.command.is_empty() {
-                None
-            } else {
-                Some(options.command.clone())
-            },
+            cmd: if options.command.is_empty() { None } else { Some(options.command.clone()) },
             env: Some(options.env.clone()),
             labels: Some(HashMap::from([(LABEL.to_string(), self.session.clone())])),
             network_disabled: Some(true),
@@ -189,19 +165,14 @@ impl DockerBridge {
         let exit_code = match tokio::time::timeout(RUN_DEADLINE, wait.next()).await {
             Ok(Some(Ok(done))) => done.status_code as i32,
             // bollard reports a non-zero exit as an error that carries the code.
-            Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => {
-                code as i32
-            }
-            Ok(Some(Err(e))) => {
-                return HostReply::refused(format!("docker: {}", daemon_message(&e)), 125)
-            }
+            Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => code as i32,
+            Ok(Some(Err(e))) => return HostReply::refused(format!("docker: {}", daemon_message(&e)), 125),
             Ok(None) => 125,
             Err(_) => {
                 let mut reply = self.logs(docker, id).await;
-                reply.stderr.push_str(&format!(
-                    "dockyard: stopped the container after {} seconds\n",
-                    RUN_DEADLINE.as_secs()
-                ));
+                reply
+                    .stderr
+                    .push_str(&format!("dockyard: stopped the container after {} seconds\n", RUN_DEADLINE.as_secs()));
                 reply.exit_code = 137;
                 return reply;
             }
@@ -212,10 +183,7 @@ impl DockerBridge {
     }
 
     async fn logs(&self, docker: &Docker, id: &str) -> HostReply {
-        let options = LogsOptionsBuilder::default()
-            .stdout(true)
-            .stderr(true)
-            .build();
+        let options = LogsOptionsBuilder::default().stdout(true).stderr(true).build();
         let mut logs = docker.logs(id, Some(options));
         let mut reply = HostReply::default();
         while let Some(chunk) = logs.next().await {
@@ -227,9 +195,7 @@ impl DockerBridge {
                 bollard::container::LogOutput::StdErr { message } => {
                     reply.stderr.push_str(&String::from_utf8_lossy(&message))
                 }
-                other => reply
-                    .stdout
-                    .push_str(&String::from_utf8_lossy(&other.into_bytes())),
+                other => reply.stdout.push_str(&String::from_utf8_lossy(&other.into_bytes())),
             }
         }
         reply

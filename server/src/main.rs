@@ -33,20 +33,11 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Some("serve") => serve(&args[1..]),
-        Some("shell") => native::Native::open(&native::home()).and_then(|mut n| {
-            n.shell(
-                &mut std::io::stdin().lock(),
-                &mut std::io::stdout(),
-                &mut std::io::stderr(),
-            )
-        }),
+        Some("shell") => native::Native::open(&native::home())
+            .and_then(|mut n| n.shell(&mut std::io::stdin().lock(), &mut std::io::stdout(), &mut std::io::stderr())),
         Some(_) => native::Native::open(&native::home()).and_then(|mut n| {
             let words: Vec<String> = args.iter().map(|a| shell_quote(a)).collect();
-            n.execute(
-                &words.join(" "),
-                &mut std::io::stdout(),
-                &mut std::io::stderr(),
-            )
+            n.execute(&words.join(" "), &mut std::io::stdout(), &mut std::io::stderr())
         }),
     };
     match result {
@@ -60,11 +51,7 @@ fn main() -> ExitCode {
 
 /// Quotes an argument so the engine's word splitter gives it back unchanged.
 fn shell_quote(arg: &str) -> String {
-    if !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
-    {
+    if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c)) {
         arg.to_string()
     } else {
         format!("'{}'", arg.replace('\'', r"'\''"))
@@ -76,15 +63,9 @@ fn serve(args: &[String]) -> anyhow::Result<i32> {
     let mut dist = default_dist();
     let mut i = 0;
     while i < args.len() {
-        let value = args
-            .get(i + 1)
-            .ok_or_else(|| anyhow::anyhow!("{} needs a value\n\n{USAGE}", args[i]))?;
+        let value = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("{} needs a value\n\n{USAGE}", args[i]))?;
         match args[i].as_str() {
-            "--port" => {
-                port = value
-                    .parse()
-                    .map_err(|_| anyhow::anyhow!("--port takes a number from 0 to 65535"))?
-            }
+            "--port" => port = value.parse().map_err(|_| anyhow::anyhow!("--port takes a number from 0 to 65535"))?,
             "--dist" => dist = PathBuf::from(value),
             other => anyhow::bail!("unknown option {other}\n\n{USAGE}"),
         }
@@ -103,11 +84,7 @@ fn default_dist() -> PathBuf {
     }
     std::env::current_exe()
         .ok()
-        .and_then(|exe| {
-            exe.parent()
-                .and_then(|p| p.parent())
-                .map(|target| target.join("dist"))
-        })
+        .and_then(|exe| exe.parent().and_then(|p| p.parent()).map(|target| target.join("dist")))
         .filter(|d| d.is_dir())
         .unwrap_or_else(|| PathBuf::from("target/dist"))
 }

@@ -22,9 +22,7 @@ pub struct Native {
 
 /// The simulated Docker Hub with the built-in images, from the programs compiled into this binary.
 pub fn docker_hub() -> anyhow::Result<Registry> {
-    let programs = dockyard_workloads::ALL
-        .iter()
-        .fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
+    let programs = dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
     Ok(builtin::docker_hub(&programs)?)
 }
 
@@ -36,27 +34,19 @@ pub fn home() -> PathBuf {
     if let Some(data) = std::env::var_os("XDG_DATA_HOME") {
         return PathBuf::from(data).join("dockyard");
     }
-    let user_home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let user_home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     user_home.join(".local/share/dockyard")
 }
 
 pub fn now() -> Timestamp {
-    Timestamp(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0),
-    )
+    Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0))
 }
 
 impl Native {
     /// Opens the state in `home`. Unreadable state is kept aside, never overwritten, and the
     /// engine starts empty, so nothing is lost.
     pub fn open(home: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(home)
-            .with_context(|| format!("cannot create the data folder {}", home.display()))?;
+        std::fs::create_dir_all(home).with_context(|| format!("cannot create the data folder {}", home.display()))?;
         let state_file = home.join("state.json");
         let engine = match std::fs::read_to_string(&state_file) {
             Ok(json) => match Engine::restore(&json, docker_hub()?, now()) {
@@ -64,40 +54,20 @@ impl Native {
                 Err(e) => {
                     let aside = home.join(format!("state.json.unreadable-{}", now().as_nanos()));
                     std::fs::rename(&state_file, &aside)?;
-                    eprintln!(
-                        "dockyard: {e}; kept the old state as {} and started afresh",
-                        aside.display()
-                    );
+                    eprintln!("dockyard: {e}; kept the old state as {} and started afresh", aside.display());
                     Engine::new(docker_hub()?)
                 }
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Engine::new(docker_hub()?),
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot read {}", state_file.display()))
-            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", state_file.display())),
         };
-        Ok(Native {
-            engine,
-            state_file,
-            host: WasmHost::new(),
-        })
+        Ok(Native { engine, state_file, host: WasmHost::new() })
     }
 
     /// Runs one docker command line, printing as docker prints, and returns its exit code.
-    pub fn execute(
-        &mut self,
-        line: &str,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> anyhow::Result<i32> {
+    pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
         let mut entropy = OsEntropy;
-        let step = self.engine.execute(
-            line,
-            &mut Ctx {
-                now: now(),
-                entropy: &mut entropy,
-            },
-        );
+        let step = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
         let reply = match step {
             Step::Done(reply) => reply,
             Step::Launch(launch) => {
@@ -109,14 +79,7 @@ impl Native {
                         Stream::Stderr => err.write_all(bytes)?,
                     }
                 }
-                self.engine.exited(
-                    &launch.process.container,
-                    outcome,
-                    &mut Ctx {
-                        now: now(),
-                        entropy: &mut entropy,
-                    },
-                )
+                self.engine.exited(&launch.process.container, outcome, &mut Ctx { now: now(), entropy: &mut entropy })
             }
         };
         print_reply(&reply, out, err)?;
@@ -133,12 +96,7 @@ impl Native {
     }
 
     /// Reads command lines from `input` until it ends or says `exit`; returns the last exit code.
-    pub fn shell(
-        &mut self,
-        input: &mut dyn BufRead,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> anyhow::Result<i32> {
+    pub fn shell(&mut self, input: &mut dyn BufRead, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
         let interactive = std::io::stdin().is_terminal();
         let mut last = 0;
         let mut line = String::new();

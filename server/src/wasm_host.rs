@@ -30,10 +30,7 @@ struct SystemClocks {
 
 impl Clocks for SystemClocks {
     fn realtime(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
     }
 
     fn monotonic(&self) -> u64 {
@@ -59,10 +56,7 @@ pub struct WasmHost {
 
 impl WasmHost {
     pub fn new() -> Self {
-        WasmHost {
-            engine: Engine::default(),
-            modules: Mutex::new(HashMap::new()),
-        }
+        WasmHost { engine: Engine::default(), modules: Mutex::new(HashMap::new()) }
     }
 
     /// Runs `process` to its end and reports how it ended and what it wrote.
@@ -70,9 +64,7 @@ impl WasmHost {
         let ctx = WasiCtx::new(
             process.args.clone(),
             process.env.clone(),
-            Box::new(SystemClocks {
-                start: Instant::now(),
-            }),
+            Box::new(SystemClocks { start: Instant::now() }),
             Box::new(OsEntropy),
         );
         let mut store = Store::new(&self.engine, ctx);
@@ -83,10 +75,7 @@ impl WasmHost {
                 None => ExitStatus::Trap(format!("{error:#}")),
             },
         };
-        ProcessOutcome {
-            status,
-            output: store.data_mut().take_output(),
-        }
+        ProcessOutcome { status, output: store.data_mut().take_output() }
     }
 
     fn module(&self, bytes: &[u8]) -> wasmtime::Result<Module> {
@@ -105,11 +94,7 @@ impl WasmHost {
         let mut linker: Linker<WasiCtx> = Linker::new(&self.engine);
         for import in module.imports() {
             let ExternType::Func(ty) = import.ty() else {
-                wasmtime::bail!(
-                    "the module imports {}.{}, which is not a function",
-                    import.module(),
-                    import.name()
-                );
+                wasmtime::bail!("the module imports {}.{}, which is not a function", import.module(), import.name());
             };
             if import.module() != wasi::MODULE {
                 wasmtime::bail!(
@@ -135,10 +120,7 @@ fn define(linker: &mut Linker<WasiCtx>, name: &str, ty: FuncType) -> wasmtime::R
         let expected: Vec<Option<ValType>> = params.iter().copied().map(Some).collect();
         let expected_results: Vec<Option<ValType>> = results.iter().copied().map(Some).collect();
         if declared != expected || declared_results != expected_results {
-            wasmtime::bail!(
-                "the module imports {}.{name} with a signature preview1 does not define",
-                wasi::MODULE
-            );
+            wasmtime::bail!("the module imports {}.{name} with a signature preview1 does not define", wasi::MODULE);
         }
     }
     let owned = name.to_string();
@@ -162,9 +144,7 @@ fn define(linker: &mut Linker<WasiCtx>, name: &str, ty: FuncType) -> wasmtime::R
                     ctx.call(&mut SliceMemory(bytes), &owned, &args)
                 }
                 // A module without an exported memory can still call functions that need none.
-                None => caller
-                    .data_mut()
-                    .call(&mut SliceMemory(&mut []), &owned, &args),
+                None => caller.data_mut().call(&mut SliceMemory(&mut []), &owned, &args),
             };
             match outcome {
                 Ok(errno) => {
@@ -237,18 +217,12 @@ mod tests {
     #[test]
     fn the_hello_program_runs_and_reads_its_environment() {
         let host = WasmHost::new();
-        let outcome = host.run(&process(
-            dockyard_workloads::HELLO,
-            &["HOSTNAME=cafe12345678"],
-        ));
+        let outcome = host.run(&process(dockyard_workloads::HELLO, &["HOSTNAME=cafe12345678"]));
         assert_eq!(outcome.status, ExitStatus::Code(0));
         let stdout: Vec<u8> = outcome.output.iter().flat_map(|(_, b)| b.clone()).collect();
         let text = String::from_utf8(stdout).unwrap();
         assert!(text.contains("Hello from Dockyard!"), "{text}");
-        assert!(
-            text.contains("The engine started /hello inside container cafe12345678\n"),
-            "{text}"
-        );
+        assert!(text.contains("The engine started /hello inside container cafe12345678\n"), "{text}");
     }
 
     #[test]
@@ -262,9 +236,7 @@ mod tests {
     fn a_trap_is_reported_with_its_reason() {
         // unreachable
         let outcome = WasmHost::new().run(&process(&module(&[0x00]), &[]));
-        let ExitStatus::Trap(why) = outcome.status else {
-            panic!("expected a trap, got {:?}", outcome.status)
-        };
+        let ExitStatus::Trap(why) = outcome.status else { panic!("expected a trap, got {:?}", outcome.status) };
         assert!(why.contains("unreachable"), "{why}");
     }
 

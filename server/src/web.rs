@@ -37,24 +37,15 @@ struct RunRequest {
 /// Serves until Ctrl-C. Port 0 picks a free port; the URL is printed either way.
 pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
     if !dist.join("index.html").is_file() {
-        anyhow::bail!(
-            "the app is not built: {} has no index.html (run `cargo xtask play`)",
-            dist.display()
-        );
+        anyhow::bail!("the app is not built: {} has no index.html (run `cargo xtask play`)", dist.display());
     }
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
     let port = listener.local_addr()?.port();
     let mut token_bytes = [0u8; 24];
-    getrandom::fill(&mut token_bytes)
-        .map_err(|e| anyhow::anyhow!("no randomness for the token: {e}"))?;
+    getrandom::fill(&mut token_bytes).map_err(|e| anyhow::anyhow!("no randomness for the token: {e}"))?;
     let token = dockyard_engine::digest::hex(&token_bytes);
-    let app = Arc::new(App {
-        dist: dist.clone(),
-        token,
-        port,
-        docker: DockerBridge::from_env(format!("serve-{port}")),
-    });
+    let app =
+        Arc::new(App { dist: dist.clone(), token, port, docker: DockerBridge::from_env(format!("serve-{port}")) });
     let router = Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
@@ -71,17 +62,11 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
             header::HeaderName::from_static("cross-origin-embedder-policy"),
             HeaderValue::from_static("require-corp"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .with_state(app);
     // Whoever started the server may stop reading its output; that must not stop the server.
     let mut out = std::io::stdout();
-    let _ = writeln!(
-        out,
-        "Dockyard is running at http://127.0.0.1:{port}/\nPress Ctrl-C to stop."
-    );
+    let _ = writeln!(out, "Dockyard is running at http://127.0.0.1:{port}/\nPress Ctrl-C to stop.");
     let _ = out.flush();
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
@@ -93,28 +78,13 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
 
 /// The hosts a page on this server may be addressed by. Anything else is a rebinding attempt.
 fn allowed_hosts(port: u16) -> [String; 3] {
-    [
-        format!("127.0.0.1:{port}"),
-        format!("localhost:{port}"),
-        format!("[::1]:{port}"),
-    ]
+    [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")]
 }
 
 async fn check_host(State(app): State<Arc<App>>, request: Request<Body>, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !allowed_hosts(app.port)
-        .iter()
-        .any(|allowed| allowed == host)
-    {
-        return (
-            StatusCode::FORBIDDEN,
-            "dockyard: refused: the Host header does not name this server",
-        )
-            .into_response();
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if !allowed_hosts(app.port).iter().any(|allowed| allowed == host) {
+        return (StatusCode::FORBIDDEN, "dockyard: refused: the Host header does not name this server").into_response();
     }
     next.run(request).await
 }
@@ -123,21 +93,12 @@ async fn check_host(State(app): State<Arc<App>>, request: Request<Body>, next: N
 async fn index(State(app): State<Arc<App>>) -> Response {
     match tokio::fs::read_to_string(app.dist.join("index.html")).await {
         Ok(html) => {
-            let meta = format!(
-                "<meta name=\"dockyard-token\" content=\"{}\">\n</head>",
-                app.token
-            );
+            let meta = format!("<meta name=\"dockyard-token\" content=\"{}\">\n</head>", app.token);
             let mut response = Html(html.replacen("</head>", &meta, 1)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("dockyard: cannot read index.html: {e}"),
-        )
-            .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("dockyard: cannot read index.html: {e}")).into_response(),
     }
 }
 
@@ -145,19 +106,11 @@ async fn host_status(State(app): State<Arc<App>>) -> Response {
     Json(app.docker.status().await).into_response()
 }
 
-async fn host_run(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Json(request): Json<RunRequest>,
-) -> Response {
+async fn host_run(State(app): State<Arc<App>>, headers: HeaderMap, Json(request): Json<RunRequest>) -> Response {
     if let Err(why) = authorize(&app, &headers) {
         return (
             StatusCode::FORBIDDEN,
-            Json(HostReply {
-                stderr: format!("dockyard: refused: {why}\n"),
-                exit_code: 1,
-                ..Default::default()
-            }),
+            Json(HostReply { stderr: format!("dockyard: refused: {why}\n"), exit_code: 1, ..Default::default() }),
         )
             .into_response();
     }
@@ -166,20 +119,11 @@ async fn host_run(
 
 /// A host API call must come from this server's own page: the right Origin and the token.
 fn authorize(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .ok_or("no Origin header")?;
-    if !allowed_hosts(app.port)
-        .iter()
-        .any(|host| origin == format!("http://{host}"))
-    {
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).ok_or("no Origin header")?;
+    if !allowed_hosts(app.port).iter().any(|host| origin == format!("http://{host}")) {
         return Err("the request comes from another site");
     }
-    let token = headers
-        .get(TOKEN_HEADER)
-        .and_then(|t| t.to_str().ok())
-        .ok_or("no token")?;
+    let token = headers.get(TOKEN_HEADER).and_then(|t| t.to_str().ok()).ok_or("no token")?;
     if !constant_time_eq(token.as_bytes(), app.token.as_bytes()) {
         return Err("wrong token");
     }

@@ -27,30 +27,18 @@ fn repo_root() -> PathBuf {
 
 /// The `dockyard` binary under test.
 pub fn dockyard_bin() -> PathBuf {
-    required_path(
-        "DOCKYARD_BIN",
-        repo_root().join("target/debug/dockyard"),
-        "the dockyard binary",
-    )
+    required_path("DOCKYARD_BIN", repo_root().join("target/debug/dockyard"), "the dockyard binary")
 }
 
 /// The built web app.
 pub fn dist() -> PathBuf {
-    required_path(
-        "DOCKYARD_DIST",
-        repo_root().join("target/dist"),
-        "the built web app",
-    )
+    required_path("DOCKYARD_DIST", repo_root().join("target/dist"), "the built web app")
 }
 
 /// The private Docker Engine's address, as DOCKER_HOST takes it.
 pub fn docker_host() -> String {
-    let host = std::env::var("DOCKYARD_DOCKER_HOST").unwrap_or_else(|_| {
-        format!(
-            "unix://{}",
-            repo_root().join("target/docker/docker.sock").display()
-        )
-    });
+    let host = std::env::var("DOCKYARD_DOCKER_HOST")
+        .unwrap_or_else(|_| format!("unix://{}", repo_root().join("target/docker/docker.sock").display()));
     let socket = host.trim_start_matches("unix://");
     assert!(
         std::path::Path::new(socket).exists(),
@@ -104,9 +92,7 @@ impl Server {
         let stdout = child.stdout.take().expect("piped stdout");
         let mut reader = BufReader::new(stdout);
         let mut first = String::new();
-        reader
-            .read_line(&mut first)
-            .expect("dockyard serve prints its URL");
+        reader.read_line(&mut first).expect("dockyard serve prints its URL");
         // Keep reading, so the server never writes into a closed pipe.
         std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
         let url = first
@@ -116,35 +102,18 @@ impl Server {
             .filter(|u| u.starts_with("http://127.0.0.1:"))
             .unwrap_or_else(|| panic!("unexpected first line from dockyard serve: {first:?}"))
             .to_string();
-        Server {
-            child,
-            url,
-            _home: home,
-        }
+        Server { child, url, _home: home }
     }
 
     pub fn port(&self) -> u16 {
-        self.url
-            .trim_end_matches('/')
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("port in URL")
+        self.url.trim_end_matches('/').rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in URL")
     }
 
     /// A raw HTTP/1.1 request, so tests control every header (Origin, Host, token) themselves.
-    pub fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &str,
-    ) -> (u16, String) {
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port())).expect("connect to server");
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
             request.push_str(&format!("Host: 127.0.0.1:{}\r\n", self.port()));
         }
@@ -156,15 +125,8 @@ impl Server {
         stream.write_all(request.as_bytes()).expect("send request");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("read response");
-        let status = response
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
+        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
         (status, dechunk(&body))
     }
 }
@@ -206,19 +168,12 @@ pub struct Browser {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 impl Browser {
     pub async fn start() -> Browser {
-        let chromedriver = required_path(
-            "CHROMEDRIVER",
-            PathBuf::from("/usr/bin/chromedriver"),
-            "chromedriver",
-        );
+        let chromedriver = required_path("CHROMEDRIVER", PathBuf::from("/usr/bin/chromedriver"), "chromedriver");
         let chromium = required_path("CHROMIUM", PathBuf::from("/usr/bin/chromium"), "Chromium");
         let port = free_port();
         // Its own process group, so that dropping the browser ends Chromium too, even mid-panic.
@@ -231,10 +186,7 @@ impl Browser {
             .expect("chromedriver starts");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on port {port}"
-            );
+            assert!(Instant::now() < deadline, "chromedriver did not listen on port {port}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = std::env::temp_dir().join(format!("dockyard-chromium-{port}"));
@@ -260,11 +212,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a Chromium session");
-        Browser {
-            client,
-            driver,
-            profile,
-        }
+        Browser { client, driver, profile }
     }
 
     /// Waits until the element's text satisfies `pred`, returning the text; fails after `secs`.
@@ -287,15 +235,8 @@ impl Browser {
 
     /// Types a command into the terminal and presses Enter.
     pub async fn type_command(&self, command: &str) {
-        let input = self
-            .client
-            .find(Locator::Css("#terminal-input"))
-            .await
-            .expect("terminal input");
-        input
-            .send_keys(&format!("{command}\u{E007}"))
-            .await
-            .expect("typing");
+        let input = self.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");
+        input.send_keys(&format!("{command}\u{E007}")).await.expect("typing");
     }
 
     /// Saves a screenshot under target/e2e-screenshots, kept as a test artifact.

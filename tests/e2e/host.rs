@@ -8,10 +8,7 @@ use crate::harness::{block_on, docker_host, Browser, Server};
 fn token(server: &Server) -> String {
     let (status, page) = server.request("GET", "/", &[], "");
     assert_eq!(status, 200);
-    let after = page
-        .split("name=\"dockyard-token\" content=\"")
-        .nth(1)
-        .expect("the page carries a token");
+    let after = page.split("name=\"dockyard-token\" content=\"").nth(1).expect("the page carries a token");
     after.split('"').next().expect("token ends").to_string()
 }
 
@@ -22,21 +19,10 @@ fn run_body(command: &str) -> String {
 /// Dockyard's containers on the daemon, found by their label with the real docker CLI.
 fn dockyard_containers(host: &str) -> String {
     let out = std::process::Command::new("docker")
-        .args([
-            "-H",
-            host,
-            "ps",
-            "-aq",
-            "--filter",
-            "label=dockyard.session",
-        ])
+        .args(["-H", host, "ps", "-aq", "--filter", "label=dockyard.session"])
         .output()
         .expect("the docker CLI runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -48,57 +34,28 @@ fn the_api_reports_the_engine_and_runs_busybox() {
     assert_eq!(status, 200, "{body}");
     let info: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(info["available"], true, "{body}");
-    assert!(
-        info["version"].as_str().is_some_and(|v| !v.is_empty()),
-        "{body}"
-    );
+    assert!(info["version"].as_str().is_some_and(|v| !v.is_empty()), "{body}");
 
     let origin = format!("http://127.0.0.1:{}", server.port());
     let token = token(&server);
-    let headers = [
-        ("Origin", origin.as_str()),
-        ("x-dockyard-token", token.as_str()),
-        ("Content-Type", "application/json"),
-    ];
-    let (status, body) = server.request(
-        "POST",
-        "/api/host/run",
-        &headers,
-        &run_body("docker run busybox echo hi"),
-    );
+    let headers =
+        [("Origin", origin.as_str()), ("x-dockyard-token", token.as_str()), ("Content-Type", "application/json")];
+    let (status, body) = server.request("POST", "/api/host/run", &headers, &run_body("docker run busybox echo hi"));
     assert_eq!(status, 200, "{body}");
     let reply: serde_json::Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(
-        (reply["stdout"].as_str(), reply["exit_code"].as_i64()),
-        (Some("hi\n"), Some(0)),
-        "{body}"
-    );
+    assert_eq!((reply["stdout"].as_str(), reply["exit_code"].as_i64()), (Some("hi\n"), Some(0)), "{body}");
 
-    let (_, body) = server.request(
-        "POST",
-        "/api/host/run",
-        &headers,
-        &run_body("docker run busybox sh -c 'exit 3'"),
-    );
+    let (_, body) = server.request("POST", "/api/host/run", &headers, &run_body("docker run busybox sh -c 'exit 3'"));
     let reply: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(reply["exit_code"].as_i64(), Some(3), "{body}");
 
     // The network is off inside the container.
-    let (_, body) = server.request(
-        "POST",
-        "/api/host/run",
-        &headers,
-        &run_body("docker run busybox ip -o link"),
-    );
+    let (_, body) = server.request("POST", "/api/host/run", &headers, &run_body("docker run busybox ip -o link"));
     let reply: serde_json::Value = serde_json::from_str(&body).expect("json");
     let links = reply["stdout"].as_str().unwrap_or_default();
     assert!(links.contains("lo:") && !links.contains("eth0"), "{body}");
 
-    assert_eq!(
-        dockyard_containers(&host),
-        "",
-        "containers were left behind"
-    );
+    assert_eq!(dockyard_containers(&host), "", "containers were left behind");
 }
 
 #[test]
@@ -108,20 +65,10 @@ fn the_api_refuses_calls_without_token_origin_or_our_host_name() {
     let token = token(&server);
     let body = run_body("docker run busybox echo hi");
     let cases: [(&str, Vec<(&str, &str)>); 4] = [
-        (
-            "no token",
-            vec![
-                ("Origin", origin.as_str()),
-                ("Content-Type", "application/json"),
-            ],
-        ),
+        ("no token", vec![("Origin", origin.as_str()), ("Content-Type", "application/json")]),
         (
             "wrong token",
-            vec![
-                ("Origin", origin.as_str()),
-                ("x-dockyard-token", "0000"),
-                ("Content-Type", "application/json"),
-            ],
+            vec![("Origin", origin.as_str()), ("x-dockyard-token", "0000"), ("Content-Type", "application/json")],
         ),
         (
             "another site",
@@ -154,10 +101,7 @@ fn without_a_daemon_the_page_stays_simulated_and_says_why() {
     let (_, body) = server.request("GET", "/api/host", &[], "");
     let info: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(info["available"], false, "{body}");
-    assert!(
-        info["error"].as_str().is_some_and(|e| !e.is_empty()),
-        "{body}"
-    );
+    assert!(info["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
 }
 
 #[test]
@@ -167,30 +111,15 @@ fn the_host_switch_runs_busybox_on_the_real_engine() {
         let server = Server::start(Some(&host));
         let browser = Browser::start().await;
         browser.client.goto(&server.url).await.expect("page loads");
-        browser
-            .wait_text("#host-status", 30, |t| t.starts_with("Docker Engine"))
-            .await;
-        let switch = browser
-            .client
-            .wait()
-            .for_element(Locator::Css("#engine-host"))
-            .await
-            .expect("host switch");
+        browser.wait_text("#host-status", 30, |t| t.starts_with("Docker Engine")).await;
+        let switch = browser.client.wait().for_element(Locator::Css("#engine-host")).await.expect("host switch");
         switch.click().await.expect("switch to host mode");
-        browser
-            .wait_text("#terminal-output", 10, |t| t.contains("real Docker Engine"))
-            .await;
+        browser.wait_text("#terminal-output", 10, |t| t.contains("real Docker Engine")).await;
         browser.type_command("docker run busybox echo hi").await;
-        let text = browser
-            .wait_text("#terminal-output", 60, |t| t.lines().any(|l| l == "hi"))
-            .await;
+        let text = browser.wait_text("#terminal-output", 60, |t| t.lines().any(|l| l == "hi")).await;
         assert!(text.contains("host$ docker run busybox echo hi"), "{text}");
         browser.screenshot("host-mode").await;
         browser.close().await;
     });
-    assert_eq!(
-        dockyard_containers(&host),
-        "",
-        "containers were left behind"
-    );
+    assert_eq!(dockyard_containers(&host), "", "containers were left behind");
 }

@@ -16,15 +16,8 @@ fn normalized(text: &str, hostname: &str) -> Vec<String> {
 
 /// The container id the hello program printed ("... inside container 0123456789ab").
 fn hostname_in(text: &str) -> String {
-    let line = text
-        .lines()
-        .find(|l| l.contains("inside container"))
-        .expect("the hello program names its container");
-    line.split("inside container ")
-        .nth(1)
-        .expect("id follows")
-        .trim()
-        .to_string()
+    let line = text.lines().find(|l| l.contains("inside container")).expect("the hello program names its container");
+    line.split("inside container ").nth(1).expect("id follows").trim().to_string()
 }
 
 #[test]
@@ -33,47 +26,25 @@ fn the_run_button_runs_hello_world_in_the_browser() {
         let server = Server::start(None);
         let browser = Browser::start().await;
         browser.client.goto(&server.url).await.expect("page loads");
-        let title = browser
-            .wait_text("#lesson-title", 30, |t| !t.is_empty())
-            .await;
+        let title = browser.wait_text("#lesson-title", 30, |t| !t.is_empty()).await;
         assert_eq!(title, "Your first container");
-        let run = browser
-            .client
-            .wait()
-            .for_element(Locator::Css("button.run"))
-            .await
-            .expect("a Run button");
+        let run = browser.client.wait().for_element(Locator::Css("button.run")).await.expect("a Run button");
         run.click().await.expect("click Run");
         let text = browser
-            .wait_text("#terminal-output", 60, |t| {
-                t.contains("Hello from Dockyard!") && t.contains("docker images")
-            })
+            .wait_text("#terminal-output", 60, |t| t.contains("Hello from Dockyard!") && t.contains("docker images"))
             .await;
         assert!(text.contains("dockyard$ docker run hello-world"), "{text}");
-        assert!(
-            text.contains("Unable to find image 'hello-world:latest' locally"),
-            "{text}"
-        );
-        assert!(
-            text.contains("Status: Downloaded newer image for hello-world:latest"),
-            "{text}"
-        );
+        assert!(text.contains("Unable to find image 'hello-world:latest' locally"), "{text}");
+        assert!(text.contains("Status: Downloaded newer image for hello-world:latest"), "{text}");
         let hostname = hostname_in(&text);
         assert_eq!(hostname.len(), 12, "{hostname}");
 
         // The container the program ran in is the one docker ps lists, exited with status 0.
         browser.type_command("docker ps -a").await;
-        let text = browser
-            .wait_text("#terminal-output", 30, |t| t.contains("Exited (0)"))
-            .await;
-        let row = text
-            .lines()
-            .find(|l| l.starts_with(&hostname))
-            .unwrap_or_else(|| panic!("no row for {hostname}:\n{text}"));
-        assert!(
-            row.contains("hello-world") && row.contains("\"/hello\""),
-            "{row}"
-        );
+        let text = browser.wait_text("#terminal-output", 30, |t| t.contains("Exited (0)")).await;
+        let row =
+            text.lines().find(|l| l.starts_with(&hostname)).unwrap_or_else(|| panic!("no row for {hostname}:\n{text}"));
+        assert!(row.contains("hello-world") && row.contains("\"/hello\""), "{row}");
         browser.screenshot("lesson-hello-world").await;
 
         // The native binary, on wasmtime, prints the same words.
@@ -85,10 +56,7 @@ fn the_run_button_runs_hello_world_in_the_browser() {
             .expect("dockyard runs");
         let native_text = String::from_utf8_lossy(&native.stdout).into_owned();
         let native_host = hostname_in(&native_text);
-        assert_eq!(
-            normalized(&text, &hostname),
-            normalized(&native_text, &native_host)
-        );
+        assert_eq!(normalized(&text, &hostname), normalized(&native_text, &native_host));
         browser.close().await;
     });
 }

@@ -6,11 +6,7 @@ use std::process::{Command, Output, Stdio};
 use crate::harness::{dockyard_bin, TempHome};
 
 fn dockyard(home: &TempHome, args: &[&str]) -> Output {
-    Command::new(dockyard_bin())
-        .args(args)
-        .env("DOCKYARD_HOME", &home.0)
-        .output()
-        .expect("dockyard runs")
+    Command::new(dockyard_bin()).args(args).env("DOCKYARD_HOME", &home.0).output().expect("dockyard runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -31,15 +27,11 @@ fn commands_build_on_each_other_across_invocations() {
     let ps = text(&dockyard(&home, &["ps", "-a"]).stdout);
     let rows: Vec<&str> = ps.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{ps}");
-    assert!(
-        rows[0].contains("Exited (0)") && rows[0].ends_with("greeter"),
-        "{ps}"
-    );
+    assert!(rows[0].contains("Exited (0)") && rows[0].ends_with("greeter"), "{ps}");
 
     let conflict = dockyard(&home, &["run", "--name", "greeter", "hello-world"]);
     assert_eq!(conflict.status.code(), Some(125));
-    assert!(text(&conflict.stderr)
-        .contains("Conflict. The container name \"/greeter\" is already in use"));
+    assert!(text(&conflict.stderr).contains("Conflict. The container name \"/greeter\" is already in use"));
 
     let missing = dockyard(&home, &["run", "hello-world", "nosuchcmd"]);
     assert_eq!(missing.status.code(), Some(127));
@@ -64,15 +56,9 @@ fn the_shell_reads_commands_from_standard_input() {
         .expect("write script");
     let out = child.wait_with_output().expect("shell ends");
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("Status: Downloaded newer image for hello-world:latest"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Status: Downloaded newer image for hello-world:latest"), "{stdout}");
     assert!(stdout.contains("\nhello-world   latest    "), "{stdout}");
-    assert_eq!(
-        text(&out.stderr),
-        "Error response from daemon: No such container: nosuch\n"
-    );
+    assert_eq!(text(&out.stderr), "Error response from daemon: No such container: nosuch\n");
     assert_eq!(out.status.code(), Some(1), "the last command's exit code");
 }
 
@@ -82,23 +68,12 @@ fn unreadable_state_is_kept_aside_not_lost() {
     std::fs::write(home.0.join("state.json"), "{ not json").expect("write");
     let out = dockyard(&home, &["ps"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(
-        text(&out.stderr).contains("kept the old state as"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("kept the old state as"), "{}", text(&out.stderr));
     let kept: Vec<_> = std::fs::read_dir(&home.0)
         .expect("home")
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("state.json.unreadable-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with("state.json.unreadable-"))
         .collect();
     assert_eq!(kept.len(), 1);
-    assert_eq!(
-        std::fs::read_to_string(kept[0].path()).expect("read"),
-        "{ not json"
-    );
+    assert_eq!(std::fs::read_to_string(kept[0].path()).expect("read"), "{ not json");
 }

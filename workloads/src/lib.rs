@@ -16,10 +16,7 @@ mod tests {
     #[test]
     fn every_program_is_a_wasm_module() {
         for (name, bytes) in ALL {
-            assert!(
-                bytes.starts_with(b"\0asm\x01\0\0\0"),
-                "{name} is not a wasm module"
-            );
+            assert!(bytes.starts_with(b"\0asm\x01\0\0\0"), "{name} is not a wasm module");
         }
     }
 }

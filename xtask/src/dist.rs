@@ -19,17 +19,12 @@ const LOADER: &str = "<script type=\"module\">import init from './dockyard.js'; 
 pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     // Check the entry page first, so a broken one fails in a second rather than after the build.
     let index = repo.root.join("index.html");
-    let html =
-        fs::read_to_string(&index).with_context(|| format!("cannot read {}", index.display()))?;
+    let html = fs::read_to_string(&index).with_context(|| format!("cannot read {}", index.display()))?;
     let page = rewrite_index(&html).with_context(|| format!("in {}", index.display()))?;
     for asset in &page.assets {
         let source = repo.root.join(&asset.source);
         if !source.exists() {
-            bail!(
-                "{} refers to {}, which does not exist",
-                index.display(),
-                source.display()
-            );
+            bail!("{} refers to {}, which does not exist", index.display(), source.display());
         }
     }
 
@@ -50,9 +45,7 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
 
-    let wasm = repo
-        .target
-        .join("wasm32-unknown-unknown/release/dockyard_frontend.wasm");
+    let wasm = repo.target.join("wasm32-unknown-unknown/release/dockyard_frontend.wasm");
     process::run(
         Command::new(tools.wasm_bindgen())
             .args(["--target", "web", "--no-typescript", "--out-dir"])
@@ -62,10 +55,8 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     )?;
 
     if !dev {
-        let wasm_opt = tools
-            .wasm_opt
-            .as_ref()
-            .context("wasm-opt is needed for a release build but was not prepared")?;
+        let wasm_opt =
+            tools.wasm_opt.as_ref().context("wasm-opt is needed for a release build but was not prepared")?;
         process::output(Command::new(wasm_opt).arg("--version"))
             .with_context(|| format!("{} does not run", wasm_opt.display()))?;
         let module = dist.join("dockyard_bg.wasm");
@@ -135,9 +126,8 @@ pub fn rewrite_index(html: &str) -> Result<Page> {
             let rel = attribute(line, "rel")
                 .with_context(|| format!("line {number}: a data-trunk tag without rel=\"...\""))?;
             let mut asset = |is_dir: bool| -> Result<String> {
-                let source = attribute(line, "href").with_context(|| {
-                    format!("line {number}: a data-trunk rel=\"{rel}\" tag without href=\"...\"")
-                })?;
+                let source = attribute(line, "href")
+                    .with_context(|| format!("line {number}: a data-trunk rel=\"{rel}\" tag without href=\"...\""))?;
                 let name = Path::new(source)
                     .file_name()
                     .and_then(|name| name.to_str())
@@ -146,11 +136,7 @@ pub fn rewrite_index(html: &str) -> Result<Page> {
                 if assets.iter().any(|asset| asset.name == name) {
                     bail!("line {number}: a second asset called {name} would overwrite the first");
                 }
-                assets.push(Asset {
-                    source: source.to_string(),
-                    name: name.clone(),
-                    is_dir,
-                });
+                assets.push(Asset { source: source.to_string(), name: name.clone(), is_dir });
                 Ok(name)
             };
             match rel {
@@ -160,9 +146,7 @@ pub fn rewrite_index(html: &str) -> Result<Page> {
                 }
                 "css" => {
                     let name = asset(false)?;
-                    out.push_str(&format!(
-                        "{indent}<link rel=\"stylesheet\" href=\"{name}\">"
-                    ));
+                    out.push_str(&format!("{indent}<link rel=\"stylesheet\" href=\"{name}\">"));
                 }
                 "icon" => {
                     let name = asset(false)?;
@@ -258,16 +242,8 @@ mod tests {
         assert_eq!(
             page.assets,
             vec![
-                Asset {
-                    source: "frontend/style/main.css".into(),
-                    name: "main.css".into(),
-                    is_dir: false
-                },
-                Asset {
-                    source: "lessons".into(),
-                    name: "lessons".into(),
-                    is_dir: true
-                },
+                Asset { source: "frontend/style/main.css".into(), name: "main.css".into(), is_dir: false },
+                Asset { source: "lessons".into(), name: "lessons".into(), is_dir: true },
             ]
         );
     }
@@ -276,10 +252,7 @@ mod tests {
     fn rejects_what_it_cannot_rewrite() {
         let rust = "<link data-trunk rel=\"rust\"/>\n";
         assert!(rewrite_index("<html></html>").is_err());
-        assert!(rewrite_index(&format!(
-            "{rust}<link data-trunk rel=\"sass\" href=\"a.scss\"/>"
-        ))
-        .is_err());
+        assert!(rewrite_index(&format!("{rust}<link data-trunk rel=\"sass\" href=\"a.scss\"/>")).is_err());
         assert!(rewrite_index(&format!("{rust}<link data-trunk rel=\"css\"/>")).is_err());
         let twice = format!(
             "{rust}<link data-trunk rel=\"css\" href=\"a/x.css\"/>\n\

@@ -85,18 +85,11 @@ impl Dockerd {
             "the docker CLI was not found (looked on PATH, /usr/bin and /usr/local/bin); \
              install the Debian package docker.io",
         )?;
-        let dockerd = tools::dockerd()
-            .context("dockerd was not found; install the Debian package docker.io")?;
-        fs::create_dir_all(&layout.dir)
-            .with_context(|| format!("cannot create {}", layout.dir.display()))?;
+        let dockerd = tools::dockerd().context("dockerd was not found; install the Debian package docker.io")?;
+        fs::create_dir_all(&layout.dir).with_context(|| format!("cannot create {}", layout.dir.display()))?;
 
         if let Some(pid) = previous_daemon(&layout)? {
-            let mut reused = Dockerd {
-                layout,
-                pid,
-                docker_cli,
-                child: None,
-            };
+            let mut reused = Dockerd { layout, pid, docker_cli, child: None };
             eprintln!("reusing dockerd (PID {pid}) from an earlier run");
             reused.wait_until_ready().with_context(|| {
                 format!(
@@ -108,8 +101,7 @@ impl Dockerd {
         }
 
         // Truncating the log means a failure shows this start's messages, not an old run's.
-        let log = fs::File::create(&layout.log)
-            .with_context(|| format!("cannot create {}", layout.log.display()))?;
+        let log = fs::File::create(&layout.log).with_context(|| format!("cannot create {}", layout.log.display()))?;
         let mut command = Command::new(dockerd);
         command
             .arg("--host")
@@ -142,28 +134,13 @@ impl Dockerd {
             command.process_group(0);
         }
         eprintln!("$ {}", describe(&command));
-        let child = command
-            .spawn()
-            .with_context(|| format!("could not start `{}`", describe(&command)))?;
-        let mut started = Dockerd {
-            layout,
-            pid: child.id(),
-            docker_cli,
-            child: Some(child),
-        };
+        let child = command.spawn().with_context(|| format!("could not start `{}`", describe(&command)))?;
+        let mut started = Dockerd { layout, pid: child.id(), docker_cli, child: Some(child) };
         if let Err(error) = started.wait_until_ready() {
             // Dropping `started` stops the daemon; the log says why it never answered.
-            bail!(
-                "{error:#}; the end of {}:\n{}",
-                started.layout.log.display(),
-                log_tail(&started.layout.log, 30)
-            );
+            bail!("{error:#}; the end of {}:\n{}", started.layout.log.display(), log_tail(&started.layout.log, 30));
         }
-        eprintln!(
-            "dockerd (PID {}) is up on {}",
-            started.pid,
-            started.layout.host()
-        );
+        eprintln!("dockerd (PID {}) is up on {}", started.pid, started.layout.host());
         Ok(started)
     }
 
@@ -195,11 +172,7 @@ impl Dockerd {
                 return Ok(());
             }
             if start.elapsed() > STARTUP_TIMEOUT {
-                bail!(
-                    "dockerd did not answer on {} within {} s",
-                    self.layout.host(),
-                    STARTUP_TIMEOUT.as_secs()
-                );
+                bail!("dockerd did not answer on {} within {} s", self.layout.host(), STARTUP_TIMEOUT.as_secs());
             }
             std::thread::sleep(Duration::from_millis(250));
         }
@@ -214,21 +187,11 @@ impl Dockerd {
         let rootfs = self.layout.dir.join("busybox-rootfs");
         let tarball = self.layout.dir.join("busybox.tar");
         build_busybox_rootfs(Path::new(tools::BUSYBOX_BIN), &rootfs)?;
-        process::run(
-            Command::new("tar")
-                .arg("-C")
-                .arg(&rootfs)
-                .arg("-cf")
-                .arg(&tarball)
-                .arg("."),
-        )?;
+        process::run(Command::new("tar").arg("-C").arg(&rootfs).arg("-cf").arg(&tarball).arg("."))?;
         // Captured rather than shown: `docker import` prints the new image ID on standard
         // output, which `cargo xtask dockerd` keeps for the DOCKER_HOST line alone.
         let mut import = self.docker();
-        import
-            .args(["import", "--change", r#"CMD ["sh"]"#])
-            .arg(&tarball)
-            .arg("busybox:latest");
+        import.args(["import", "--change", r#"CMD ["sh"]"#]).arg(&tarball).arg("busybox:latest");
         eprintln!("$ {}", describe(&import));
         process::output(&mut import)?;
         // The tarball and rootfs are only the import's input; the daemon keeps its own copy.
@@ -243,10 +206,7 @@ impl Dockerd {
         run.args(["run", "--rm", "--network", "none", "busybox", "echo", "hi"]);
         let output = process::output(&mut run).context("the dockerd self-check failed")?;
         if output.trim() != "hi" {
-            bail!(
-                "the dockerd self-check `{}` printed {output:?} instead of \"hi\"",
-                describe(&run)
-            );
+            bail!("the dockerd self-check `{}` printed {output:?} instead of \"hi\"", describe(&run));
         }
         Ok(())
     }
@@ -268,11 +228,7 @@ impl Dockerd {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        eprintln!(
-            "dockerd (PID {}) ignored SIGTERM for {} s; killing it",
-            self.pid,
-            SHUTDOWN_TIMEOUT.as_secs()
-        );
+        eprintln!("dockerd (PID {}) ignored SIGTERM for {} s; killing it", self.pid, SHUTDOWN_TIMEOUT.as_secs());
         child.kill().context("could not kill dockerd")?;
         child.wait()?;
         Ok(())
@@ -316,8 +272,7 @@ fn previous_daemon(layout: &Layout) -> Result<Option<u32>> {
         _ => {
             // dockerd refuses to start while a pidfile names a live process, and the PID may
             // since have been reused by something else, so a stale file has to go.
-            fs::remove_file(&layout.pidfile)
-                .with_context(|| format!("cannot remove {}", layout.pidfile.display()))?;
+            fs::remove_file(&layout.pidfile).with_context(|| format!("cannot remove {}", layout.pidfile.display()))?;
             Ok(None)
         }
     }
@@ -338,13 +293,9 @@ fn is_dockerd(pid: u32) -> bool {
 /// std can only send SIGKILL, so SIGTERM goes through the shell's built-in `kill`, which exists
 /// wherever /bin/sh does (unlike procps' `kill`, which slim CI images may lack).
 fn send_sigterm(pid: u32) -> Result<()> {
-    process::output(
-        Command::new("sh")
-            .args(["-c", r#"kill -s TERM "$1""#, "sh"])
-            .arg(pid.to_string()),
-    )
-    .map(drop)
-    .with_context(|| format!("could not send SIGTERM to dockerd (PID {pid})"))
+    process::output(Command::new("sh").args(["-c", r#"kill -s TERM "$1""#, "sh"]).arg(pid.to_string()))
+        .map(drop)
+        .with_context(|| format!("could not send SIGTERM to dockerd (PID {pid})"))
 }
 
 /// A minimal busybox image: the static binary, one symlink per applet, and the usual top-level
@@ -358,8 +309,7 @@ fn build_busybox_rootfs(busybox: &Path, rootfs: &Path) -> Result<()> {
         );
     }
     if rootfs.exists() {
-        fs::remove_dir_all(rootfs)
-            .with_context(|| format!("cannot remove {}", rootfs.display()))?;
+        fs::remove_dir_all(rootfs).with_context(|| format!("cannot remove {}", rootfs.display()))?;
     }
     let bin = rootfs.join("bin");
     fs::create_dir_all(&bin)?;
@@ -369,8 +319,7 @@ fn build_busybox_rootfs(busybox: &Path, rootfs: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     // /tmp is world-writable and sticky in every real image.
     fs::set_permissions(rootfs.join("tmp"), fs::Permissions::from_mode(0o1777))?;
-    fs::copy(busybox, bin.join("busybox"))
-        .with_context(|| format!("cannot copy {}", busybox.display()))?;
+    fs::copy(busybox, bin.join("busybox")).with_context(|| format!("cannot copy {}", busybox.display()))?;
     let applets = process::output(Command::new(busybox).arg("--list"))?;
     for applet in applets.lines().map(str::trim) {
         if applet.is_empty() || applet == "busybox" || applet.contains('/') {
@@ -414,19 +363,13 @@ mod tests {
     use super::*;
 
     fn layout_for(root: &str) -> Layout {
-        Layout::new(&Repo {
-            root: PathBuf::from(root),
-            target: Path::new(root).join("target"),
-        })
+        Layout::new(&Repo { root: PathBuf::from(root), target: Path::new(root).join("target") })
     }
 
     #[test]
     fn short_checkouts_keep_everything_under_target() {
         let layout = layout_for("/work/main");
-        assert_eq!(
-            layout.socket,
-            Path::new("/work/main/target/docker/docker.sock")
-        );
+        assert_eq!(layout.socket, Path::new("/work/main/target/docker/docker.sock"));
         assert_eq!(layout.exec_root, Path::new("/work/main/target/docker/exec"));
         assert_eq!(layout.host(), "unix:///work/main/target/docker/docker.sock");
     }
@@ -435,18 +378,9 @@ mod tests {
     fn deep_checkouts_move_sockets_to_tmp() {
         let deep = format!("/home/someone/{}", "nested/".repeat(12));
         let layout = layout_for(&deep);
-        assert!(layout
-            .exec_root
-            .to_string_lossy()
-            .starts_with("/tmp/dockyard-exec-"));
-        assert!(layout
-            .socket
-            .to_string_lossy()
-            .starts_with("/tmp/dockyard-exec-"));
-        assert!(
-            layout.exec_root.as_os_str().len() + LONGEST_SOCKET_BELOW_EXEC_ROOT.len()
-                <= MAX_SOCKET_PATH
-        );
+        assert!(layout.exec_root.to_string_lossy().starts_with("/tmp/dockyard-exec-"));
+        assert!(layout.socket.to_string_lossy().starts_with("/tmp/dockyard-exec-"));
+        assert!(layout.exec_root.as_os_str().len() + LONGEST_SOCKET_BELOW_EXEC_ROOT.len() <= MAX_SOCKET_PATH);
         assert!(layout.data_root.starts_with(&deep));
         // Different checkouts get different directories.
         assert_ne!(layout.exec_root, layout_for(&format!("{deep}x")).exec_root);

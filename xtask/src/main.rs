@@ -45,9 +45,7 @@ fn run(args: Vec<String>) -> Result<()> {
     match command.as_str() {
         "play" => {
             let port = match options.value("--port")? {
-                Some(port) => port
-                    .parse()
-                    .with_context(|| format!("--port expects a port number, not `{port}`"))?,
+                Some(port) => port.parse().with_context(|| format!("--port expects a port number, not `{port}`"))?,
                 None => 8080,
             };
             options.finish()?;
@@ -60,10 +58,7 @@ fn run(args: Vec<String>) -> Result<()> {
             dist::build(&repo, &tools, dev)
         }
         "test" => {
-            let skip = test::Skip {
-                browser: options.flag("--skip-browser"),
-                docker: options.flag("--skip-docker"),
-            };
+            let skip = test::Skip { browser: options.flag("--skip-browser"), docker: options.flag("--skip-docker") };
             options.finish()?;
             test::test(&repo, skip)
         }
@@ -130,9 +125,7 @@ struct Options<'a> {
 
 impl<'a> Options<'a> {
     fn new(args: &'a [String]) -> Self {
-        Options {
-            rest: args.iter().map(String::as_str).collect(),
-        }
+        Options { rest: args.iter().map(String::as_str).collect() }
     }
 
     fn flag(&mut self, name: &str) -> bool {

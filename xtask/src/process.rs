@@ -10,9 +10,7 @@ use anyhow::{bail, Context, Result};
 pub fn run(command: &mut Command) -> Result<()> {
     let shown = describe(command);
     eprintln!("$ {shown}");
-    let status = command
-        .status()
-        .with_context(|| format!("could not start `{shown}`"))?;
+    let status = command.status().with_context(|| format!("could not start `{shown}`"))?;
     if !status.success() {
         bail!("`{shown}` failed ({status})");
     }
@@ -22,16 +20,9 @@ pub fn run(command: &mut Command) -> Result<()> {
 /// Runs a command quietly and returns its standard output; its standard error goes into the error.
 pub fn output(command: &mut Command) -> Result<String> {
     let shown = describe(command);
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("could not start `{shown}`"))?;
+    let output = command.stdin(Stdio::null()).output().with_context(|| format!("could not start `{shown}`"))?;
     if !output.status.success() {
-        bail!(
-            "`{shown}` failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        );
+        bail!("`{shown}` failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr).trim_end());
     }
     String::from_utf8(output.stdout).with_context(|| format!("`{shown}` printed invalid UTF-8"))
 }
@@ -49,15 +40,12 @@ pub fn succeeds(command: &mut Command) -> bool {
 /// Finds a program on PATH, like `which`.
 pub fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| is_executable(candidate))
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| is_executable(candidate))
 }
 
 pub fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    path.metadata().is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
 
 /// PATH with `dir` in front, so a pinned tool wins over any other copy.
@@ -90,10 +78,7 @@ pub fn describe(command: &Command) -> String {
 
 fn quote(word: &OsStr) -> String {
     let word = word.to_string_lossy();
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
     if plain {
         word.into_owned()
     } else {
@@ -108,12 +93,7 @@ mod tests {
     #[test]
     fn describe_quotes_only_when_needed() {
         let mut command = Command::new("docker");
-        command
-            .env("A", "1")
-            .args(["import", "--change", r#"CMD ["sh"]"#, "it's"]);
-        assert_eq!(
-            describe(&command),
-            r#"A=1 docker import --change 'CMD ["sh"]' 'it'\''s'"#
-        );
+        command.env("A", "1").args(["import", "--change", r#"CMD ["sh"]"#, "it's"]);
+        assert_eq!(describe(&command), r#"A=1 docker import --change 'CMD ["sh"]' 'it'\''s'"#);
     }
 }

@@ -48,24 +48,11 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
 
     steps.run("rustfmt", || {
         process::run(cargo().args(["fmt", "--all", "--check"]))?;
-        process::run(cargo().args([
-            "fmt",
-            "--all",
-            "--check",
-            "--manifest-path",
-            WORKLOADS_MANIFEST,
-        ]))
+        process::run(cargo().args(["fmt", "--all", "--check", "--manifest-path", WORKLOADS_MANIFEST]))
     })?;
 
     steps.run("clippy", || {
-        process::run(cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))?;
+        process::run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
         // The WASI programs are a workspace of their own that only builds for wasm32-wasip1;
         // they share the target directory the frontend's build script compiles them into.
         process::run(
@@ -91,10 +78,7 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
             process::run(
                 cargo()
                     .env("PATH", process::path_with(&tools.wasm_bindgen_bin)?)
-                    .env(
-                        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                        tools.test_runner(),
-                    )
+                    .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", tools.test_runner())
                     .env("CHROMEDRIVER", tools::CHROMEDRIVER_BIN)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
                     .args(["test", "-p", "dockyard-engine"])
@@ -117,11 +101,7 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
     const E2E: &str = "end-to-end tests";
     if skip.docker || skip.browser {
         // They drive a real dockerd and the app in Chromium, so either skip rules them out.
-        let reason = if skip.docker {
-            "--skip-docker"
-        } else {
-            "--skip-browser"
-        };
+        let reason = if skip.docker { "--skip-docker" } else { "--skip-browser" };
         steps.skip("private dockerd", reason);
         steps.skip(E2E, reason);
         return Ok(());
@@ -169,17 +149,11 @@ impl Steps {
 
     fn skip(&mut self, name: &str, flag: &str) {
         eprintln!("\n==> {name}: skipped ({flag})");
-        self.done
-            .push((name.to_string(), format!("skipped ({flag})")));
+        self.done.push((name.to_string(), format!("skipped ({flag})")));
     }
 
     fn print_summary(&self) {
-        let width = self
-            .done
-            .iter()
-            .map(|(name, _)| name.len())
-            .max()
-            .unwrap_or(0);
+        let width = self.done.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
         eprintln!("\nSummary:");
         for (name, outcome) in &self.done {
             eprintln!("  {name:width$}  {outcome}");
@@ -226,13 +200,9 @@ impl PrivateTemp {
         };
         for entry in entries.filter_map(|entry| entry.ok()) {
             let name = entry.file_name();
-            let pid = name
-                .to_str()
-                .and_then(|name| name.strip_prefix(Self::PREFIX));
+            let pid = name.to_str().and_then(|name| name.strip_prefix(Self::PREFIX));
             // Only names this code makes (the prefix and a PID) whose process is gone.
-            let abandoned = pid.is_some_and(|pid| {
-                pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists()
-            });
+            let abandoned = pid.is_some_and(|pid| pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists());
             if abandoned {
                 fs::remove_dir_all(entry.path()).ok();
             }
@@ -243,10 +213,7 @@ impl PrivateTemp {
 impl Drop for PrivateTemp {
     fn drop(&mut self) {
         if let Err(error) = fs::remove_dir_all(&self.dir) {
-            eprintln!(
-                "xtask: warning: cannot remove {}: {error}",
-                self.dir.display()
-            );
+            eprintln!("xtask: warning: cannot remove {}: {error}", self.dir.display());
         }
     }
 }

@@ -84,10 +84,7 @@ pub fn ensure_web_tools(repo: &Repo, with_wasm_opt: bool) -> Result<WebTools> {
         true => Some(ensure_wasm_opt(&dir)?),
         false => None,
     };
-    Ok(WebTools {
-        wasm_bindgen_bin,
-        wasm_opt,
-    })
+    Ok(WebTools { wasm_bindgen_bin, wasm_opt })
 }
 
 /// Everything `cargo xtask test` needs: the web tools, rustfmt and clippy, and the given packages.
@@ -97,9 +94,7 @@ pub fn ensure_for_tests(repo: &Repo, packages: &[SystemPackage]) -> Result<WebTo
     std::thread::scope(|scope| {
         let system = scope.spawn(|| ensure_system_packages(packages));
         let web = ensure_rust_components(repo).and_then(|()| ensure_web_tools(repo, true));
-        let system = system
-            .join()
-            .unwrap_or_else(|_| Err(anyhow!("installing the system packages panicked")));
+        let system = system.join().unwrap_or_else(|_| Err(anyhow!("installing the system packages panicked")));
         system?;
         web
     })
@@ -125,23 +120,11 @@ fn rustup() -> Result<Command> {
 
 fn ensure_rust_targets(repo: &Repo) -> Result<()> {
     // Run from the repo so a rust-toolchain file there picks the toolchain being checked.
-    let installed =
-        process::output(
-            rustup()?
-                .current_dir(&repo.root)
-                .args(["target", "list", "--installed"]),
-        )?;
-    let missing: Vec<&str> = WASM_TARGETS
-        .into_iter()
-        .filter(|target| !installed.lines().any(|line| line.trim() == *target))
-        .collect();
+    let installed = process::output(rustup()?.current_dir(&repo.root).args(["target", "list", "--installed"]))?;
+    let missing: Vec<&str> =
+        WASM_TARGETS.into_iter().filter(|target| !installed.lines().any(|line| line.trim() == *target)).collect();
     if !missing.is_empty() {
-        process::run(
-            rustup()?
-                .current_dir(&repo.root)
-                .args(["target", "add"])
-                .args(&missing),
-        )?;
+        process::run(rustup()?.current_dir(&repo.root).args(["target", "add"]).args(&missing))?;
     }
     Ok(())
 }
@@ -156,12 +139,7 @@ fn ensure_rust_components(repo: &Repo) -> Result<()> {
         .map(|(component, _)| component)
         .collect();
     if !missing.is_empty() {
-        process::run(
-            rustup()?
-                .current_dir(&repo.root)
-                .args(["component", "add"])
-                .args(&missing),
-        )?;
+        process::run(rustup()?.current_dir(&repo.root).args(["component", "add"]).args(&missing))?;
     }
     Ok(())
 }
@@ -170,48 +148,31 @@ fn ensure_rust_components(repo: &Repo) -> Result<()> {
 /// JavaScript glue and the wasm module disagree.
 fn ensure_wasm_bindgen(repo: &Repo, tools_dir: &Path) -> Result<PathBuf> {
     let lock_path = repo.root.join("Cargo.lock");
-    let lock = fs::read_to_string(&lock_path)
-        .with_context(|| format!("cannot read {}", lock_path.display()))?;
-    let version = locked_version(&lock, "wasm-bindgen").with_context(|| {
-        format!(
-            "cannot tell which wasm-bindgen to install from {}",
-            lock_path.display()
-        )
-    })?;
+    let lock = fs::read_to_string(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))?;
+    let version = locked_version(&lock, "wasm-bindgen")
+        .with_context(|| format!("cannot tell which wasm-bindgen to install from {}", lock_path.display()))?;
     let root = tools_dir.join(format!("wasm-bindgen-{version}"));
     let bin = root.join("bin");
     let ready = || {
         let mut check = Command::new(bin.join("wasm-bindgen"));
         check.arg("--version");
-        let reports_version = process::output(&mut check)
-            .is_ok_and(|out| out.split_whitespace().any(|word| word == version));
+        let reports_version =
+            process::output(&mut check).is_ok_and(|out| out.split_whitespace().any(|word| word == version));
         reports_version && process::is_executable(&bin.join("wasm-bindgen-test-runner"))
     };
     if !ready() {
-        eprintln!(
-            "installing wasm-bindgen-cli {version} into {} (this takes a few minutes)",
-            root.display()
-        );
+        eprintln!("installing wasm-bindgen-cli {version} into {} (this takes a few minutes)", root.display());
         // Without --locked: with it, this version fails to build on today's toolchain, while a
         // fresh resolution of its dependencies works. Run from the tools dir so the repo's cargo
         // config does not apply.
         process::run(
             Command::new(crate::cargo_program())
                 .current_dir(tools_dir)
-                .args([
-                    "install",
-                    "wasm-bindgen-cli",
-                    "--version",
-                    &version,
-                    "--root",
-                ])
+                .args(["install", "wasm-bindgen-cli", "--version", &version, "--root"])
                 .arg(&root),
         )?;
         if !ready() {
-            bail!(
-                "{} does not report version {version} even after installing it",
-                bin.join("wasm-bindgen").display()
-            );
+            bail!("{} does not report version {version} even after installing it", bin.join("wasm-bindgen").display());
         }
     }
     Ok(bin)
@@ -222,14 +183,12 @@ fn ensure_wasm_opt(tools_dir: &Path) -> Result<PathBuf> {
     let wasm_opt = prefix.join("node_modules/.bin/wasm-opt");
     let package_json = prefix.join("node_modules/binaryen/package.json");
     let ready = || {
-        let pinned = fs::read_to_string(&package_json)
-            .is_ok_and(|json| json_version(&json) == Some(BINARYEN_VERSION));
+        let pinned = fs::read_to_string(&package_json).is_ok_and(|json| json_version(&json) == Some(BINARYEN_VERSION));
         pinned && process::succeeds(Command::new(&wasm_opt).arg("--version"))
     };
     if !ready() {
-        let npm = which("npm").context(
-            "npm was not found; install Node.js and npm, which provide wasm-opt (binaryen)",
-        )?;
+        let npm =
+            which("npm").context("npm was not found; install Node.js and npm, which provide wasm-opt (binaryen)")?;
         process::run(
             Command::new(npm)
                 .arg("install")
@@ -239,10 +198,7 @@ fn ensure_wasm_opt(tools_dir: &Path) -> Result<PathBuf> {
                 .arg(format!("binaryen@{BINARYEN_VERSION}")),
         )?;
         if !ready() {
-            bail!(
-                "{} does not work even after `npm install binaryen@{BINARYEN_VERSION}`",
-                wasm_opt.display()
-            );
+            bail!("{} does not work even after `npm install binaryen@{BINARYEN_VERSION}`", wasm_opt.display());
         }
     }
     Ok(wasm_opt)
@@ -251,11 +207,7 @@ fn ensure_wasm_opt(tools_dir: &Path) -> Result<PathBuf> {
 /// Installs the missing packages with apt when running as root, or explains what to install.
 pub fn ensure_system_packages(packages: &[SystemPackage]) -> Result<()> {
     let missing = |packages: &[SystemPackage]| -> Vec<SystemPackage> {
-        packages
-            .iter()
-            .copied()
-            .filter(|p| !(p.present)())
-            .collect()
+        packages.iter().copied().filter(|p| !(p.present)()).collect()
     };
     let needed = missing(packages);
     if needed.is_empty() {
@@ -263,10 +215,7 @@ pub fn ensure_system_packages(packages: &[SystemPackage]) -> Result<()> {
     }
     let names: Vec<&str> = needed.iter().map(|p| p.name).collect();
     let names = names.join(" ");
-    let what: Vec<String> = needed
-        .iter()
-        .map(|p| format!("{} ({})", p.name, p.provides))
-        .collect();
+    let what: Vec<String> = needed.iter().map(|p| format!("{} ({})", p.name, p.provides)).collect();
     let what = what.join(", ");
     let Some(apt_get) = which("apt-get").filter(|_| is_root()) else {
         bail!(
@@ -284,10 +233,7 @@ pub fn ensure_system_packages(packages: &[SystemPackage]) -> Result<()> {
     )?;
     let still: Vec<&str> = missing(&needed).iter().map(|p| p.provides).collect();
     if !still.is_empty() {
-        bail!(
-            "apt-get installed {names}, but {} is still missing",
-            still.join(", ")
-        );
+        bail!("apt-get installed {names}, but {} is still missing", still.join(", "));
     }
     Ok(())
 }
@@ -298,9 +244,7 @@ pub fn dockerd() -> Option<PathBuf> {
 }
 
 pub fn docker_cli() -> Option<PathBuf> {
-    which("docker")
-        .or_else(|| existing("/usr/bin/docker"))
-        .or_else(|| existing("/usr/local/bin/docker"))
+    which("docker").or_else(|| existing("/usr/bin/docker")).or_else(|| existing("/usr/local/bin/docker"))
 }
 
 fn existing(path: &str) -> Option<PathBuf> {
@@ -311,10 +255,7 @@ fn existing(path: &str) -> Option<PathBuf> {
 fn is_root() -> bool {
     // The real UID is the first number on the `Uid:` line; std has no getuid.
     fs::read_to_string("/proc/self/status").is_ok_and(|status| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("Uid:"))
-            .and_then(|ids| ids.split_whitespace().next())
+        status.lines().find_map(|line| line.strip_prefix("Uid:")).and_then(|ids| ids.split_whitespace().next())
             == Some("0")
     })
 }
@@ -364,21 +305,16 @@ fn locked_version(lock: &str, name: &str) -> Result<String> {
     match versions.as_slice() {
         [version] => Ok(version.clone()),
         [] => bail!("Cargo.lock has no `{name}` package"),
-        _ => bail!(
-            "Cargo.lock has several versions of `{name}` ({}); the workspace should use one",
-            versions.join(", ")
-        ),
+        _ => {
+            bail!("Cargo.lock has several versions of `{name}` ({}); the workspace should use one", versions.join(", "))
+        }
     }
 }
 
 /// The top-level "version" of a package.json, without pulling in a JSON parser.
 fn json_version(json: &str) -> Option<&str> {
     let after = &json[json.find("\"version\"")? + "\"version\"".len()..];
-    let after = after
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
+    let after = after.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
     after.split('"').next()
 }
 

@@ -17,9 +17,24 @@ pub enum Command {
         all: bool,
         quiet: bool,
     },
-    Images {
-        all: bool,
+    Images(ImagesOptions),
+    Tag {
+        source: String,
+        target: String,
+    },
+    Rmi {
+        force: bool,
+        no_prune: bool,
+        images: Vec<String>,
+    },
+    History {
+        image: String,
+        human: bool,
+        no_trunc: bool,
         quiet: bool,
+    },
+    ImageInspect {
+        images: Vec<String>,
     },
     Pull {
         image: String,
@@ -41,6 +56,19 @@ pub struct RunOptions {
     pub name: Option<String>,
     pub env: Vec<String>,
     pub remove: bool,
+}
+
+/// The options of `docker images`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImagesOptions {
+    pub all: bool,
+    pub quiet: bool,
+    pub digests: bool,
+    pub no_trunc: bool,
+    /// `--filter` values as typed (`dangling=true`, `reference=hello*`).
+    pub filters: Vec<String>,
+    /// The optional `REPOSITORY[:TAG]` argument.
+    pub repository: Option<String>,
 }
 
 /// A command line the CLI refuses: the text to print on stderr and the exit code Docker uses.
@@ -74,36 +102,29 @@ struct Matches {
 
 impl Matches {
     fn bool(&self, long: &str) -> bool {
-        self.flags
-            .iter()
-            .rev()
-            .find(|(l, _)| *l == long)
-            .is_some_and(|(_, v)| v.as_deref() != Some("false"))
+        self.bool_or(long, false)
+    }
+
+    /// A switch whose default is `default`; `--flag=false` turns a default-true switch off.
+    fn bool_or(&self, long: &str, default: bool) -> bool {
+        match self.flags.iter().rev().find(|(l, _)| *l == long) {
+            Some((_, value)) => value.as_deref() != Some("false"),
+            None => default,
+        }
     }
 
     fn last(&self, long: &str) -> Option<String> {
-        self.flags
-            .iter()
-            .rev()
-            .find(|(l, _)| *l == long)
-            .and_then(|(_, v)| v.clone())
+        self.flags.iter().rev().find(|(l, _)| *l == long).and_then(|(_, v)| v.clone())
     }
 
     fn all(&self, long: &str) -> Vec<String> {
-        self.flags
-            .iter()
-            .filter(|(l, _)| *l == long)
-            .filter_map(|(_, v)| v.clone())
-            .collect()
+        self.flags.iter().filter(|(l, _)| *l == long).filter_map(|(_, v)| v.clone()).collect()
     }
 }
 
 /// Parses a command line; a leading `docker` is optional.
 pub fn parse(line: &str) -> Result<Command, CliError> {
-    let words = split(line).map_err(|e| CliError {
-        message: format!("docker: {e}"),
-        exit_code: 1,
-    })?;
+    let words = split(line).map_err(|e| CliError { message: format!("docker: {e}"), exit_code: 1 })?;
     parse_words(&words)
 }
 
@@ -114,9 +135,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         _ => words,
     };
     match words.first().map(String::as_str) {
-        None | Some("--help" | "-h" | "help") if words.len() <= 1 => {
-            return Ok(Command::Help(spec::overview()))
-        }
+        None | Some("--help" | "-h" | "help") if words.len() <= 1 => return Ok(Command::Help(spec::overview())),
         Some("--version" | "-v") => return Ok(Command::Version),
         _ => {}
     }
@@ -147,22 +166,26 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 remove: m.bool("rm"),
             })
         }
-        "ps" => Command::Ps {
+        "ps" => Command::Ps { all: m.bool("all"), quiet: m.bool("quiet") },
+        "images" => Command::Images(ImagesOptions {
             all: m.bool("all"),
             quiet: m.bool("quiet"),
-        },
-        "images" => Command::Images {
-            all: m.bool("all"),
-            quiet: m.bool("quiet"),
-        },
-        "pull" => Command::Pull {
+            digests: m.bool("digests"),
+            no_trunc: m.bool("no-trunc"),
+            filters: m.all("filter"),
+            repository: m.args.first().cloned(),
+        }),
+        "tag" => Command::Tag { source: m.args[0].clone(), target: m.args[1].clone() },
+        "rmi" => Command::Rmi { force: m.bool("force"), no_prune: m.bool("no-prune"), images: m.args },
+        "history" => Command::History {
             image: m.args[0].clone(),
+            human: m.bool_or("human", true),
+            no_trunc: m.bool("no-trunc"),
             quiet: m.bool("quiet"),
         },
-        "rm" => Command::Rm {
-            force: m.bool("force"),
-            containers: m.args,
-        },
+        "image inspect" => Command::ImageInspect { images: m.args },
+        "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
+        "rm" => Command::Rm { force: m.bool("force"), containers: m.args },
         "version" => Command::Version,
         other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
     })
@@ -185,17 +208,14 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), CliError> {
     let name = spec.name();
     let problem = match spec.arity {
         Arity::None if !args.is_empty() => format!("\"docker {name}\" accepts no arguments."),
+        Arity::AtMost(n) if args.len() > n => {
+            format!("\"docker {name}\" requires at most {n} argument{}.", if n == 1 { "" } else { "s" })
+        }
         Arity::AtLeast(n) if args.len() < n => {
-            format!(
-                "\"docker {name}\" requires at least {n} argument{}.",
-                if n == 1 { "" } else { "s" }
-            )
+            format!("\"docker {name}\" requires at least {n} argument{}.", if n == 1 { "" } else { "s" })
         }
         Arity::Exactly(n) if args.len() != n => {
-            format!(
-                "\"docker {name}\" requires exactly {n} argument{}.",
-                if n == 1 { "" } else { "s" }
-            )
+            format!("\"docker {name}\" requires exactly {n} argument{}.", if n == 1 { "" } else { "s" })
         }
         _ => return Ok(()),
     };
@@ -205,11 +225,7 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), CliError> {
 /// Reads flags as the docker CLI's flag library does: `--name value`, `--name=value`, `-abc`, `-e X`,
 /// `-eX`, and `--` to end the flags.
 fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, CliError> {
-    let mut m = Matches {
-        flags: Vec::new(),
-        args: Vec::new(),
-        help: false,
-    };
+    let mut m = Matches { flags: Vec::new(), args: Vec::new(), help: false };
     let mut i = 0;
     while i < words.len() {
         let word = &words[i];
@@ -236,9 +252,9 @@ fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, 
                 (None, v) => v,
                 (Some(_), Some(v)) => Some(v),
                 (Some(_), None) => {
-                    let v = words.get(i).ok_or_else(|| {
-                        CliError::usage(spec, &format!("flag needs an argument: --{name}"))
-                    })?;
+                    let v = words
+                        .get(i)
+                        .ok_or_else(|| CliError::usage(spec, &format!("flag needs an argument: --{name}")))?;
                     i += 1;
                     Some(v.clone())
                 }
@@ -258,10 +274,13 @@ fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, 
                     .flags
                     .iter()
                     .find(|f| f.short == Some(c))
-                    .ok_or_else(|| {
-                        CliError::usage(spec, &format!("unknown shorthand flag: '{c}' in {word}"))
-                    })?;
+                    .ok_or_else(|| CliError::usage(spec, &format!("unknown shorthand flag: '{c}' in {word}")))?;
                 if flag.value.is_none() {
+                    // A switch may take an explicit value: `-H=false`.
+                    if shorts.get(j) == Some(&'=') {
+                        m.flags.push((flag.long, Some(shorts[j + 1..].iter().collect())));
+                        break;
+                    }
                     m.flags.push((flag.long, None));
                     continue;
                 }
@@ -270,9 +289,9 @@ fn match_flags(spec: &'static CommandSpec, words: &[String]) -> Result<Matches, 
                 let value = if !rest.is_empty() {
                     rest.strip_prefix('=').unwrap_or(&rest).to_string()
                 } else {
-                    let v = words.get(i).ok_or_else(|| {
-                        CliError::usage(spec, &format!("flag needs an argument: '{c}' in -{c}"))
-                    })?;
+                    let v = words
+                        .get(i)
+                        .ok_or_else(|| CliError::usage(spec, &format!("flag needs an argument: '{c}' in -{c}")))?;
                     i += 1;
                     v.clone()
                 };

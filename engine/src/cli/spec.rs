@@ -17,6 +17,7 @@ pub struct FlagSpec {
 pub enum Arity {
     None,
     AtLeast(usize),
+    AtMost(usize),
     Exactly(usize),
 }
 
@@ -34,18 +35,8 @@ pub struct CommandSpec {
     pub interspersed: bool,
 }
 
-const fn flag(
-    long: &'static str,
-    short: Option<char>,
-    value: Option<&'static str>,
-    help: &'static str,
-) -> FlagSpec {
-    FlagSpec {
-        long,
-        short,
-        value,
-        help,
-    }
+const fn flag(long: &'static str, short: Option<char>, value: Option<&'static str>, help: &'static str) -> FlagSpec {
+    FlagSpec { long, short, value, help }
 }
 
 pub const RUN: CommandSpec = CommandSpec {
@@ -54,18 +45,8 @@ pub const RUN: CommandSpec = CommandSpec {
     about: "Create and run a new container from an image",
     flags: &[
         flag("env", Some('e'), Some("list"), "Set environment variables"),
-        flag(
-            "name",
-            None,
-            Some("string"),
-            "Assign a name to the container",
-        ),
-        flag(
-            "rm",
-            None,
-            None,
-            "Automatically remove the container and its associated anonymous volumes when it exits",
-        ),
+        flag("name", None, Some("string"), "Assign a name to the container"),
+        flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
     ],
     arity: Arity::AtLeast(1),
     interspersed: false,
@@ -76,12 +57,7 @@ pub const PS: CommandSpec = CommandSpec {
     usage: "docker ps [OPTIONS]",
     about: "List containers",
     flags: &[
-        flag(
-            "all",
-            Some('a'),
-            None,
-            "Show all containers (default shows just running)",
-        ),
+        flag("all", Some('a'), None, "Show all containers (default shows just running)"),
         flag("quiet", Some('q'), None, "Only display container IDs"),
     ],
     arity: Arity::None,
@@ -93,15 +69,56 @@ pub const IMAGES: CommandSpec = CommandSpec {
     usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
     about: "List images",
     flags: &[
-        flag(
-            "all",
-            Some('a'),
-            None,
-            "Show all images (default hides intermediate images)",
-        ),
+        flag("all", Some('a'), None, "Show all images (default hides intermediate images)"),
+        flag("digests", None, None, "Show digests"),
+        flag("filter", Some('f'), Some("filter"), "Filter output based on conditions provided"),
+        flag("no-trunc", None, None, "Don't truncate output"),
         flag("quiet", Some('q'), None, "Only show image IDs"),
     ],
-    arity: Arity::None,
+    arity: Arity::AtMost(1),
+    interspersed: true,
+};
+
+pub const TAG: CommandSpec = CommandSpec {
+    names: &["tag", "image tag"],
+    usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+    about: "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    flags: &[],
+    arity: Arity::Exactly(2),
+    interspersed: true,
+};
+
+pub const RMI: CommandSpec = CommandSpec {
+    names: &["rmi", "image rm", "image remove"],
+    usage: "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+    about: "Remove one or more images",
+    flags: &[
+        flag("force", Some('f'), None, "Force removal of the image"),
+        flag("no-prune", None, None, "Do not delete untagged parents"),
+    ],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const HISTORY: CommandSpec = CommandSpec {
+    names: &["history", "image history"],
+    usage: "docker history [OPTIONS] IMAGE",
+    about: "Show the history of an image",
+    flags: &[
+        flag("human", Some('H'), None, "Print sizes and dates in human readable format (default true)"),
+        flag("no-trunc", None, None, "Don't truncate output"),
+        flag("quiet", Some('q'), None, "Only show image IDs"),
+    ],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const IMAGE_INSPECT: CommandSpec = CommandSpec {
+    names: &["image inspect"],
+    usage: "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
+    about: "Display detailed information on one or more images",
+    flags: &[],
+    arity: Arity::AtLeast(1),
     interspersed: true,
 };
 
@@ -109,12 +126,7 @@ pub const RM: CommandSpec = CommandSpec {
     names: &["rm", "container rm", "container remove"],
     usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
     about: "Remove one or more containers",
-    flags: &[flag(
-        "force",
-        Some('f'),
-        None,
-        "Force the removal of a running container (uses SIGKILL)",
-    )],
+    flags: &[flag("force", Some('f'), None, "Force the removal of a running container (uses SIGKILL)")],
     arity: Arity::AtLeast(1),
     interspersed: true,
 };
@@ -138,7 +150,7 @@ pub const VERSION: CommandSpec = CommandSpec {
 };
 
 /// Every command, in the order `docker --help` lists them.
-pub const COMMANDS: &[&CommandSpec] = &[&RUN, &PS, &IMAGES, &PULL, &RM, &VERSION];
+pub const COMMANDS: &[&CommandSpec] = &[&RUN, &PS, &IMAGES, &PULL, &RM, &RMI, &TAG, &HISTORY, &IMAGE_INSPECT, &VERSION];
 
 /// The `--help` flag every command has.
 pub const HELP: FlagSpec = flag("help", None, None, "Print usage");
@@ -153,12 +165,7 @@ impl CommandSpec {
     pub fn help_text(&self) -> String {
         let mut out = format!("\nUsage:  {}\n\n{}\n", self.usage, self.about);
         if self.names.len() > 1 {
-            let aliases: Vec<String> = self
-                .names
-                .iter()
-                .rev()
-                .map(|n| format!("docker {n}"))
-                .collect();
+            let aliases: Vec<String> = self.names.iter().rev().map(|n| format!("docker {n}")).collect();
             out.push_str(&format!("\nAliases:\n  {}\n", aliases.join(", ")));
         }
         let rows: Vec<(String, &str)> = self
@@ -184,7 +191,7 @@ impl CommandSpec {
 pub fn overview() -> String {
     let mut out = String::from("\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers, simulated by Dockyard\n\nCommands:\n");
     for spec in COMMANDS {
-        out.push_str(&format!("  {:<10}{}\n", spec.name(), spec.about));
+        out.push_str(&format!("  {:<15}{}\n", spec.name(), spec.about));
     }
     out.push_str("\nRun 'docker COMMAND --help' for more information on a command.\n");
     out

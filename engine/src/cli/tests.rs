@@ -6,8 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 #[test]
 fn run_stops_reading_flags_at_the_image() {
-    let cmd =
-        parse("docker run --rm -e A=1 --env=B=2 --name web busybox sh -c 'echo hi' --rm").unwrap();
+    let cmd = parse("docker run --rm -e A=1 --env=B=2 --name web busybox sh -c 'echo hi' --rm").unwrap();
     assert_eq!(
         cmd,
         Command::Run(RunOptions {
@@ -22,41 +21,31 @@ fn run_stops_reading_flags_at_the_image() {
 
 #[test]
 fn short_flags_combine_and_aliases_resolve() {
+    assert_eq!(parse("ps -aq").unwrap(), Command::Ps { all: true, quiet: true });
+    assert_eq!(parse("docker container ls -a").unwrap(), Command::Ps { all: true, quiet: false });
+    assert_eq!(parse("image ls").unwrap(), Command::Images(ImagesOptions::default()));
     assert_eq!(
-        parse("ps -aq").unwrap(),
-        Command::Ps {
-            all: true,
-            quiet: true
-        }
-    );
-    assert_eq!(
-        parse("docker container ls -a").unwrap(),
-        Command::Ps {
-            all: true,
-            quiet: false
-        }
-    );
-    assert_eq!(
-        parse("image ls").unwrap(),
-        Command::Images {
-            all: false,
-            quiet: false
-        }
-    );
-    assert_eq!(
-        parse("rm a -f b").unwrap(),
-        Command::Rm {
-            force: true,
-            containers: vec!["a".into(), "b".into()]
-        }
-    );
-    assert_eq!(
-        parse("run -eX=1 img").unwrap(),
-        Command::Run(RunOptions {
-            image: "img".into(),
-            env: vec!["X=1".into()],
+        parse("images -f dangling=true --digests hello-world").unwrap(),
+        Command::Images(ImagesOptions {
+            digests: true,
+            filters: vec!["dangling=true".into()],
+            repository: Some("hello-world".into()),
             ..Default::default()
         })
+    );
+    assert_eq!(
+        parse("image history -H=false hello-world").unwrap(),
+        Command::History { image: "hello-world".into(), human: false, no_trunc: false, quiet: false }
+    );
+    assert_eq!(
+        parse("history hello-world").unwrap(),
+        Command::History { image: "hello-world".into(), human: true, no_trunc: false, quiet: false }
+    );
+    assert!(parse("images a b").unwrap_err().message.starts_with("\"docker images\" requires at most 1 argument."));
+    assert_eq!(parse("rm a -f b").unwrap(), Command::Rm { force: true, containers: vec!["a".into(), "b".into()] });
+    assert_eq!(
+        parse("run -eX=1 img").unwrap(),
+        Command::Run(RunOptions { image: "img".into(), env: vec!["X=1".into()], ..Default::default() })
     );
 }
 
@@ -68,42 +57,30 @@ fn unknown_flags_read_like_docker() {
         "unknown flag: --foo\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker run --help' for more information"
     );
     assert_eq!(err.exit_code, 125);
-    assert!(parse("ps -x")
-        .unwrap_err()
-        .message
-        .starts_with("unknown shorthand flag: 'x' in -x\n"));
-    assert!(parse("run --name")
-        .unwrap_err()
-        .message
-        .starts_with("flag needs an argument: --name\n"));
+    assert!(parse("ps -x").unwrap_err().message.starts_with("unknown shorthand flag: 'x' in -x\n"));
+    assert!(parse("run --name").unwrap_err().message.starts_with("flag needs an argument: --name\n"));
 }
 
 #[test]
 fn missing_arguments_and_unknown_commands_are_errors() {
     let err = parse("docker run").unwrap_err();
-    assert!(err
-        .message
-        .starts_with("\"docker run\" requires at least 1 argument.\n"));
-    assert!(parse("ps extra")
-        .unwrap_err()
-        .message
-        .starts_with("\"docker ps\" accepts no arguments."));
+    assert!(err.message.starts_with("\"docker run\" requires at least 1 argument.\n"));
+    assert!(parse("ps extra").unwrap_err().message.starts_with("\"docker ps\" accepts no arguments."));
     let err = parse("docker frobnicate now").unwrap_err();
-    assert_eq!(err.message, "docker: unknown command: docker frobnicate now\n\nRun 'docker --help' for more information");
+    assert_eq!(
+        err.message,
+        "docker: unknown command: docker frobnicate now\n\nRun 'docker --help' for more information"
+    );
     assert_eq!(err.exit_code, 1);
     assert_eq!(parse("echo 'open").unwrap_err().exit_code, 1);
 }
 
 #[test]
 fn help_lists_flags_aligned() {
-    let Command::Help(text) = parse("docker run --help").unwrap() else {
-        panic!("expected help")
-    };
+    let Command::Help(text) = parse("docker run --help").unwrap() else { panic!("expected help") };
     assert!(text.contains("Usage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]"));
     assert!(text.contains("  -e, --env list      Set environment variables\n"));
     assert!(text.contains("      --name string   Assign a name to the container\n"));
-    let Command::Help(text) = parse("docker").unwrap() else {
-        panic!("expected overview")
-    };
-    assert!(text.contains("  run       Create and run a new container from an image"));
+    let Command::Help(text) = parse("docker").unwrap() else { panic!("expected overview") };
+    assert!(text.contains("  run            Create and run a new container from an image"));
 }

@@ -89,14 +89,8 @@ mod tests {
 
     #[test]
     fn unterminated_input_is_an_error() {
-        assert_eq!(
-            split("echo 'oops"),
-            Err(WordsError::UnterminatedQuote('\''))
-        );
-        assert_eq!(
-            split("echo \"oops"),
-            Err(WordsError::UnterminatedQuote('"'))
-        );
+        assert_eq!(split("echo 'oops"), Err(WordsError::UnterminatedQuote('\'')));
+        assert_eq!(split("echo \"oops"), Err(WordsError::UnterminatedQuote('"')));
         assert_eq!(split("echo \\"), Err(WordsError::TrailingBackslash));
     }
 }

@@ -1,49 +1,151 @@
-//! `docker images`: one row per tag, newest image first, dangling images as `<none>`.
+//! `docker images`: one row per tag, newest image first, dangling images as `<none>`, with
+//! Docker's filters (`dangling`, `reference`, `before`, `since`) and columns.
 
+use crate::cli::ImagesOptions;
+use crate::digest::ImageId;
 use crate::format::{human_size, Table};
+use crate::image::Image;
+use crate::ops::daemon_error;
+use crate::reference::Reference;
 use crate::time::Timestamp;
 use crate::{Engine, Reply};
 
+/// One `--filter`, checked before any image is listed.
+enum Filter {
+    Dangling(bool),
+    Reference(String),
+    Before(Timestamp),
+    Since(Timestamp),
+}
+
 impl Engine {
-    pub(crate) fn images_table(&self, _all: bool, quiet: bool, now: Timestamp) -> Reply {
-        let mut images: Vec<_> = self.images.images.values().collect();
+    pub(crate) fn images_table(&self, options: &ImagesOptions, now: Timestamp) -> Reply {
+        let filters = match self.parse_image_filters(options) {
+            Ok(filters) => filters,
+            Err(reply) => return reply,
+        };
+        let mut images: Vec<&Image> = self.images.images.values().collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
-        if quiet {
-            return Reply::out(
-                images
-                    .iter()
-                    .map(|i| format!("{}\n", i.id.short()))
-                    .collect::<String>(),
-            );
-        }
-        let mut table = Table::new(&["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]);
+        // Each image with the tags the filters keep; `None` means shown untagged.
+        let mut rows: Vec<(&Image, Vec<Reference>)> = Vec::new();
         for image in images {
-            let created = format!("{} ago", now.since(image.created).human());
-            let size = human_size(self.images.size_of(image));
             let mut tags = self.images.tags_of(image.id);
             tags.sort_by_key(|r| r.familiar());
+            let dangling = tags.is_empty();
+            let mut keep = true;
+            for filter in &filters {
+                match filter {
+                    Filter::Dangling(want) => keep &= dangling == *want,
+                    Filter::Before(t) => keep &= image.created < *t,
+                    Filter::Since(t) => keep &= image.created > *t,
+                    Filter::Reference(pattern) => {
+                        tags.retain(|r| glob(pattern, &r.familiar_name()) || glob(pattern, &r.familiar()));
+                        keep &= !tags.is_empty();
+                    }
+                }
+            }
+            if keep {
+                rows.push((image, tags));
+            }
+        }
+        let id_text = |id: ImageId| if options.no_trunc { id.to_string() } else { id.short() };
+        if options.quiet {
+            let mut ids: Vec<String> = rows.iter().map(|(image, _)| id_text(image.id)).collect();
+            ids.dedup();
+            return Reply::out(ids.iter().map(|i| format!("{i}\n")).collect::<String>());
+        }
+        let mut header = vec!["REPOSITORY", "TAG"];
+        if options.digests {
+            header.push("DIGEST");
+        }
+        header.extend(["IMAGE ID", "CREATED", "SIZE"]);
+        let mut table = Table::new(&header);
+        for (image, tags) in rows {
+            let created = format!("{} ago", now.since(image.created).human());
+            let size = human_size(self.images.size_of(image));
             let names: Vec<(String, String)> = if tags.is_empty() {
                 vec![("<none>".into(), "<none>".into())]
             } else {
-                tags.iter()
-                    .map(|r| {
-                        (
-                            r.familiar_name(),
-                            r.tag.clone().unwrap_or_else(|| "<none>".into()),
-                        )
-                    })
-                    .collect()
+                tags.iter().map(|r| (r.familiar_name(), r.tag.clone().unwrap_or_else(|| "<none>".into()))).collect()
             };
             for (repository, tag) in names {
-                table.row(vec![
-                    repository,
-                    tag,
-                    image.id.short(),
-                    created.clone(),
-                    size.clone(),
-                ]);
+                let mut row = vec![repository.clone(), tag];
+                if options.digests {
+                    let digest = image
+                        .repo_digests
+                        .iter()
+                        .find_map(|d| d.strip_prefix(&format!("{repository}@")).map(str::to_string))
+                        .unwrap_or_else(|| "<none>".into());
+                    row.push(digest);
+                }
+                row.extend([id_text(image.id), created.clone(), size.clone()]);
+                table.row(row);
             }
         }
         Reply::out(table.render())
+    }
+
+    fn parse_image_filters(&self, options: &ImagesOptions) -> Result<Vec<Filter>, Reply> {
+        let mut filters = Vec::new();
+        // `docker images NAME[:TAG]` is a reference filter in disguise.
+        if let Some(repository) = &options.repository {
+            filters.push(Filter::Reference(repository.clone()));
+        }
+        for text in &options.filters {
+            let Some((key, value)) = text.split_once('=') else {
+                return Err(Reply::err(
+                    format!("invalid argument \"{text}\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\nSee 'docker images --help'."),
+                    125,
+                ));
+            };
+            let invalid = || Reply::err(daemon_error(format!("Invalid filter '{text}'")), 1);
+            let image_time = |value: &str| match self.images.resolve(value) {
+                Some(image) => Ok(image.created),
+                None => Err(Reply::err(daemon_error(format!("No such image: {value}")), 1)),
+            };
+            filters.push(match key {
+                "dangling" => match value.to_ascii_lowercase().as_str() {
+                    "true" | "1" => Filter::Dangling(true),
+                    "false" | "0" => Filter::Dangling(false),
+                    _ => return Err(invalid()),
+                },
+                "reference" => Filter::Reference(value.to_string()),
+                "before" => Filter::Before(image_time(value)?),
+                "since" => Filter::Since(image_time(value)?),
+                _ => return Err(Reply::err(daemon_error(format!("Invalid filter '{key}'")), 1)),
+            });
+        }
+        Ok(filters)
+    }
+}
+
+/// Shell-style matching as Go's `path.Match` does it for references: `*` and `?` never cross `/`.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('*') => (0..=t.len()).take_while(|&i| i == 0 || t[i - 1] != '/').any(|i| go(&p[1..], &t[i..])),
+            Some('?') => t.first().is_some_and(|c| *c != '/') && go(&p[1..], &t[1..]),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(&p, &t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn globs_match_like_path_match() {
+        assert!(glob("hello*", "hello-world"));
+        assert!(glob("*:latest", "hello-world:latest"));
+        assert!(glob("h?llo-world", "hello-world"));
+        assert!(!glob("*", "team/app"));
+        assert!(glob("team/*", "team/app"));
+        assert!(!glob("hello", "hello-world"));
     }
 }

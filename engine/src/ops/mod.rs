@@ -1,10 +1,14 @@
 //! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
 
+mod history;
 mod images;
+mod inspect;
 mod ps;
 mod pull;
 mod rm;
+mod rmi;
 mod run;
+mod tag;
 mod version;
 
 /// Prefixes a daemon error as the docker CLI prints it.

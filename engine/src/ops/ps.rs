@@ -7,27 +7,11 @@ use crate::{Engine, Reply};
 
 impl Engine {
     pub(crate) fn ps(&self, all: bool, quiet: bool, now: Timestamp) -> Reply {
-        let shown = self
-            .containers
-            .iter()
-            .rev()
-            .filter(|c| all || c.state.status == ContainerStatus::Running);
+        let shown = self.containers.iter().rev().filter(|c| all || c.state.status == ContainerStatus::Running);
         if quiet {
-            return Reply::out(
-                shown
-                    .map(|c| format!("{}\n", c.id.short()))
-                    .collect::<String>(),
-            );
+            return Reply::out(shown.map(|c| format!("{}\n", c.id.short())).collect::<String>());
         }
-        let mut table = Table::new(&[
-            "CONTAINER ID",
-            "IMAGE",
-            "COMMAND",
-            "CREATED",
-            "STATUS",
-            "PORTS",
-            "NAMES",
-        ]);
+        let mut table = Table::new(&["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]);
         for c in shown {
             table.row(vec![
                 c.id.short().to_string(),

@@ -25,39 +25,23 @@ impl Engine {
     }
 
     /// Pulls `reference` into the local store, writing Docker's progress lines to `progress`.
-    pub(crate) fn pull(
-        &mut self,
-        reference: &Reference,
-        progress: &mut String,
-    ) -> Result<ImageId, RegistryError> {
+    pub(crate) fn pull(&mut self, reference: &Reference, progress: &mut String) -> Result<ImageId, RegistryError> {
         let registry = self
             .registries
             .get(&reference.domain)
             .ok_or_else(|| RegistryError::NoSuchHost(reference.domain.clone()))?;
         let pulled = registry.pull(reference)?;
-        let what = reference
-            .tag
-            .clone()
-            .unwrap_or_else(|| pulled.manifest_digest.to_string());
+        let what = reference.tag.clone().unwrap_or_else(|| pulled.manifest_digest.to_string());
         progress.push_str(&format!("{what}: Pulling from {}\n", reference.path));
         for diff_id in &pulled.image.config.rootfs.diff_ids {
-            let state = if self.images.layers.contains_key(diff_id) {
-                "Already exists"
-            } else {
-                "Pull complete"
-            };
+            let state = if self.images.layers.contains_key(diff_id) { "Already exists" } else { "Pull complete" };
             progress.push_str(&format!("{}: {state}\n", diff_id.short()));
         }
         progress.push_str(&format!("Digest: {}\n", pulled.manifest_digest));
         let id = pulled.image.id;
         let up_to_date = self.images.tags.get(&reference.to_string()) == Some(&id);
         // Pulling an image already present by another name keeps the digests it was known by.
-        let mut image = self
-            .images
-            .images
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| pulled.image.clone());
+        let mut image = self.images.images.get(&id).cloned().unwrap_or_else(|| pulled.image.clone());
         for digest in pulled.image.repo_digests {
             if !image.repo_digests.contains(&digest) {
                 image.repo_digests.push(digest);
@@ -67,11 +51,7 @@ impl Engine {
         if reference.tag.is_some() {
             self.images.tag(reference, id);
         }
-        let status = if up_to_date {
-            "Image is up to date for"
-        } else {
-            "Downloaded newer image for"
-        };
+        let status = if up_to_date { "Image is up to date for" } else { "Downloaded newer image for" };
         progress.push_str(&format!("Status: {status} {}\n", reference.familiar()));
         Ok(id)
     }

@@ -8,10 +8,7 @@ impl Engine {
         let mut reply = Reply::default();
         for key in keys {
             let Some(container) = self.find_container(key) else {
-                reply.stderr.push_str(&format!(
-                    "{}\n",
-                    daemon_error(format!("No such container: {key}"))
-                ));
+                reply.stderr.push_str(&format!("{}\n", daemon_error(format!("No such container: {key}"))));
                 reply.exit_code = 1;
                 continue;
             };

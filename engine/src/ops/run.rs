@@ -15,10 +15,7 @@ const MAX_LOG_BYTES: usize = 1 << 20;
 
 /// A failed `docker run`, printed as the docker CLI prints daemon errors for it.
 fn run_error(message: impl std::fmt::Display, exit_code: i32) -> Reply {
-    Reply::err(
-        format!("docker: {message}\n\nRun 'docker run --help' for more information"),
-        exit_code,
-    )
+    Reply::err(format!("docker: {message}\n\nRun 'docker run --help' for more information"), exit_code)
 }
 
 impl Engine {
@@ -31,17 +28,12 @@ impl Engine {
         let image = match self.images.resolve(&options.image) {
             Some(image) => image.clone(),
             None => {
-                before.stderr.push_str(&format!(
-                    "Unable to find image '{}' locally\n",
-                    reference.familiar()
-                ));
+                before.stderr.push_str(&format!("Unable to find image '{}' locally\n", reference.familiar()));
                 let pulled = self.pull(&reference, &mut before.stderr);
                 match pulled.map(|id| self.images.images.get(&id).cloned()) {
                     Ok(Some(image)) => image,
                     Ok(None) => {
-                        return Step::Done(
-                            before.then(run_error(daemon_error("image vanished after pull"), 125)),
-                        )
+                        return Step::Done(before.then(run_error(daemon_error("image vanished after pull"), 125)))
                     }
                     Err(e) => return Step::Done(before.then(run_error(daemon_error(e), 125))),
                 }
@@ -53,20 +45,14 @@ impl Engine {
             }
         }
         let mut argv: Vec<String> = image.config.config.entrypoint.clone();
-        argv.extend(if options.command.is_empty() {
-            image.config.config.cmd.clone()
-        } else {
-            options.command.clone()
-        });
+        argv.extend(if options.command.is_empty() { image.config.config.cmd.clone() } else { options.command.clone() });
         if argv.is_empty() {
             return Step::Done(before.then(run_error(daemon_error("no command specified"), 125)));
         }
         let id = ContainerId::generate(ctx.entropy);
         let name = match &options.name {
             Some(name) => name.clone(),
-            None => generate_name(ctx.entropy, &|n| {
-                self.containers.iter().any(|c| c.name == n)
-            }),
+            None => generate_name(ctx.entropy, &|n| self.containers.iter().any(|c| c.name == n)),
         };
         let env = container_env(&image, &id, &options.env);
         let container = Container {
@@ -108,30 +94,12 @@ impl Engine {
             c.state.status = ContainerStatus::Running;
             c.state.started_at = Some(ctx.now);
         }
-        self.pending.insert(
-            id.clone(),
-            Pending {
-                auto_remove: options.remove,
-            },
-        );
-        Step::Launch(Launch {
-            before,
-            process: Process {
-                container: id,
-                module,
-                args: argv,
-                env,
-            },
-        })
+        self.pending.insert(id.clone(), Pending { auto_remove: options.remove });
+        Step::Launch(Launch { before, process: Process { container: id, module, args: argv, env } })
     }
 
     /// Records how a container's process ended and finishes the `docker run` that started it.
-    pub fn exited(
-        &mut self,
-        id: &ContainerId,
-        outcome: ProcessOutcome,
-        ctx: &mut Ctx<'_>,
-    ) -> Reply {
+    pub fn exited(&mut self, id: &ContainerId, outcome: ProcessOutcome, ctx: &mut Ctx<'_>) -> Reply {
         let pending = self.pending.remove(id);
         let Some(container) = self.container_mut(id) else {
             return Reply::err(daemon_error(format!("No such container: {id}")), 125);
@@ -158,11 +126,7 @@ impl Engine {
             ExitStatus::Trap(message) => {
                 // A trap is the guest crashing; Linux reports an aborted process as 128 + SIGABRT.
                 reply.stderr = format!("dockyard: the container's program crashed: {message}\n");
-                container.logs.push(LogEntry {
-                    stream: Stream::Stderr,
-                    time: ctx.now,
-                    text: reply.stderr.clone(),
-                });
+                container.logs.push(LogEntry { stream: Stream::Stderr, time: ctx.now, text: reply.stderr.clone() });
                 container.state.error = message;
                 134
             }
@@ -178,19 +142,12 @@ impl Engine {
     }
 
     fn check_name(&self, name: &str) -> Result<(), Reply> {
-        let valid = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
             && name.len() > 1
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if !valid {
             return Err(run_error(
-                daemon_error(format!(
-                    "Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-                )),
+                daemon_error(format!("Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")),
                 125,
             ));
         }
@@ -213,40 +170,25 @@ impl Engine {
         command: &str,
         env: &[String],
     ) -> Result<crate::layer::Bytes, (String, i32)> {
-        let layers = self
-            .images
-            .layers_of(image)
-            .map_err(|e| (e.to_string(), 125))?;
+        let layers = self.images.layers_of(image).map_err(|e| (e.to_string(), 125))?;
         let lookup = |path: &str| layers.iter().rev().find_map(|layer| layer.get(path));
         let candidates: Vec<String> = if command.contains('/') {
             vec![command.to_string()]
         } else {
-            let path = env
-                .iter()
-                .find_map(|e| e.strip_prefix("PATH="))
-                .unwrap_or("");
-            path.split(':')
-                .filter(|d| !d.is_empty())
-                .map(|dir| format!("{dir}/{command}"))
-                .collect()
+            let path = env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or("");
+            path.split(':').filter(|d| !d.is_empty()).map(|dir| format!("{dir}/{command}")).collect()
         };
         let start_failed = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process";
         for candidate in &candidates {
             match lookup(candidate).map(|e| (&e.kind, e.mode)) {
                 Some((EntryKind::File { data }, mode)) if mode & 0o111 != 0 => {
                     if !data.0.starts_with(b"\0asm") {
-                        return Err((
-                            format!("{start_failed}: exec {candidate}: exec format error: unknown"),
-                            126,
-                        ));
+                        return Err((format!("{start_failed}: exec {candidate}: exec format error: unknown"), 126));
                     }
                     return Ok(data.clone());
                 }
                 Some((EntryKind::File { .. }, _)) if command.contains('/') => {
-                    return Err((
-                        format!("{start_failed}: exec: \"{command}\": permission denied: unknown"),
-                        126,
-                    ));
+                    return Err((format!("{start_failed}: exec: \"{command}\": permission denied: unknown"), 126));
                 }
                 _ => {}
             }
@@ -256,10 +198,7 @@ impl Engine {
         } else {
             "executable file not found in $PATH".to_string()
         };
-        Err((
-            format!("{start_failed}: exec: \"{command}\": {why}: unknown"),
-            127,
-        ))
+        Err((format!("{start_failed}: exec: \"{command}\": {why}: unknown"), 127))
     }
 }
 
@@ -268,10 +207,7 @@ fn container_env(image: &Image, id: &ContainerId, user: &[String]) -> Vec<String
     let mut env: Vec<String> = Vec::new();
     let mut set = |entry: String| {
         let key = entry.split('=').next().unwrap_or("").to_string();
-        match env
-            .iter_mut()
-            .find(|e| e.split('=').next() == Some(key.as_str()))
-        {
+        match env.iter_mut().find(|e| e.split('=').next() == Some(key.as_str())) {
             Some(existing) => *existing = entry,
             None => env.push(entry),
         }

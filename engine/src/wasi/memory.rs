@@ -67,12 +67,7 @@ pub(crate) trait MemoryExt: GuestMemory {
         let raw = self.read_vec(addr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
         Ok(raw
             .chunks_exact(8)
-            .map(|c| {
-                (
-                    u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-                    u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
-                )
-            })
+            .map(|c| (u32::from_le_bytes([c[0], c[1], c[2], c[3]]), u32::from_le_bytes([c[4], c[5], c[6], c[7]])))
             .collect())
     }
 }

@@ -51,13 +51,10 @@ pub const FUNCTIONS: &[(&str, &[ValType])] = &[
 
 /// The signature preview1 gives `name`, as (parameters, results), if this context implements it.
 pub fn signature(name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
-    FUNCTIONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, params)| {
-            let results: &'static [ValType] = if name == "proc_exit" { &[] } else { &[I32] };
-            (*params, results)
-        })
+    FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(_, params)| {
+        let results: &'static [ValType] = if name == "proc_exit" { &[] } else { &[I32] };
+        (*params, results)
+    })
 }
 
 /// The guest called `proc_exit`: not an error, but the end of the run, so it has its own type.
@@ -91,21 +88,8 @@ pub struct WasiCtx {
 }
 
 impl WasiCtx {
-    pub fn new(
-        args: Vec<String>,
-        env: Vec<String>,
-        clocks: Box<dyn Clocks>,
-        random: Box<dyn Entropy>,
-    ) -> Self {
-        WasiCtx {
-            args,
-            env,
-            clocks,
-            random,
-            output: Vec::new(),
-            output_len: 0,
-            truncated: false,
-        }
+    pub fn new(args: Vec<String>, env: Vec<String>, clocks: Box<dyn Clocks>, random: Box<dyn Entropy>) -> Self {
+        WasiCtx { args, env, clocks, random, output: Vec::new(), output_len: 0, truncated: false }
     }
 
     /// Takes the output written so far, in the order it was written, merging adjacent writes to one stream.
@@ -120,12 +104,7 @@ impl WasiCtx {
 
     /// Calls preview1 function `name`. Arguments are the wasm values widened to `i64` (an `i32`
     /// sign-extended); the result is the errno, or [`Exit`] when the guest asked to end.
-    pub fn call(
-        &mut self,
-        memory: &mut dyn GuestMemory,
-        name: &str,
-        args: &[i64],
-    ) -> Result<i32, Exit> {
+    pub fn call(&mut self, memory: &mut dyn GuestMemory, name: &str, args: &[i64]) -> Result<i32, Exit> {
         let Some((params, _)) = signature(name) else {
             return Ok(Errno::Nosys.raw());
         };
@@ -224,12 +203,7 @@ impl WasiCtx {
         }
     }
 
-    fn random_get(
-        &mut self,
-        memory: &mut dyn GuestMemory,
-        buf: u32,
-        len: u32,
-    ) -> Result<(), Errno> {
+    fn random_get(&mut self, memory: &mut dyn GuestMemory, buf: u32, len: u32) -> Result<(), Errno> {
         checked_range(buf, len as usize, memory.size())?;
         let mut bytes = vec![0u8; len as usize];
         self.random.fill(&mut bytes);
@@ -269,22 +243,13 @@ fn fd_fdstat_get(memory: &mut dyn GuestMemory, fd: u32, out: u32) -> Result<(), 
     const RIGHTS_FD_WRITE: u64 = 1 << 6;
     let mut stat = [0u8; 24];
     stat[0] = CHARACTER_DEVICE;
-    let rights = if fd == 0 {
-        RIGHTS_FD_READ
-    } else {
-        RIGHTS_FD_WRITE
-    };
+    let rights = if fd == 0 { RIGHTS_FD_READ } else { RIGHTS_FD_WRITE };
     stat[8..16].copy_from_slice(&rights.to_le_bytes());
     memory.write(out, &stat)
 }
 
 /// Writes `strings` as preview1 does: an array of pointers at `ptrs`, the NUL-terminated bytes at `buf`.
-fn strings_get(
-    memory: &mut dyn GuestMemory,
-    strings: &[String],
-    ptrs: u32,
-    buf: u32,
-) -> Result<(), Errno> {
+fn strings_get(memory: &mut dyn GuestMemory, strings: &[String], ptrs: u32, buf: u32) -> Result<(), Errno> {
     let mut cursor = buf;
     for (i, s) in strings.iter().enumerate() {
         memory.write_u32(ptrs.checked_add(i as u32 * 4).ok_or(Errno::Fault)?, cursor)?;
@@ -296,12 +261,7 @@ fn strings_get(
     Ok(())
 }
 
-fn strings_sizes_get(
-    memory: &mut dyn GuestMemory,
-    strings: &[String],
-    count: u32,
-    size: u32,
-) -> Result<(), Errno> {
+fn strings_sizes_get(memory: &mut dyn GuestMemory, strings: &[String], count: u32, size: u32) -> Result<(), Errno> {
     let total: usize = strings.iter().map(|s| s.len() + 1).sum();
     memory.write_u32(count, strings.len() as u32)?;
     memory.write_u32(size, u32::try_from(total).map_err(|_| Errno::Overflow)?)

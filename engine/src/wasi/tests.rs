@@ -33,15 +33,9 @@ fn u32_at(mem: &[u8], addr: usize) -> u32 {
 fn args_are_laid_out_as_pointers_and_nul_terminated_strings() {
     let mut wasi = ctx(&["/hello", "a b"], &[]);
     let mut mem = vec![0u8; 256];
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "args_sizes_get", &[0, 4]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "args_sizes_get", &[0, 4]), Ok(0));
     assert_eq!((u32_at(&mem, 0), u32_at(&mem, 4)), (2, 11));
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "args_get", &[16, 64]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "args_get", &[16, 64]), Ok(0));
     assert_eq!((u32_at(&mem, 16), u32_at(&mem, 20)), (64, 71));
     assert_eq!(&mem[64..75], b"/hello\0a b\0");
 }
@@ -50,15 +44,9 @@ fn args_are_laid_out_as_pointers_and_nul_terminated_strings() {
 fn environ_uses_the_same_layout() {
     let mut wasi = ctx(&[], &["HOSTNAME=abc", "PATH=/bin"]);
     let mut mem = vec![0u8; 128];
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "environ_sizes_get", &[0, 4]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "environ_sizes_get", &[0, 4]), Ok(0));
     assert_eq!((u32_at(&mem, 0), u32_at(&mem, 4)), (2, 23));
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "environ_get", &[8, 32]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "environ_get", &[8, 32]), Ok(0));
     assert_eq!(&mem[32..55], b"HOSTNAME=abc\0PATH=/bin\0");
 }
 
@@ -72,19 +60,10 @@ fn fd_write_gathers_iovecs_and_keeps_stream_order() {
     for (i, v) in [64u32, 5, 72, 1].iter().enumerate() {
         mem[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
     }
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 2, 40]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 2, 40]), Ok(0));
     assert_eq!(u32_at(&mem, 40), 6);
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[2, 0, 1, 40]),
-        Ok(0)
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 1, 40]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[2, 0, 1, 40]), Ok(0));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 1, 40]), Ok(0));
     let out = wasi.take_output();
     assert_eq!(
         out,
@@ -101,36 +80,13 @@ fn bad_pointers_are_faults_not_panics() {
     let mut wasi = ctx(&["x"], &[]);
     let mut mem = vec![0u8; 64];
     let fault = Ok(Errno::Fault.raw());
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "args_sizes_get", &[62, 0]),
-        fault
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "args_get", &[0, -1]),
-        fault
-    );
-    assert_eq!(
-        wasi.call(
-            &mut SliceMemory(&mut mem),
-            "fd_write",
-            &[1, 0, 0x2000_0000, 8]
-        ),
-        fault
-    );
-    assert_eq!(
-        wasi.call(
-            &mut SliceMemory(&mut mem),
-            "random_get",
-            &[0, i64::from(u32::MAX)]
-        ),
-        fault
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "args_sizes_get", &[62, 0]), fault);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "args_get", &[0, -1]), fault);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 0x2000_0000, 8]), fault);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "random_get", &[0, i64::from(u32::MAX)]), fault);
     // An iovec pointing past the end is a fault too, and nothing is written.
     mem[0..8].copy_from_slice(&[60, 0, 0, 0, 100, 0, 0, 0]);
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 1, 16]),
-        fault
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 1, 16]), fault);
     assert!(wasi.take_output().is_empty());
 }
 
@@ -138,59 +94,29 @@ fn bad_pointers_are_faults_not_panics() {
 fn unknown_descriptors_and_functions_are_refused() {
     let mut wasi = ctx(&[], &[]);
     let mut mem = vec![0u8; 64];
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[7, 0, 0, 0]),
-        Ok(Errno::Badf.raw())
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_get", &[3, 0]),
-        Ok(Errno::Badf.raw())
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "sock_open", &[0]),
-        Ok(Errno::Nosys.raw())
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "fd_close", &[]),
-        Ok(Errno::Inval.raw())
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[7, 0, 0, 0]), Ok(Errno::Badf.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_get", &[3, 0]), Ok(Errno::Badf.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_open", &[0]), Ok(Errno::Nosys.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_close", &[]), Ok(Errno::Inval.raw()));
 }
 
 #[test]
 fn proc_exit_ends_the_run_with_its_code() {
     let mut wasi = ctx(&[], &[]);
     let mut mem = vec![0u8; 8];
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "proc_exit", &[3]),
-        Err(Exit(3))
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "proc_exit", &[3]), Err(Exit(3)));
 }
 
 #[test]
 fn clocks_and_randomness_come_from_the_host() {
     let mut wasi = ctx(&[], &[]);
     let mut mem = vec![0u8; 64];
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "clock_time_get", &[0, 1, 0]),
-        Ok(0)
-    );
-    assert_eq!(
-        u64::from_le_bytes(mem[0..8].try_into().unwrap()),
-        1_700_000_000_000_000_000
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "clock_time_get", &[1, 1, 8]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "clock_time_get", &[0, 1, 0]), Ok(0));
+    assert_eq!(u64::from_le_bytes(mem[0..8].try_into().unwrap()), 1_700_000_000_000_000_000);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "clock_time_get", &[1, 1, 8]), Ok(0));
     assert_eq!(u64::from_le_bytes(mem[8..16].try_into().unwrap()), 42);
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "clock_time_get", &[9, 1, 8]),
-        Ok(Errno::Inval.raw())
-    );
-    assert_eq!(
-        wasi.call(&mut SliceMemory(&mut mem), "random_get", &[32, 32]),
-        Ok(0)
-    );
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "clock_time_get", &[9, 1, 8]), Ok(Errno::Inval.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "random_get", &[32, 32]), Ok(0));
     assert!(mem[32..64].iter().any(|b| *b != 0));
 }
 
