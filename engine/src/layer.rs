@@ -60,9 +60,23 @@ mod base64_bytes {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum EntryKind {
-    File { data: Bytes },
-    Dir,
-    Symlink { target: String },
+    File {
+        data: Bytes,
+    },
+    /// A directory. An opaque one hides everything lower layers hold beneath it.
+    Dir {
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        opaque: bool,
+    },
+    Symlink {
+        target: String,
+    },
+    /// Another name for the file at `target` (a path in the same filesystem).
+    Hardlink {
+        target: String,
+    },
+    /// A deletion: the path and everything beneath it are gone from lower layers.
+    Whiteout,
 }
 
 /// One path of a layer with its metadata.
@@ -71,15 +85,50 @@ pub struct Entry {
     #[serde(flatten)]
     pub kind: EntryKind,
     pub mode: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uid: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub gid: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Entry {
     pub fn file(data: impl Into<Bytes>, mode: u32) -> Self {
-        Entry { kind: EntryKind::File { data: data.into() }, mode }
+        Entry { kind: EntryKind::File { data: data.into() }, mode, uid: 0, gid: 0 }
     }
 
     pub fn dir(mode: u32) -> Self {
-        Entry { kind: EntryKind::Dir, mode }
+        Entry { kind: EntryKind::Dir { opaque: false }, mode, uid: 0, gid: 0 }
+    }
+
+    /// A directory that hides the lower layers' contents beneath it.
+    pub fn opaque_dir(mode: u32) -> Self {
+        Entry { kind: EntryKind::Dir { opaque: true }, mode, uid: 0, gid: 0 }
+    }
+
+    pub fn symlink(target: &str) -> Self {
+        Entry { kind: EntryKind::Symlink { target: target.to_string() }, mode: 0o777, uid: 0, gid: 0 }
+    }
+
+    pub fn hardlink(target: &str) -> Self {
+        Entry { kind: EntryKind::Hardlink { target: target.to_string() }, mode: 0o644, uid: 0, gid: 0 }
+    }
+
+    pub fn whiteout() -> Self {
+        Entry { kind: EntryKind::Whiteout, mode: 0, uid: 0, gid: 0 }
+    }
+
+    pub fn owned_by(mut self, uid: u32, gid: u32) -> Self {
+        self.uid = uid;
+        self.gid = gid;
+        self
+    }
+
+    pub fn is_dir(&self) -> bool {
+        matches!(self.kind, EntryKind::Dir { .. })
     }
 }
 
@@ -90,6 +139,8 @@ pub enum LayerError {
     PathTooLong(String),
     #[error("invalid path in layer: {0:?}")]
     InvalidPath(String),
+    #[error("value too large for a tar header: {0}")]
+    FieldTooLarge(u64),
 }
 
 /// A layer: the changes one step made to the filesystem, keyed by path relative to the root
@@ -101,6 +152,9 @@ pub struct Layer {
 
 impl Layer {
     /// Adds `entry` at `path`, adding the parent directories a tar would list first.
+    /// A parent that is not a directory becomes one: a deleted parent an opaque directory (its old
+    /// contents stay deleted), any other a plain one. A non-directory entry drops what this layer
+    /// held beneath its path, since a file has no children. So a layer never contradicts itself.
     pub fn insert(&mut self, path: &str, entry: Entry) -> Result<(), LayerError> {
         let path = normalize(path)?;
         let mut parent = String::new();
@@ -110,7 +164,16 @@ impl Layer {
                 parent.push('/');
             }
             parent.push_str(part);
-            self.entries.entry(parent.clone()).or_insert_with(|| Entry::dir(0o755));
+            let slot = self.entries.entry(parent.clone()).or_insert_with(|| Entry::dir(0o755));
+            match slot.kind {
+                EntryKind::Dir { .. } => {}
+                EntryKind::Whiteout => *slot = Entry::opaque_dir(0o755),
+                _ => *slot = Entry::dir(0o755),
+            }
+        }
+        if !entry.is_dir() {
+            let below = format!("{path}/");
+            self.entries.retain(|p, _| !p.starts_with(&below));
         }
         self.entries.insert(path, entry);
         Ok(())
@@ -131,18 +194,36 @@ impl Layer {
             .sum()
     }
 
-    /// The layer as an uncompressed tar with fixed owners and times, so equal content gives equal bytes.
+    /// The layer as an uncompressed tar with fixed times, so equal content gives equal bytes.
+    /// Deletions are written as the OCI image spec says: `.wh.NAME` for a removed path and
+    /// `DIR/.wh..wh..opq` inside an opaque directory.
     pub fn to_tar(&self) -> Result<Vec<u8>, LayerError> {
         let mut out = Vec::new();
-        for (path, entry) in &self.entries {
-            let (name, typeflag, data, link): (String, u8, &[u8], &str) = match &entry.kind {
-                EntryKind::File { data } => (path.clone(), b'0', &data.0, ""),
-                EntryKind::Dir => (format!("{path}/"), b'5', &[], ""),
-                EntryKind::Symlink { target } => (path.clone(), b'2', &[], target),
-            };
-            out.extend_from_slice(&tar_header(&name, entry.mode, data.len() as u64, typeflag, link)?);
+        let mut push = |name: &str, entry: &Entry, typeflag: u8, data: &[u8], link: &str| -> Result<(), LayerError> {
+            out.extend_from_slice(&tar_header(name, entry, data.len() as u64, typeflag, link)?);
             out.extend_from_slice(data);
             out.resize(out.len().div_ceil(512) * 512, 0);
+            Ok(())
+        };
+        for (path, entry) in &self.entries {
+            match &entry.kind {
+                EntryKind::File { data } => push(path, entry, b'0', &data.0, "")?,
+                EntryKind::Dir { opaque } => {
+                    push(&format!("{path}/"), entry, b'5', &[], "")?;
+                    if *opaque {
+                        push(&format!("{path}/{WHITEOUT_OPAQUE}"), &Entry::whiteout(), b'0', &[], "")?;
+                    }
+                }
+                EntryKind::Symlink { target } => push(path, entry, b'2', &[], target)?,
+                EntryKind::Hardlink { target } => push(path, entry, b'1', &[], target)?,
+                EntryKind::Whiteout => {
+                    let (parent, name) = match path.rsplit_once('/') {
+                        Some((parent, name)) => (format!("{parent}/"), name),
+                        None => (String::new(), path.as_str()),
+                    };
+                    push(&format!("{parent}{WHITEOUT_PREFIX}{name}"), entry, b'0', &[], "")?;
+                }
+            }
         }
         // Two zero blocks end a tar archive.
         out.resize(out.len() + 1024, 0);
@@ -164,19 +245,24 @@ fn normalize(path: &str) -> Result<String, LayerError> {
     Ok(parts.join("/"))
 }
 
+/// The prefix that marks a deleted path in a layer tar.
+pub const WHITEOUT_PREFIX: &str = ".wh.";
+/// The file that marks its directory opaque in a layer tar.
+pub const WHITEOUT_OPAQUE: &str = ".wh..wh..opq";
+
 /// A ustar header block; names over 100 bytes use the prefix field as ustar allows.
-fn tar_header(name: &str, mode: u32, size: u64, typeflag: u8, link: &str) -> Result<[u8; 512], LayerError> {
+fn tar_header(name: &str, entry: &Entry, size: u64, typeflag: u8, link: &str) -> Result<[u8; 512], LayerError> {
     let mut h = [0u8; 512];
     let (prefix, name_part) = split_ustar_name(name).ok_or_else(|| LayerError::PathTooLong(name.to_string()))?;
     if link.len() > 100 {
         return Err(LayerError::PathTooLong(link.to_string()));
     }
     h[..name_part.len()].copy_from_slice(name_part.as_bytes());
-    octal(&mut h[100..108], u64::from(mode & 0o7777));
-    octal(&mut h[108..116], 0);
-    octal(&mut h[116..124], 0);
-    octal(&mut h[124..136], size);
-    octal(&mut h[136..148], 0);
+    octal(&mut h[100..108], u64::from(entry.mode & 0o7777))?;
+    octal(&mut h[108..116], u64::from(entry.uid))?;
+    octal(&mut h[116..124], u64::from(entry.gid))?;
+    octal(&mut h[124..136], size)?;
+    octal(&mut h[136..148], 0)?;
     h[156] = typeflag;
     h[157..157 + link.len()].copy_from_slice(link.as_bytes());
     h[257..263].copy_from_slice(b"ustar\0");
@@ -185,7 +271,7 @@ fn tar_header(name: &str, mode: u32, size: u64, typeflag: u8, link: &str) -> Res
     // The checksum is computed with its own field read as spaces.
     h[148..156].fill(b' ');
     let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
-    octal(&mut h[148..155], u64::from(sum));
+    octal(&mut h[148..155], u64::from(sum))?;
     Ok(h)
 }
 
@@ -205,11 +291,15 @@ fn split_ustar_name(name: &str) -> Option<(&str, &str)> {
 }
 
 /// Writes `value` as zero-padded octal followed by a NUL, filling `field`.
-fn octal(field: &mut [u8], value: u64) {
+fn octal(field: &mut [u8], value: u64) -> Result<(), LayerError> {
     let digits = field.len() - 1;
     let text = format!("{value:0digits$o}");
-    field[..digits].copy_from_slice(&text.as_bytes()[text.len() - digits..]);
+    if text.len() > digits {
+        return Err(LayerError::FieldTooLarge(value));
+    }
+    field[..digits].copy_from_slice(text.as_bytes());
     field[digits] = 0;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod container;
 pub mod digest;
 mod engine;
 pub mod format;
+pub mod fs;
 pub mod image;
 pub mod layer;
 mod ops;

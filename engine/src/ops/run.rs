@@ -3,6 +3,7 @@
 use crate::cli::RunOptions;
 use crate::container::{generate_name, Container, ContainerId, ContainerStatus, LogEntry, State};
 use crate::engine::Pending;
+use crate::fs::lookup_in;
 use crate::image::Image;
 use crate::layer::{EntryKind, Layer};
 use crate::ops::daemon_error;
@@ -171,7 +172,8 @@ impl Engine {
         env: &[String],
     ) -> Result<crate::layer::Bytes, (String, i32)> {
         let layers = self.images.layers_of(image).map_err(|e| (e.to_string(), 125))?;
-        let lookup = |path: &str| layers.iter().rev().find_map(|layer| layer.get(path));
+        // Through the union of the layers, so a program a later layer deleted is not found.
+        let lookup = |path: &str| lookup_in(&layers, path);
         let candidates: Vec<String> = if command.contains('/') {
             vec![command.to_string()]
         } else {
