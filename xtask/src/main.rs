@@ -1,5 +1,6 @@
 //! `cargo xtask`: builds, tests and runs Dockyard by driving cargo, wasm-bindgen, wasm-opt and dockerd.
 
+mod bench;
 mod dist;
 mod dockerd;
 mod play;
@@ -21,6 +22,7 @@ Commands:
   test                run every check: fmt, clippy, unit tests, wasm tests in Chromium,
                       and the end-to-end tests against a private dockerd
                       (outside CI: --skip-browser and --skip-docker leave those parts out)
+  bench               run the benchmarks and print each as a ratio to a baseline from the same run
   dockerd             start the private dockerd for manual use and print its DOCKER_HOST
   help                show this message";
 
@@ -61,6 +63,10 @@ fn run(args: Vec<String>) -> Result<()> {
             let skip = test::Skip { browser: options.flag("--skip-browser"), docker: options.flag("--skip-docker") };
             options.finish()?;
             test::test(&repo, skip)
+        }
+        "bench" => {
+            options.finish()?;
+            bench::bench(&repo)
         }
         "dockerd" => {
             options.finish()?;
