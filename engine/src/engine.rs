@@ -102,13 +102,20 @@ pub enum StateError {
 
 const STATE_VERSION: u32 = 1;
 
-/// What is saved between sessions: everything but the registries, which the host rebuilds.
+/// What is saved between sessions: everything but Docker Hub, which the host rebuilds from the
+/// programs it embeds.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     version: u32,
     images: ImageStore,
     containers: Vec<Container>,
+    /// Registries other than Docker Hub, by domain.
+    #[serde(default)]
+    registries: BTreeMap<String, Registry>,
 }
+
+/// The registry every Dockyard has, as if `docker run -d -p 5000:5000 registry` had been run.
+pub const LOCAL_REGISTRY: &str = "localhost:5000";
 
 /// A run waiting for its process, and what to do when the process ends.
 #[derive(Debug, Clone)]
@@ -131,12 +138,24 @@ impl Engine {
     pub fn new(hub: Registry) -> Self {
         let mut registries = BTreeMap::new();
         registries.insert(DEFAULT_DOMAIN.to_string(), hub);
+        registries.insert(LOCAL_REGISTRY.to_string(), Registry::new(LOCAL_REGISTRY));
         Engine { images: ImageStore::default(), containers: Vec::new(), registries, pending: BTreeMap::new() }
     }
 
     /// The state as JSON, for the host to keep.
     pub fn save(&self) -> String {
-        let saved = Saved { version: STATE_VERSION, images: self.images.clone(), containers: self.containers.clone() };
+        let registries = self
+            .registries
+            .iter()
+            .filter(|(domain, _)| *domain != DEFAULT_DOMAIN)
+            .map(|(d, r)| (d.clone(), r.clone()))
+            .collect();
+        let saved = Saved {
+            version: STATE_VERSION,
+            images: self.images.clone(),
+            containers: self.containers.clone(),
+            registries,
+        };
         serde_json::to_string(&saved).unwrap_or_default()
     }
 
@@ -150,6 +169,7 @@ impl Engine {
         let mut engine = Engine::new(hub);
         engine.images = saved.images;
         engine.containers = saved.containers;
+        engine.registries.extend(saved.registries.into_iter().filter(|(domain, _)| domain != DEFAULT_DOMAIN));
         for container in &mut engine.containers {
             if container.state.status == ContainerStatus::Running {
                 container.state.status = ContainerStatus::Exited;
@@ -184,6 +204,7 @@ impl Engine {
             Command::Ps { all, quiet } => self.ps(all, quiet, ctx.now),
             Command::Images(options) => self.images_table(&options, ctx.now),
             Command::Tag { source, target } => self.tag(&source, &target),
+            Command::Push { image, all_tags, quiet } => self.push(&image, all_tags, quiet),
             Command::Rmi { force, no_prune: _, images } => self.rmi(force, &images),
             Command::History { image, human, no_trunc, quiet } => self.history(&image, human, no_trunc, quiet, ctx.now),
             Command::ImageInspect { images } => self.image_inspect(&images),

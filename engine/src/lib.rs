@@ -35,7 +35,7 @@ pub mod registry;
 pub mod time;
 pub mod wasi;
 
-pub use engine::{Ctx, Engine, ExitStatus, Launch, Process, ProcessOutcome, Reply, StateError, Step};
+pub use engine::{Ctx, Engine, ExitStatus, Launch, Process, ProcessOutcome, Reply, StateError, Step, LOCAL_REGISTRY};
 pub use time::Timestamp;
 
 #[cfg(all(test, target_arch = "wasm32"))]

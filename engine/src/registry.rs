@@ -61,8 +61,17 @@ pub struct Pulled {
     pub layers: Vec<Layer>,
 }
 
+/// What a push stored: the manifest's digest and size, and each layer with whether the registry
+/// already had it.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub manifest_digest: Digest,
+    pub manifest_size: usize,
+    pub layers: Vec<(DiffId, bool)>,
+}
+
 /// One registry, such as the simulated Docker Hub.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Registry {
     pub domain: String,
     /// Repository path (`library/hello-world`) to tag to manifest digest.
@@ -77,10 +86,11 @@ impl Registry {
         Registry { domain: domain.to_string(), ..Default::default() }
     }
 
-    /// Stores an image under `path:tag`, as a push does, and returns its manifest digest.
-    pub fn put(&mut self, path: &str, tag: &str, image: &Image, layers: Vec<Layer>) -> Result<Digest, RegistryError> {
+    /// Stores an image under `path:tag`, as a push does; layers it already holds are not sent again.
+    pub fn put(&mut self, path: &str, tag: &str, image: &Image, layers: Vec<Layer>) -> Result<Pushed, RegistryError> {
         let config_json = image.config.to_json();
         let mut descriptors = Vec::new();
+        let mut pushed = Vec::new();
         for layer in layers {
             let tar = layer.to_tar()?;
             let diff_id = DiffId(Digest::of(&tar));
@@ -89,6 +99,7 @@ impl Registry {
                 digest: diff_id.0,
                 size: tar.len() as u64,
             });
+            pushed.push((diff_id, self.layers.contains_key(&diff_id)));
             self.layers.entry(diff_id).or_insert(layer);
         }
         let manifest = ImageManifest {
@@ -101,19 +112,25 @@ impl Registry {
             },
             layers: descriptors,
         };
+        let manifest_size = serde_json::to_vec(&manifest).map(|m| m.len()).unwrap_or(0);
         let digest = manifest.digest();
         self.configs.insert(image.id.0, (image.config.clone(), image.created));
         self.manifests.insert(digest, manifest);
         self.repositories.entry(path.to_string()).or_default().insert(tag.to_string(), digest);
-        Ok(digest)
+        Ok(Pushed { manifest_digest: digest, manifest_size, layers: pushed })
     }
 
     /// Fetches the image a reference names, by tag or by manifest digest.
     pub fn pull(&self, reference: &Reference) -> Result<Pulled, RegistryError> {
-        let tags = self
-            .repositories
-            .get(&reference.path)
-            .ok_or_else(|| RegistryError::AccessDenied(reference.familiar_name()))?;
+        // Docker Hub answers an unknown repository with "access denied"; a plain registry does
+        // not know the manifest.
+        let tags = self.repositories.get(&reference.path).ok_or_else(|| {
+            if self.domain == crate::reference::DEFAULT_DOMAIN {
+                RegistryError::AccessDenied(reference.familiar_name())
+            } else {
+                RegistryError::ManifestUnknown(reference.clone().with_default_tag().familiar())
+            }
+        })?;
         let manifest_digest = match (&reference.digest, &reference.tag) {
             (Some(digest), _) => *digest,
             (None, tag) => {

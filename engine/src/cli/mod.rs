@@ -18,6 +18,11 @@ pub enum Command {
         quiet: bool,
     },
     Images(ImagesOptions),
+    Push {
+        image: String,
+        all_tags: bool,
+        quiet: bool,
+    },
     Tag {
         source: String,
         target: String,
@@ -175,6 +180,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             filters: m.all("filter"),
             repository: m.args.first().cloned(),
         }),
+        "push" => Command::Push { image: m.args[0].clone(), all_tags: m.bool("all-tags"), quiet: m.bool("quiet") },
         "tag" => Command::Tag { source: m.args[0].clone(), target: m.args[1].clone() },
         "rmi" => Command::Rmi { force: m.bool("force"), no_prune: m.bool("no-prune"), images: m.args },
         "history" => Command::History {

@@ -79,6 +79,18 @@ pub const IMAGES: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const PUSH: CommandSpec = CommandSpec {
+    names: &["push", "image push"],
+    usage: "docker push [OPTIONS] NAME[:TAG]",
+    about: "Upload an image to a registry",
+    flags: &[
+        flag("all-tags", Some('a'), None, "Push all tags of an image to the repository"),
+        flag("quiet", Some('q'), None, "Suppress verbose output"),
+    ],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
 pub const TAG: CommandSpec = CommandSpec {
     names: &["tag", "image tag"],
     usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
@@ -150,7 +162,8 @@ pub const VERSION: CommandSpec = CommandSpec {
 };
 
 /// Every command, in the order `docker --help` lists them.
-pub const COMMANDS: &[&CommandSpec] = &[&RUN, &PS, &IMAGES, &PULL, &RM, &RMI, &TAG, &HISTORY, &IMAGE_INSPECT, &VERSION];
+pub const COMMANDS: &[&CommandSpec] =
+    &[&RUN, &PS, &IMAGES, &PULL, &PUSH, &RM, &RMI, &TAG, &HISTORY, &IMAGE_INSPECT, &VERSION];
 
 /// The `--help` flag every command has.
 pub const HELP: FlagSpec = flag("help", None, None, "Print usage");

@@ -5,6 +5,7 @@ mod images;
 mod inspect;
 mod ps;
 mod pull;
+mod push;
 mod rm;
 mod rmi;
 mod run;
