@@ -32,6 +32,7 @@ pub mod layer;
 mod ops;
 pub mod reference;
 pub mod registry;
+pub mod tar;
 pub mod time;
 pub mod wasi;
 
