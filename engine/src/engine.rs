@@ -73,6 +73,10 @@ pub enum Step {
     Done(Reply),
     /// The command needs a process run before it can finish.
     Launch(Launch),
+    /// The host must write `bytes` to `path` (`docker save -o`), then print `then`.
+    Write { path: String, bytes: Bytes, then: Reply },
+    /// The host must read `path` and hand its bytes to [`Engine::load_archive`] (`docker load -i`).
+    Read { path: String },
 }
 
 /// How a process ended.
@@ -204,6 +208,9 @@ impl Engine {
             Command::Ps { all, quiet } => self.ps(all, quiet, ctx.now),
             Command::Images(options) => self.images_table(&options, ctx.now),
             Command::Tag { source, target } => self.tag(&source, &target),
+            Command::Save { images, output } => return self.save_images(&images, output),
+            Command::Load { input: Some(path) } => return Step::Read { path },
+            Command::Load { input: None } => Reply::err("requested load from stdin, but stdin is empty", 1),
             Command::Push { image, all_tags, quiet } => self.push(&image, all_tags, quiet),
             Command::Rmi { force, no_prune: _, images } => self.rmi(force, &images),
             Command::History { image, human, no_trunc, quiet } => self.history(&image, human, no_trunc, quiet, ctx.now),
@@ -213,6 +220,25 @@ impl Engine {
             Command::Version => self.version(),
         };
         Step::Done(reply)
+    }
+
+    fn save_images(&self, images: &[String], output: Option<String>) -> Step {
+        // The terminal is the only standard output here, and an archive does not belong on it.
+        let Some(path) = output else {
+            return Step::Done(Reply::err("cowardly refusing to save to a terminal. Use the -o flag or redirect", 1));
+        };
+        match crate::archive::save(&self.images, images) {
+            Ok(bytes) => Step::Write { path, bytes: Bytes::from(bytes), then: Reply::default() },
+            Err(e) => Step::Done(Reply::err(crate::ops::daemon_error(e), 1)),
+        }
+    }
+
+    /// Finishes `docker load` with the archive's bytes.
+    pub fn load_archive(&mut self, bytes: &[u8]) -> Reply {
+        match crate::archive::load(&mut self.images, bytes) {
+            Ok(lines) => Reply::out(lines),
+            Err(e) => Reply::err(crate::ops::daemon_error(e), 1),
+        }
     }
 
     /// Finds a container by full id, name, or unique id prefix, as the daemon does.

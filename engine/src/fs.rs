@@ -177,6 +177,7 @@ impl UnionFs {
         let Some((_, at)) = self.lookup(&path) else { return Ok(false) };
         let top = self.layers.len() - 1;
         let upper = &mut self.layers[top];
+        upper.raw = None;
         let own: Vec<String> = upper.entries.range(beneath(&path)).map(|(k, _)| k.clone()).collect();
         for key in own {
             upper.entries.remove(&key);

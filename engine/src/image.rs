@@ -5,28 +5,36 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::digest::{ChainId, DiffId, Digest, ImageId};
-use crate::layer::Layer;
+use crate::layer::{Bytes, Layer};
 use crate::reference::Reference;
 use crate::time::Timestamp;
 
 /// The runtime defaults an image gives its containers (the `config` object of the image config).
+/// Docker writes `null` for unset lists, so every field reads `null` as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContainerConfig {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub env: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub entrypoint: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub cmd: Vec<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_as_default")]
     pub working_dir: String,
+}
+
+/// Reads `null` as the type's default, as Go's JSON decoder does for slices and strings.
+fn null_as_default<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One line of `docker history`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
+    #[serde(default)]
     pub created: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub created_by: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub comment: String,
@@ -46,8 +54,11 @@ pub struct RootFs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageConfig {
     pub architecture: String,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub config: ContainerConfig,
+    #[serde(default)]
     pub created: String,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub history: Vec<History>,
     pub os: String,
     pub rootfs: RootFs,
@@ -73,11 +84,36 @@ pub struct Image {
     /// The manifest digest of the repository this image was pulled from, shown by `docker images --digests`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repo_digests: Vec<String>,
+    /// The config exactly as Docker wrote it, for an image loaded from an archive: its digest is
+    /// the image id, and re-serializing could change a byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_json: Option<Bytes>,
 }
 
 impl Image {
     pub fn from_config(config: ImageConfig, created: Timestamp) -> Self {
-        Image { id: config.id(), config, created, repo_digests: Vec::new() }
+        Image { id: config.id(), config, created, repo_digests: Vec::new(), config_json: None }
+    }
+
+    /// An image from config bytes written elsewhere, keeping them so its id stays Docker's.
+    pub fn from_config_json(json: &[u8]) -> Result<Self, serde_json::Error> {
+        let config: ImageConfig = serde_json::from_slice(json)?;
+        let created = Timestamp::parse_rfc3339(&config.created).unwrap_or_default();
+        Ok(Image {
+            id: ImageId(Digest::of(json)),
+            config,
+            created,
+            repo_digests: Vec::new(),
+            config_json: Some(Bytes::from(json)),
+        })
+    }
+
+    /// The config's bytes as stored: the original ones when there are, else Dockyard's.
+    pub fn config_bytes(&self) -> Vec<u8> {
+        match &self.config_json {
+            Some(raw) => raw.0.to_vec(),
+            None => self.config.to_json(),
+        }
     }
 }
 
@@ -100,11 +136,10 @@ pub struct ImageStore {
 }
 
 impl ImageStore {
-    /// Adds an image and its layers; the layers must match the config's DiffIDs.
+    /// Adds an image and its layers, which are stored under the DiffIDs its config lists.
     pub fn insert(&mut self, image: Image, layers: Vec<Layer>) -> Result<ImageId, crate::layer::LayerError> {
-        for layer in layers {
-            let diff_id = layer.diff_id()?;
-            self.layers.entry(diff_id).or_insert(layer);
+        for (diff_id, layer) in image.config.rootfs.diff_ids.iter().zip(layers) {
+            self.layers.entry(*diff_id).or_insert(layer);
         }
         let id = image.id;
         self.images.insert(id, image);

@@ -141,6 +141,8 @@ pub enum LayerError {
     InvalidPath(String),
     #[error("value too large for a tar header: {0}")]
     FieldTooLarge(u64),
+    #[error(transparent)]
+    Tar(#[from] crate::tar::TarError),
 }
 
 /// A layer: the changes one step made to the filesystem, keyed by path relative to the root
@@ -148,6 +150,10 @@ pub enum LayerError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layer {
     pub entries: BTreeMap<String, Entry>,
+    /// The tar this layer was read from, kept so that exporting it gives back the very bytes, and
+    /// so the very DiffID, that Docker computed. Any change to the entries drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<Bytes>,
 }
 
 impl Layer {
@@ -157,6 +163,7 @@ impl Layer {
     /// held beneath its path, since a file has no children. So a layer never contradicts itself.
     pub fn insert(&mut self, path: &str, entry: Entry) -> Result<(), LayerError> {
         let path = normalize(path)?;
+        self.raw = None;
         let mut parent = String::new();
         let parts: Vec<&str> = path.split('/').collect();
         for part in &parts[..parts.len() - 1] {
@@ -198,6 +205,9 @@ impl Layer {
     /// Deletions are written as the OCI image spec says: `.wh.NAME` for a removed path and
     /// `DIR/.wh..wh..opq` inside an opaque directory.
     pub fn to_tar(&self) -> Result<Vec<u8>, LayerError> {
+        if let Some(raw) = &self.raw {
+            return Ok(raw.0.to_vec());
+        }
         let mut out = Vec::new();
         let mut push = |name: &str, entry: &Entry, typeflag: u8, data: &[u8], link: &str| -> Result<(), LayerError> {
             out.extend_from_slice(&tar_header(name, entry, data.len() as u64, typeflag, link)?);
@@ -228,6 +238,55 @@ impl Layer {
         // Two zero blocks end a tar archive.
         out.resize(out.len() + 1024, 0);
         Ok(out)
+    }
+
+    /// A layer from a layer tar, as `docker load` reads one: `.wh.NAME` files become deletions,
+    /// `.wh..wh..opq` makes its directory opaque, and the original bytes are kept.
+    pub fn from_tar(bytes: &[u8]) -> Result<Layer, LayerError> {
+        let mut layer = Layer::default();
+        let mut opaque = Vec::new();
+        for entry in crate::tar::read(bytes)? {
+            let path = entry.path.trim_start_matches("./").trim_end_matches('/').to_string();
+            if path.is_empty() || path == "." {
+                continue;
+            }
+            let (parent, name) = match path.rsplit_once('/') {
+                Some((parent, name)) => (Some(parent), name),
+                None => (None, path.as_str()),
+            };
+            if name == WHITEOUT_OPAQUE {
+                opaque.push(parent.unwrap_or("").to_string());
+                continue;
+            }
+            if let Some(deleted) = name.strip_prefix(WHITEOUT_PREFIX) {
+                let target = match parent {
+                    Some(parent) => format!("{parent}/{deleted}"),
+                    None => deleted.to_string(),
+                };
+                layer.insert(&target, Entry::whiteout())?;
+                continue;
+            }
+            let kind = match entry.kind {
+                crate::tar::TarKind::File => EntryKind::File { data: Bytes::from(entry.data) },
+                crate::tar::TarKind::Dir => EntryKind::Dir { opaque: false },
+                crate::tar::TarKind::Symlink => EntryKind::Symlink { target: entry.link },
+                crate::tar::TarKind::Hardlink => {
+                    EntryKind::Hardlink { target: entry.link.trim_start_matches("./").to_string() }
+                }
+                // Device nodes cannot be used by a WASI program; they are left out of the view.
+                crate::tar::TarKind::Special => continue,
+            };
+            layer.insert(&path, Entry { kind, mode: entry.mode, uid: entry.uid, gid: entry.gid })?;
+        }
+        for dir in opaque {
+            if dir.is_empty() {
+                continue;
+            }
+            let mode = layer.get(&dir).map_or(0o755, |e| e.mode);
+            layer.insert(&dir, Entry::opaque_dir(mode))?;
+        }
+        layer.raw = Some(Bytes::from(bytes));
+        Ok(layer)
     }
 
     /// The DiffID: the digest of the uncompressed tar.

@@ -16,10 +16,11 @@
 //! let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut entropy };
 //! match engine.execute("docker run hello-world", &mut ctx) {
 //!     Step::Launch(launch) => assert_eq!(launch.process.args, ["/hello"]),
-//!     Step::Done(reply) => panic!("{}", reply.stderr),
+//!     other => panic!("expected a launch, got {other:?}"),
 //! }
 //! ```
 
+pub mod archive;
 pub mod builtin;
 pub mod cli;
 pub mod container;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::digest::{DiffId, Digest};
 use crate::image::{Image, ImageConfig};
-use crate::layer::Layer;
+use crate::layer::{Bytes, Layer};
 use crate::reference::Reference;
 use crate::time::Timestamp;
 
@@ -77,7 +77,8 @@ pub struct Registry {
     /// Repository path (`library/hello-world`) to tag to manifest digest.
     pub repositories: BTreeMap<String, BTreeMap<String, Digest>>,
     pub manifests: BTreeMap<Digest, ImageManifest>,
-    configs: BTreeMap<Digest, (ImageConfig, Timestamp)>,
+    /// Config blobs as pushed, with the time the image was made.
+    configs: BTreeMap<Digest, (Bytes, Timestamp)>,
     layers: BTreeMap<DiffId, Layer>,
 }
 
@@ -88,7 +89,7 @@ impl Registry {
 
     /// Stores an image under `path:tag`, as a push does; layers it already holds are not sent again.
     pub fn put(&mut self, path: &str, tag: &str, image: &Image, layers: Vec<Layer>) -> Result<Pushed, RegistryError> {
-        let config_json = image.config.to_json();
+        let config_json = image.config_bytes();
         let mut descriptors = Vec::new();
         let mut pushed = Vec::new();
         for layer in layers {
@@ -114,7 +115,7 @@ impl Registry {
         };
         let manifest_size = serde_json::to_vec(&manifest).map(|m| m.len()).unwrap_or(0);
         let digest = manifest.digest();
-        self.configs.insert(image.id.0, (image.config.clone(), image.created));
+        self.configs.insert(image.id.0, (Bytes::from(config_json), image.created));
         self.manifests.insert(digest, manifest);
         self.repositories.entry(path.to_string()).or_default().insert(tag.to_string(), digest);
         Ok(Pushed { manifest_digest: digest, manifest_size, layers: pushed })
@@ -150,7 +151,15 @@ impl Registry {
             .map(|d| self.layers.get(&DiffId(d.digest)).cloned())
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
-        let mut image = Image::from_config(config.clone(), *created);
+        let unknown = || RegistryError::ManifestUnknown(reference.familiar());
+        let parsed: ImageConfig = serde_json::from_slice(&config.0).map_err(|_| unknown())?;
+        // Keep the original bytes only when Dockyard would not write the same ones.
+        let mut image = if parsed.to_json() == *config.0 {
+            Image::from_config(parsed, *created)
+        } else {
+            Image::from_config_json(&config.0).map_err(|_| unknown())?
+        };
+        image.created = *created;
         image.repo_digests.push(format!("{}@{}", reference.familiar_name(), manifest_digest));
         Ok(Pulled { manifest_digest, image, layers })
     }

@@ -81,6 +81,13 @@ impl Native {
                 }
                 self.engine.exited(&launch.process.container, outcome, &mut Ctx { now: now(), entropy: &mut entropy })
             }
+            Step::Write { path, bytes, then } => {
+                write_archive(&path, &bytes.0).map_or_else(|e| Reply::err(e, 1), |()| then)
+            }
+            Step::Read { path } => match std::fs::read(&path) {
+                Ok(bytes) => self.engine.load_archive(&bytes),
+                Err(e) => Reply::err(format!("open {path}: {}", io_words(&e)), 1),
+            },
         };
         print_reply(&reply, out, err)?;
         self.save()?;
@@ -121,6 +128,26 @@ impl Native {
         }
         Ok(last)
     }
+}
+
+/// Writes `docker save -o`'s archive, refusing a missing folder with the docker CLI's words.
+fn write_archive(path: &str, bytes: &[u8]) -> Result<(), String> {
+    let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent.filter(|d| !d.is_dir()) {
+        return Err(format!(
+            "failed to save image: invalid output path: directory {:?} does not exist",
+            dir.display().to_string()
+        ));
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("failed to save image: open {path}: {}", io_words(&e)))
+}
+
+/// An I/O error as Go prints it ("no such file or directory"), without Rust's "(os error 2)".
+fn io_words(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn print_reply(reply: &Reply, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {

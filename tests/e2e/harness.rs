@@ -47,6 +47,20 @@ pub fn docker_host() -> String {
     host
 }
 
+/// Runs the `dockyard` CLI with `home` as its data folder.
+pub fn dockyard(home: &TempHome, args: &[&str]) -> std::process::Output {
+    Command::new(dockyard_bin()).args(args).env("DOCKYARD_HOME", &home.0).output().expect("dockyard runs")
+}
+
+/// Runs the real docker CLI against the private Docker Engine.
+pub fn docker(args: &[&str]) -> std::process::Output {
+    Command::new("docker").arg("-H").arg(docker_host()).args(args).output().expect("the docker CLI runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// A fresh, empty data folder for one test, removed when dropped.
 pub struct TempHome(pub PathBuf);
 

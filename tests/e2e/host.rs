@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 
-use crate::harness::{block_on, docker_host, Browser, Server};
+use crate::harness::{block_on, docker, docker_host, Browser, Server};
 
 /// The token `dockyard serve` put into its page.
 fn token(server: &Server) -> String {
@@ -17,11 +17,8 @@ fn run_body(command: &str) -> String {
 }
 
 /// Dockyard's containers on the daemon, found by their label with the real docker CLI.
-fn dockyard_containers(host: &str) -> String {
-    let out = std::process::Command::new("docker")
-        .args(["-H", host, "ps", "-aq", "--filter", "label=dockyard.session"])
-        .output()
-        .expect("the docker CLI runs");
+fn dockyard_containers() -> String {
+    let out = docker(&["ps", "-aq", "--filter", "label=dockyard.session"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
@@ -55,7 +52,7 @@ fn the_api_reports_the_engine_and_runs_busybox() {
     let links = reply["stdout"].as_str().unwrap_or_default();
     assert!(links.contains("lo:") && !links.contains("eth0"), "{body}");
 
-    assert_eq!(dockyard_containers(&host), "", "containers were left behind");
+    assert_eq!(dockyard_containers(), "", "containers were left behind");
 }
 
 #[test]
@@ -121,5 +118,5 @@ fn the_host_switch_runs_busybox_on_the_real_engine() {
         browser.screenshot("host-mode").await;
         browser.close().await;
     });
-    assert_eq!(dockyard_containers(&host), "", "containers were left behind");
+    assert_eq!(dockyard_containers(), "", "containers were left behind");
 }

@@ -1,17 +1,9 @@
 //! The `dockyard` CLI on wasmtime: successive commands share state, as they would with a daemon.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::harness::{dockyard_bin, TempHome};
-
-fn dockyard(home: &TempHome, args: &[&str]) -> Output {
-    Command::new(dockyard_bin()).args(args).env("DOCKYARD_HOME", &home.0).output().expect("dockyard runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::harness::{dockyard, dockyard_bin, text, TempHome};
 
 #[test]
 fn commands_build_on_each_other_across_invocations() {

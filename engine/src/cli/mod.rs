@@ -18,6 +18,13 @@ pub enum Command {
         quiet: bool,
     },
     Images(ImagesOptions),
+    Save {
+        images: Vec<String>,
+        output: Option<String>,
+    },
+    Load {
+        input: Option<String>,
+    },
     Push {
         image: String,
         all_tags: bool,
@@ -180,6 +187,8 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             filters: m.all("filter"),
             repository: m.args.first().cloned(),
         }),
+        "save" => Command::Save { images: m.args.clone(), output: m.last("output") },
+        "load" => Command::Load { input: m.last("input") },
         "push" => Command::Push { image: m.args[0].clone(), all_tags: m.bool("all-tags"), quiet: m.bool("quiet") },
         "tag" => Command::Tag { source: m.args[0].clone(), target: m.args[1].clone() },
         "rmi" => Command::Rmi { force: m.bool("force"), no_prune: m.bool("no-prune"), images: m.args },

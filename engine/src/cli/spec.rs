@@ -91,6 +91,27 @@ pub const PUSH: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const SAVE: CommandSpec = CommandSpec {
+    names: &["save", "image save"],
+    usage: "docker save [OPTIONS] IMAGE [IMAGE...]",
+    about: "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    flags: &[flag("output", Some('o'), Some("string"), "Write to a file, instead of STDOUT")],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const LOAD: CommandSpec = CommandSpec {
+    names: &["load", "image load"],
+    usage: "docker load [OPTIONS]",
+    about: "Load an image from a tar archive or STDIN",
+    flags: &[
+        flag("input", Some('i'), Some("string"), "Read from tar archive file, instead of STDIN"),
+        flag("quiet", Some('q'), None, "Suppress the load output"),
+    ],
+    arity: Arity::None,
+    interspersed: true,
+};
+
 pub const TAG: CommandSpec = CommandSpec {
     names: &["tag", "image tag"],
     usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
@@ -163,7 +184,7 @@ pub const VERSION: CommandSpec = CommandSpec {
 
 /// Every command, in the order `docker --help` lists them.
 pub const COMMANDS: &[&CommandSpec] =
-    &[&RUN, &PS, &IMAGES, &PULL, &PUSH, &RM, &RMI, &TAG, &HISTORY, &IMAGE_INSPECT, &VERSION];
+    &[&RUN, &PS, &IMAGES, &PULL, &PUSH, &RM, &RMI, &TAG, &HISTORY, &IMAGE_INSPECT, &SAVE, &LOAD, &VERSION];
 
 /// The `--help` flag every command has.
 pub const HELP: FlagSpec = flag("help", None, None, "Print usage");

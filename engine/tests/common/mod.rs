@@ -33,14 +33,14 @@ impl Session {
     pub fn done(&mut self, line: &str) -> Reply {
         match self.step(line) {
             Step::Done(reply) => reply,
-            Step::Launch(l) => panic!("{line} launched {:?}", l.process.args),
+            other => panic!("{line} did not finish: {other:?}"),
         }
     }
 
     pub fn launch(&mut self, line: &str) -> Launch {
         match self.step(line) {
             Step::Launch(launch) => launch,
-            Step::Done(reply) => panic!("{line} finished: {reply:?}"),
+            other => panic!("{line} launched nothing: {other:?}"),
         }
     }
 
