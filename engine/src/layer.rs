@@ -285,7 +285,10 @@ impl Layer {
             let mode = layer.get(&dir).map_or(0o755, |e| e.mode);
             layer.insert(&dir, Entry::opaque_dir(mode))?;
         }
-        layer.raw = Some(Bytes::from(bytes));
+        // Keep the original bytes only when Dockyard's own tar of the entries would differ.
+        if layer.to_tar().ok().as_deref() != Some(bytes) {
+            layer.raw = Some(Bytes::from(bytes));
+        }
         Ok(layer)
     }
 

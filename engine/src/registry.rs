@@ -12,8 +12,8 @@ use crate::time::Timestamp;
 
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.oci.image.config.v1+json";
-/// Layers are stored uncompressed, which the OCI spec allows, so a layer's blob digest is its DiffID.
-pub const LAYER_MEDIA_TYPE: &str = "application/vnd.oci.image.layer.v1.tar";
+/// Layers travel gzip-compressed, as Docker pushes them: a blob's digest is not its DiffID.
+pub const LAYER_MEDIA_TYPE: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
 
 /// A content descriptor: what a blob is, its digest and its size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +49,8 @@ pub enum RegistryError {
     ManifestUnknown(String),
     #[error("Get \"https://{0}/v2/\": dial tcp: lookup {0}: no such host")]
     NoSuchHost(String),
+    #[error("filesystem layer verification failed for digest {0}")]
+    Corrupt(Digest),
     #[error(transparent)]
     Layer(#[from] crate::layer::LayerError),
 }
@@ -59,6 +61,8 @@ pub struct Pulled {
     pub manifest_digest: Digest,
     pub image: Image,
     pub layers: Vec<Layer>,
+    /// The compressed blobs' digests, which Docker's progress lines name layers by.
+    pub blobs: Vec<Digest>,
 }
 
 /// What a push stored: the manifest's digest and size, and each layer with whether the registry
@@ -67,7 +71,8 @@ pub struct Pulled {
 pub struct Pushed {
     pub manifest_digest: Digest,
     pub manifest_size: usize,
-    pub layers: Vec<(DiffId, bool)>,
+    /// Each layer's compressed blob digest, and whether the registry already had that blob.
+    pub layers: Vec<(Digest, bool)>,
 }
 
 /// One registry, such as the simulated Docker Hub.
@@ -79,7 +84,27 @@ pub struct Registry {
     pub manifests: BTreeMap<Digest, ImageManifest>,
     /// Config blobs as pushed, with the time the image was made.
     configs: BTreeMap<Digest, (Bytes, Timestamp)>,
-    layers: BTreeMap<DiffId, Layer>,
+    /// Layer blobs, gzip-compressed, by the digest of the compressed bytes.
+    blobs: BTreeMap<Digest, Bytes>,
+}
+
+/// Compresses a layer tar the same way every time (no name, no time in the gzip header), so the
+/// same layer always becomes the same blob.
+fn compress(tar: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(tar);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Decompresses a blob, refusing one that would inflate past the tar reader's limit.
+fn decompress(blob: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let limit = crate::tar::MAX_ENTRY * 2;
+    flate2::read::GzDecoder::new(blob).take(limit + 1).read_to_end(&mut out).ok()?;
+    (out.len() as u64 <= limit).then_some(out)
 }
 
 impl Registry {
@@ -93,15 +118,11 @@ impl Registry {
         let mut descriptors = Vec::new();
         let mut pushed = Vec::new();
         for layer in layers {
-            let tar = layer.to_tar()?;
-            let diff_id = DiffId(Digest::of(&tar));
-            descriptors.push(Descriptor {
-                media_type: LAYER_MEDIA_TYPE.to_string(),
-                digest: diff_id.0,
-                size: tar.len() as u64,
-            });
-            pushed.push((diff_id, self.layers.contains_key(&diff_id)));
-            self.layers.entry(diff_id).or_insert(layer);
+            let blob = compress(&layer.to_tar()?);
+            let digest = Digest::of(&blob);
+            descriptors.push(Descriptor { media_type: LAYER_MEDIA_TYPE.to_string(), digest, size: blob.len() as u64 });
+            pushed.push((digest, self.blobs.contains_key(&digest)));
+            self.blobs.entry(digest).or_insert_with(|| Bytes::from(blob));
         }
         let manifest = ImageManifest {
             schema_version: 2,
@@ -145,13 +166,13 @@ impl Registry {
             .configs
             .get(&manifest.config.digest)
             .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
-        let layers = manifest
-            .layers
-            .iter()
-            .map(|d| self.layers.get(&DiffId(d.digest)).cloned())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
         let unknown = || RegistryError::ManifestUnknown(reference.familiar());
+        let mut layers = Vec::new();
+        for descriptor in &manifest.layers {
+            let blob = self.blobs.get(&descriptor.digest).ok_or_else(unknown)?;
+            let tar = decompress(&blob.0).ok_or(RegistryError::Corrupt(descriptor.digest))?;
+            layers.push(Layer::from_tar(&tar)?);
+        }
         let parsed: ImageConfig = serde_json::from_slice(&config.0).map_err(|_| unknown())?;
         // Keep the original bytes only when Dockyard would not write the same ones.
         let mut image = if parsed.to_json() == *config.0 {
@@ -161,6 +182,48 @@ impl Registry {
         };
         image.created = *created;
         image.repo_digests.push(format!("{}@{}", reference.familiar_name(), manifest_digest));
-        Ok(Pulled { manifest_digest, image, layers })
+        // A blob whose content is not the layer the config names would corrupt the store.
+        let diff_ids: Vec<DiffId> = layers.iter().map(Layer::diff_id).collect::<Result<_, _>>()?;
+        if diff_ids != image.config.rootfs.diff_ids {
+            return Err(RegistryError::Corrupt(manifest_digest));
+        }
+        let blobs = manifest.layers.iter().map(|d| d.digest).collect();
+        Ok(Pulled { manifest_digest, image, layers, blobs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin::{docker_hub, Programs};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn hub() -> Registry {
+        docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap()
+    }
+
+    #[test]
+    fn the_same_layer_always_compresses_to_the_same_blob() {
+        let (a, b) = (hub(), hub());
+        assert_eq!(a.blobs.keys().collect::<Vec<_>>(), b.blobs.keys().collect::<Vec<_>>());
+        let blob = a.blobs.values().next().unwrap();
+        assert_eq!(&blob.0[..2], &[0x1f, 0x8b], "a gzip stream");
+    }
+
+    #[test]
+    fn a_blob_that_does_not_match_its_layer_is_refused() {
+        let mut registry = hub();
+        let reference = Reference::parse("hello-world").unwrap().with_default_tag();
+        assert!(registry.pull(&reference).is_ok());
+        let (digest, blob) = registry.blobs.iter_mut().next().unwrap();
+        let digest = *digest;
+        let mut tar = decompress(&blob.0).unwrap();
+        let last = tar.iter().rposition(|b| *b != 0).unwrap();
+        tar[last] ^= 1;
+        *blob = Bytes::from(compress(&tar));
+        assert!(matches!(registry.pull(&reference), Err(RegistryError::Corrupt(_))));
+        *registry.blobs.get_mut(&digest).unwrap() = Bytes::from(&b"not gzip"[..]);
+        assert_eq!(registry.pull(&reference).unwrap_err(), RegistryError::Corrupt(digest));
     }
 }

@@ -12,12 +12,15 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// A session with hello-world pulled and tagged for the local registry; returns its layer's short id.
+/// A session with hello-world pulled and tagged for the local registry; returns its layer's short
+/// id as pull printed it (the compressed blob's digest).
 fn tagged() -> (Session, String) {
     let mut s = Session::new();
-    s.done("docker pull hello-world");
+    let pulled = s.done("docker pull hello-world").stdout;
     s.done("docker tag hello-world localhost:5000/hello-world");
-    let layer = s.engine.images().resolve("hello-world").unwrap().config.rootfs.diff_ids[0].short();
+    let layer = pulled.lines().find(|l| l.ends_with(": Pull complete")).unwrap().split(':').next().unwrap().to_string();
+    let diff_id = s.engine.images().resolve("hello-world").unwrap().config.rootfs.diff_ids[0].short();
+    assert_ne!(layer, diff_id, "a blob is named by its compressed digest, not its DiffID");
     (s, layer)
 }
 

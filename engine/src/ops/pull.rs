@@ -33,9 +33,9 @@ impl Engine {
         let pulled = registry.pull(reference)?;
         let what = reference.tag.clone().unwrap_or_else(|| pulled.manifest_digest.to_string());
         progress.push_str(&format!("{what}: Pulling from {}\n", reference.path));
-        for diff_id in &pulled.image.config.rootfs.diff_ids {
+        for (diff_id, blob) in pulled.image.config.rootfs.diff_ids.iter().zip(&pulled.blobs) {
             let state = if self.images.layers.contains_key(diff_id) { "Already exists" } else { "Pull complete" };
-            progress.push_str(&format!("{}: {state}\n", diff_id.short()));
+            progress.push_str(&format!("{}: {state}\n", blob.short()));
         }
         progress.push_str(&format!("Digest: {}\n", pulled.manifest_digest));
         let id = pulled.image.id;

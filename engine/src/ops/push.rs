@@ -73,9 +73,9 @@ impl Engine {
         let pushed = registry.put(&reference.path, &tag, &image, layers).map_err(|e| e.to_string())?;
         let mut out = String::new();
         // Docker lists layers top first.
-        for (diff_id, existed) in pushed.layers.iter().rev() {
+        for (blob, existed) in pushed.layers.iter().rev() {
             let state = if *existed { "Layer already exists" } else { "Pushed" };
-            out.push_str(&format!("{}: {state}\n", diff_id.short()));
+            out.push_str(&format!("{}: {state}\n", blob.short()));
         }
         out.push_str(&format!("{tag}: digest: {} size: {}\n", pushed.manifest_digest, pushed.manifest_size));
         // The image is now known by its digest in that repository too.
