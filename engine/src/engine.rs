@@ -208,6 +208,10 @@ impl Engine {
             Command::Ps { all, quiet } => self.ps(all, quiet, ctx.now),
             Command::Images(options) => self.images_table(&options, ctx.now),
             Command::Tag { source, target } => self.tag(&source, &target),
+            Command::Diff { container } => self.diff(&container),
+            Command::Commit { container, repository, message, changes } => {
+                self.commit(&container, repository.as_deref(), &message, &changes, ctx.now)
+            }
             Command::Save { images, output } => return self.save_images(&images, output),
             Command::Load { input: Some(path) } => return Step::Read { path },
             Command::Load { input: None } => Reply::err("requested load from stdin, but stdin is empty", 1),

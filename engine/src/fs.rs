@@ -50,11 +50,16 @@ fn normalize(path: &str) -> String {
 impl UnionFs {
     /// The merged view of `lower` (bottom first) under a new, empty writable layer.
     pub fn new(lower: Vec<Layer>) -> Self {
+        UnionFs::with_upper(lower, Layer::default())
+    }
+
+    /// The merged view of `lower` under an existing writable layer, such as a container's.
+    pub fn with_upper(lower: Vec<Layer>, upper: Layer) -> Self {
         let mut fs = UnionFs { layers: Vec::with_capacity(lower.len() + 1), index: BTreeMap::new() };
         for layer in lower {
             fs.push_layer(layer);
         }
-        fs.push_layer(Layer::default());
+        fs.push_layer(upper);
         fs
     }
 

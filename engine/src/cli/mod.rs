@@ -18,6 +18,15 @@ pub enum Command {
         quiet: bool,
     },
     Images(ImagesOptions),
+    Diff {
+        container: String,
+    },
+    Commit {
+        container: String,
+        repository: Option<String>,
+        message: String,
+        changes: Vec<String>,
+    },
     Save {
         images: Vec<String>,
         output: Option<String>,
@@ -187,6 +196,13 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             filters: m.all("filter"),
             repository: m.args.first().cloned(),
         }),
+        "diff" => Command::Diff { container: m.args[0].clone() },
+        "commit" => Command::Commit {
+            container: m.args[0].clone(),
+            repository: m.args.get(1).cloned(),
+            message: m.last("message").unwrap_or_default(),
+            changes: m.all("change"),
+        },
         "save" => Command::Save { images: m.args.clone(), output: m.last("output") },
         "load" => Command::Load { input: m.last("input") },
         "push" => Command::Push { image: m.args[0].clone(), all_tags: m.bool("all-tags"), quiet: m.bool("quiet") },
@@ -225,6 +241,9 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), CliError> {
         Arity::None if !args.is_empty() => format!("\"docker {name}\" accepts no arguments."),
         Arity::AtMost(n) if args.len() > n => {
             format!("\"docker {name}\" requires at most {n} argument{}.", if n == 1 { "" } else { "s" })
+        }
+        Arity::Between(min, max) if args.len() < min || args.len() > max => {
+            format!("\"docker {name}\" requires at least {min} and at most {max} arguments.")
         }
         Arity::AtLeast(n) if args.len() < n => {
             format!("\"docker {name}\" requires at least {n} argument{}.", if n == 1 { "" } else { "s" })

@@ -19,6 +19,7 @@ pub enum Arity {
     AtLeast(usize),
     AtMost(usize),
     Exactly(usize),
+    Between(usize, usize),
 }
 
 /// One docker command.
@@ -112,6 +113,27 @@ pub const LOAD: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const DIFF: CommandSpec = CommandSpec {
+    names: &["diff", "container diff"],
+    usage: "docker diff CONTAINER",
+    about: "Inspect changes to files or directories on a container's filesystem",
+    flags: &[],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const COMMIT: CommandSpec = CommandSpec {
+    names: &["commit", "container commit"],
+    usage: "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+    about: "Create a new image from a container's changes",
+    flags: &[
+        flag("change", Some('c'), Some("list"), "Apply Dockerfile instruction to the created image"),
+        flag("message", Some('m'), Some("string"), "Commit message"),
+    ],
+    arity: Arity::Between(1, 2),
+    interspersed: true,
+};
+
 pub const TAG: CommandSpec = CommandSpec {
     names: &["tag", "image tag"],
     usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
@@ -183,8 +205,23 @@ pub const VERSION: CommandSpec = CommandSpec {
 };
 
 /// Every command, in the order `docker --help` lists them.
-pub const COMMANDS: &[&CommandSpec] =
-    &[&RUN, &PS, &IMAGES, &PULL, &PUSH, &RM, &RMI, &TAG, &HISTORY, &IMAGE_INSPECT, &SAVE, &LOAD, &VERSION];
+pub const COMMANDS: &[&CommandSpec] = &[
+    &RUN,
+    &PS,
+    &DIFF,
+    &COMMIT,
+    &IMAGES,
+    &PULL,
+    &PUSH,
+    &RM,
+    &RMI,
+    &TAG,
+    &HISTORY,
+    &IMAGE_INSPECT,
+    &SAVE,
+    &LOAD,
+    &VERSION,
+];
 
 /// The `--help` flag every command has.
 pub const HELP: FlagSpec = flag("help", None, None, "Print usage");

@@ -1,5 +1,6 @@
 //! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
 
+mod diff;
 mod history;
 mod images;
 mod inspect;
