@@ -17,10 +17,15 @@ pub fn bench(repo: &Repo) -> Result<()> {
     let (one, ten, hundred) = (lookup(1)?, lookup(10)?, lookup(100)?);
     let engine_hash = mean_ns(&criterion.join("layer_hash/diff_id/new/estimates.json"))?;
     let sha256sum = sha256sum_ns(&repo.target.join("bench-input/layer.tar"))?;
+    let registry = |name: &str| mean_ns(&criterion.join(format!("registry/{name}/new/estimates.json")));
+    let (roundtrip, pull, push) =
+        (registry("tar_gzip_roundtrip")?, registry("pull_1000_files")?, registry("push_1000_files")?);
     println!("\nRatios (lower is better; 1.00 means as fast as the baseline):");
     println!("  union lookup, 10 layers vs 1 layer       {:>6.2}", ten / one);
     println!("  union lookup, 100 layers vs 1 layer      {:>6.2}", hundred / one);
     println!("  layer DiffID (tar + sha256) vs sha256sum {:>6.2}", engine_hash / sha256sum);
+    println!("  pull of 1,000 files vs tar+gzip and back {:>6.2}", pull / roundtrip);
+    println!("  push of 1,000 files vs tar+gzip and back {:>6.2}", push / roundtrip);
     Ok(())
 }
 
