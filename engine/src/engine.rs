@@ -209,6 +209,7 @@ impl Engine {
             Command::Images(options) => self.images_table(&options, ctx.now),
             Command::Tag { source, target } => self.tag(&source, &target),
             Command::Diff { container } => self.diff(&container),
+            Command::SystemDf => self.system_df(),
             Command::Commit { container, repository, message, changes } => {
                 self.commit(&container, repository.as_deref(), &message, &changes, ctx.now)
             }

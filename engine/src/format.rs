@@ -39,6 +39,11 @@ impl Table {
 
 /// A size in decimal units with three significant digits, as `docker images` prints it (`1.99MB`).
 pub fn human_size(bytes: u64) -> String {
+    human_size_digits(bytes, 3)
+}
+
+/// A size with `digits` significant digits: `docker system df` uses four (`13.26kB`).
+pub fn human_size_digits(bytes: u64, digits: i32) -> String {
     const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -46,7 +51,7 @@ pub fn human_size(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    format!("{}{}", significant(value, 3), UNITS[unit])
+    format!("{}{}", significant(value, digits), UNITS[unit])
 }
 
 /// `value` with `digits` significant digits and no trailing zeros, as Go's `%.3g` prints values below 1000.

@@ -63,3 +63,23 @@ fn commit_without_changes_adds_no_layer_and_refuses_bad_changes() {
     let reply = s.done("docker commit box a b");
     assert!(reply.stderr.starts_with("\"docker commit\" requires at least 1 and at most 2 arguments."));
 }
+
+#[test]
+fn system_df_counts_images_and_writable_layers() {
+    let mut s = Session::new();
+    assert_eq!(
+        s.done("docker system df").stdout,
+        "TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE\n\
+         Images          0         0         0B        0B\n\
+         Containers      0         0         0B        0B\n\
+         Local Volumes   0         0         0B        0B\n\
+         Build Cache     0         0         0B        0B\n"
+    );
+    let (launch, _) = s.run("docker run hello-world", ExitStatus::Code(0), "");
+    s.engine.write_container_file(&launch.process.container, "/data", Entry::file(vec![b'x'; 1500], 0o644)).unwrap();
+    s.done("docker tag hello-world spare");
+    let out = s.done("docker system df").stdout;
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows[1], "Images          1         1         8B        0B");
+    assert_eq!(rows[2], "Containers      1         0         1.5kB     1.5kB (100%)");
+}

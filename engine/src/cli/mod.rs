@@ -21,6 +21,7 @@ pub enum Command {
     Diff {
         container: String,
     },
+    SystemDf,
     Commit {
         container: String,
         repository: Option<String>,
@@ -196,6 +197,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             filters: m.all("filter"),
             repository: m.args.first().cloned(),
         }),
+        "system df" => Command::SystemDf,
         "diff" => Command::Diff { container: m.args[0].clone() },
         "commit" => Command::Commit {
             container: m.args[0].clone(),

@@ -134,6 +134,15 @@ pub const COMMIT: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const SYSTEM_DF: CommandSpec = CommandSpec {
+    names: &["system df"],
+    usage: "docker system df [OPTIONS]",
+    about: "Show docker disk usage",
+    flags: &[],
+    arity: Arity::None,
+    interspersed: true,
+};
+
 pub const TAG: CommandSpec = CommandSpec {
     names: &["tag", "image tag"],
     usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
@@ -220,6 +229,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &IMAGE_INSPECT,
     &SAVE,
     &LOAD,
+    &SYSTEM_DF,
     &VERSION,
 ];
 

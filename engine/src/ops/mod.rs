@@ -10,6 +10,7 @@ mod push;
 mod rm;
 mod rmi;
 mod run;
+mod system_df;
 mod tag;
 mod version;
 
