@@ -168,9 +168,12 @@ impl Registry {
             .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
         let unknown = || RegistryError::ManifestUnknown(reference.familiar());
         let mut layers = Vec::new();
+        let mut diff_ids = Vec::new();
         for descriptor in &manifest.layers {
             let blob = self.blobs.get(&descriptor.digest).ok_or_else(unknown)?;
             let tar = decompress(&blob.0).ok_or(RegistryError::Corrupt(descriptor.digest))?;
+            // The DiffID is the digest of these very bytes; no need to write the tar again.
+            diff_ids.push(DiffId(Digest::of(&tar)));
             layers.push(Layer::from_tar(&tar)?);
         }
         let parsed: ImageConfig = serde_json::from_slice(&config.0).map_err(|_| unknown())?;
@@ -183,7 +186,6 @@ impl Registry {
         image.created = *created;
         image.repo_digests.push(format!("{}@{}", reference.familiar_name(), manifest_digest));
         // A blob whose content is not the layer the config names would corrupt the store.
-        let diff_ids: Vec<DiffId> = layers.iter().map(Layer::diff_id).collect::<Result<_, _>>()?;
         if diff_ids != image.config.rootfs.diff_ids {
             return Err(RegistryError::Corrupt(manifest_digest));
         }
