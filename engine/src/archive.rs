@@ -121,7 +121,7 @@ pub fn load(store: &mut ImageStore, bytes: &[u8]) -> Result<String, ArchiveError
             layers.push(Layer::from_tar(tar)?);
         }
         let id = image.id;
-        store.insert(image, layers)?;
+        store.insert(image, layers);
         if item.repo_tags.is_empty() {
             out.push_str(&format!("Loaded image ID: {id}\n"));
         }

@@ -137,13 +137,13 @@ pub struct ImageStore {
 
 impl ImageStore {
     /// Adds an image and its layers, which are stored under the DiffIDs its config lists.
-    pub fn insert(&mut self, image: Image, layers: Vec<Layer>) -> Result<ImageId, crate::layer::LayerError> {
+    pub fn insert(&mut self, image: Image, layers: Vec<Layer>) -> ImageId {
         for (diff_id, layer) in image.config.rootfs.diff_ids.iter().zip(layers) {
             self.layers.entry(*diff_id).or_insert(layer);
         }
         let id = image.id;
         self.images.insert(id, image);
-        Ok(id)
+        id
     }
 
     pub fn tag(&mut self, reference: &Reference, id: ImageId) {

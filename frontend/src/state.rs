@@ -76,7 +76,6 @@ pub enum Action {
     Start,
     Stdout(String),
     Stderr(String),
-    Note(String),
     /// The running command ended with this exit code.
     Finished(i32),
     Clear,
@@ -151,7 +150,6 @@ impl Reducible for Terminal {
             }
             Action::Stdout(text) => next.push_output(&text, Line::Stdout),
             Action::Stderr(text) => next.push_output(&text, Line::Stderr),
-            Action::Note(text) => next.lines.push(Line::Note(text)),
             Action::Finished(code) => {
                 next.running = None;
                 next.last_exit = code;

@@ -98,11 +98,7 @@ impl Engine {
             comment: message.to_string(),
             empty_layer: !changed,
         });
-        let image = Image::from_config(config, now);
-        let id = image.id;
-        if let Err(e) = self.images.insert(image, layers) {
-            return Reply::err(daemon_error(e), 1);
-        }
+        let id = self.images.insert(Image::from_config(config, now), layers);
         if let Some(reference) = reference {
             self.images.tag(&reference, id);
         }

@@ -47,7 +47,7 @@ impl Engine {
                 image.repo_digests.push(digest);
             }
         }
-        self.images.insert(image, pulled.layers)?;
+        self.images.insert(image, pulled.layers);
         if reference.tag.is_some() {
             self.images.tag(reference, id);
         }
