@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::{self, Command};
 use crate::container::{Container, ContainerId, ContainerStatus};
+use crate::copy::{Source, Tree};
 use crate::image::ImageStore;
 use crate::layer::Bytes;
 use crate::reference::DEFAULT_DOMAIN;
@@ -73,10 +74,32 @@ pub enum Step {
     Done(Reply),
     /// The command needs a process run before it can finish.
     Launch(Launch),
-    /// The host must write `bytes` to `path` (`docker save -o`), then print `then`.
-    Write { path: String, bytes: Bytes, then: Reply },
+    /// The host must write `bytes` to `path` (`docker save -o`, `docker export -o`), then print
+    /// `then`. `action` names the work for error messages, as in "failed to {action}: ...".
+    Write { path: String, bytes: Bytes, action: &'static str, then: Reply },
     /// The host must read `path` and hand its bytes to [`Engine::load_archive`] (`docker load -i`).
     Read { path: String },
+    /// `docker cp` out of a container: the host puts `tree` at `dest` on its side, where
+    /// [`crate::copy::place`] says, then prints `then`.
+    CopyOut { tree: Tree, source: Source, dest: String, then: Reply },
+    /// `docker cp` into a container: the host reads `source` (following a symlink there when
+    /// `follow_link`) into a [`Tree`] and hands it to [`Engine::copy_in`] with `target`.
+    CopyIn { source: String, follow_link: bool, target: CopyTarget },
+    /// The command asks before it destroys: the host prints `prompt`, and on `y` or `yes` runs
+    /// `command`, which no longer asks; on anything else it runs nothing.
+    Confirm { prompt: String, command: Command },
+}
+
+/// Where a `docker cp` into a container goes, handed back with the tree the host read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyTarget {
+    pub(crate) container: ContainerId,
+    /// The container's name or id as the user typed it, for messages.
+    pub(crate) key: String,
+    pub(crate) path: String,
+    pub(crate) source: Source,
+    pub(crate) archive: bool,
+    pub(crate) quiet: bool,
 }
 
 /// How a process ended.
@@ -116,6 +139,12 @@ struct Saved {
     /// Registries other than Docker Hub, by domain.
     #[serde(default)]
     registries: BTreeMap<String, Registry>,
+}
+
+/// What `docker save` and `docker export` say without `-o`: the terminal is the only standard
+/// output here, and an archive does not belong on it.
+pub(crate) fn refuse_terminal_output() -> Reply {
+    Reply::err("cowardly refusing to save to a terminal. Use the -o flag or redirect", 1)
 }
 
 /// The registry every Dockyard has, as if `docker run -d -p 5000:5000 registry` had been run.
@@ -223,17 +252,17 @@ impl Engine {
             Command::Pull { image, quiet } => self.pull_command(&image, quiet),
             Command::Rm { force, containers } => self.rm(force, &containers),
             Command::Version => self.version(),
+            Command::Cp(options) => return self.cp(options),
+            Command::Export { container, output } => return self.export(&container, output),
+            Command::ImagePrune { all, force, filters } => return self.image_prune(all, force, &filters, ctx.now),
         };
         Step::Done(reply)
     }
 
     fn save_images(&self, images: &[String], output: Option<String>) -> Step {
-        // The terminal is the only standard output here, and an archive does not belong on it.
-        let Some(path) = output else {
-            return Step::Done(Reply::err("cowardly refusing to save to a terminal. Use the -o flag or redirect", 1));
-        };
+        let Some(path) = output else { return Step::Done(refuse_terminal_output()) };
         match crate::archive::save(&self.images, images) {
-            Ok(bytes) => Step::Write { path, bytes: Bytes::from(bytes), then: Reply::default() },
+            Ok(bytes) => Step::Write { path, bytes: Bytes::from(bytes), action: "save image", then: Reply::default() },
             Err(e) => Step::Done(Reply::err(crate::ops::daemon_error(e), 1)),
         }
     }

@@ -106,6 +106,46 @@ impl UnionFs {
         self.layers[at].entries.get(&path).map(|e| (e, at))
     }
 
+    /// The path `path` names once symlinks are followed: in every directory on the way, and in
+    /// the last element too when `follow_last`. Links resolve inside this filesystem, as they do
+    /// for a container: an absolute target starts again at its root, and `..` never climbs above
+    /// it. `None` when a directory on the way is missing or not a directory, or links loop.
+    pub fn resolve(&self, path: &str, follow_last: bool) -> Option<String> {
+        // Linux gives up after 40 links; so does this.
+        const MAX_LINKS: usize = 40;
+        let mut pending: Vec<String> = path.split('/').rev().map(str::to_string).collect();
+        let mut resolved: Vec<String> = Vec::new();
+        let mut links = 0;
+        while let Some(part) = pending.pop() {
+            match part.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    resolved.pop();
+                    continue;
+                }
+                _ => resolved.push(part),
+            }
+            let last = pending.iter().all(|p| p.is_empty() || p == ".");
+            match self.lookup(&resolved.join("/")).map(|(e, _)| &e.kind) {
+                Some(EntryKind::Symlink { target }) if !last || follow_last => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return None;
+                    }
+                    resolved.pop();
+                    if target.starts_with('/') {
+                        resolved.clear();
+                    }
+                    pending.extend(target.split('/').rev().map(str::to_string));
+                }
+                Some(EntryKind::Dir { .. }) => {}
+                Some(_) | None if !last => return None,
+                _ => {}
+            }
+        }
+        Some(resolved.join("/"))
+    }
+
     /// The names directly inside `dir` ("" or "/" for the root), sorted.
     pub fn read_dir(&self, dir: &str) -> Vec<(String, &Entry)> {
         let dir = normalize(dir);

@@ -9,20 +9,39 @@ use crate::layer::{Bytes, Layer};
 use crate::reference::Reference;
 use crate::time::Timestamp;
 
-/// The runtime defaults an image gives its containers (the `config` object of the image config).
-/// Docker writes `null` for unset lists, so every field reads `null` as empty.
+/// The runtime defaults an image gives its containers (the `config` object of the image config),
+/// in the OCI image spec's field order. Docker writes `null` for unset lists and maps, so every
+/// field reads `null` as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContainerConfig {
+    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_as_default")]
+    pub user: String,
+    /// Ports as `80/tcp`; the spec's values are empty objects.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "null_as_default")]
+    pub exposed_ports: BTreeMap<String, Empty>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub env: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub entrypoint: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub cmd: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "null_as_default")]
+    pub volumes: BTreeMap<String, Empty>,
     #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_as_default")]
     pub working_dir: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "null_as_default")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "String::is_empty", deserialize_with = "null_as_default")]
+    pub stop_signal: String,
+    /// Instructions a child image's build runs first (Docker's extension to the spec).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
+    pub on_build: Vec<String>,
 }
+
+/// The empty JSON object the image spec uses as the value of port and volume sets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
 
 /// Reads `null` as the type's default, as Go's JSON decoder does for slices and strings.
 fn null_as_default<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
@@ -186,18 +205,20 @@ impl ImageStore {
         self.tags.remove(&reference.to_string())
     }
 
-    /// Deletes an image and every layer no other image lists, returning the ChainIDs of the
-    /// deleted layers top first, as `docker rmi` reports them.
-    pub fn remove(&mut self, id: ImageId) -> Vec<ChainId> {
+    /// Deletes an image and every layer no other image lists, returning the deleted layers with
+    /// their ChainIDs, top first, as `docker rmi` reports them.
+    pub fn remove(&mut self, id: ImageId) -> Vec<(ChainId, Layer)> {
         let Some(image) = self.images.remove(&id) else { return Vec::new() };
         self.tags.retain(|_, target| *target != id);
         let diff_ids = &image.config.rootfs.diff_ids;
         let chain = ChainId::chain(diff_ids);
         let mut deleted = Vec::new();
         for (diff_id, chain_id) in diff_ids.iter().zip(chain).rev() {
-            let still_used = self.images.values().any(|other| other.config.rootfs.diff_ids.contains(diff_id));
-            if !still_used && self.layers.remove(diff_id).is_some() {
-                deleted.push(chain_id);
+            if self.images.values().any(|other| other.config.rootfs.diff_ids.contains(diff_id)) {
+                continue;
+            }
+            if let Some(layer) = self.layers.remove(diff_id) {
+                deleted.push((chain_id, layer));
             }
         }
         deleted

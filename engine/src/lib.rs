@@ -24,6 +24,7 @@ pub mod archive;
 pub mod builtin;
 pub mod cli;
 pub mod container;
+pub mod copy;
 pub mod digest;
 mod engine;
 pub mod format;
@@ -37,7 +38,9 @@ pub mod tar;
 pub mod time;
 pub mod wasi;
 
-pub use engine::{Ctx, Engine, ExitStatus, Launch, Process, ProcessOutcome, Reply, StateError, Step, LOCAL_REGISTRY};
+pub use engine::{
+    CopyTarget, Ctx, Engine, ExitStatus, Launch, Process, ProcessOutcome, Reply, StateError, Step, LOCAL_REGISTRY,
+};
 pub use time::Timestamp;
 
 #[cfg(all(test, target_arch = "wasm32"))]

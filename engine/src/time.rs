@@ -149,6 +149,64 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// Reads a Go duration (`24h`, `1h30m`, `1.5h`, `300ms`), as Docker's `until` filters take it.
+    pub fn parse_go(text: &str) -> Option<Duration> {
+        if text == "0" {
+            return Some(Duration(0));
+        }
+        let mut rest = text;
+        let mut total: f64 = 0.0;
+        if rest.is_empty() {
+            return None;
+        }
+        while !rest.is_empty() {
+            let number_end = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+            let number: f64 = rest[..number_end].parse().ok()?;
+            rest = &rest[number_end..];
+            let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+            let nanos_per_unit = match &rest[..unit_end] {
+                "ns" => 1.0,
+                "us" | "µs" => 1e3,
+                "ms" => 1e6,
+                "s" => 1e9,
+                "m" => 6e10,
+                "h" => 3.6e12,
+                _ => return None,
+            };
+            rest = &rest[unit_end..];
+            total += number * nanos_per_unit;
+        }
+        (total.is_finite() && total < u64::MAX as f64).then_some(Duration(total as u64))
+    }
+}
+
+impl Timestamp {
+    /// Reads a time as Docker's filters take it: a Go duration back from `now` (`24h`), an RFC 3339
+    /// time with or without its zone (UTC assumed), a date (`2026-05-01`), or Unix seconds.
+    pub fn parse_docker(text: &str, now: Timestamp) -> Option<Timestamp> {
+        if let Some(ago) = Duration::parse_go(text) {
+            return Some(Timestamp(now.0.saturating_sub(ago.0)));
+        }
+        if let Some(t) = Timestamp::parse_rfc3339(text) {
+            return Some(t);
+        }
+        if text.len() == 10 {
+            return Timestamp::parse_rfc3339(&format!("{text}T00:00:00Z"));
+        }
+        if text.len() == 19 {
+            return Timestamp::parse_rfc3339(&format!("{text}Z"));
+        }
+        let (secs, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if secs.is_empty() || !secs.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let nanos: u64 = format!("{:0<9}", fraction).get(..9)?.parse().ok()?;
+        Some(Timestamp(Timestamp::from_secs(secs.parse().ok()?).0.saturating_add(nanos)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +266,24 @@ mod tests {
         assert_eq!(Timestamp::from_secs(1_795_786_879).rfc3339(), "2026-11-27T13:41:19Z");
         assert_eq!(Timestamp(1_500_000_000).rfc3339(), "1970-01-01T00:00:01.5Z");
         assert_eq!(Timestamp::from_secs(951_782_400).rfc3339(), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn go_durations_and_docker_times_parse_as_filters_take_them() {
+        assert_eq!(Duration::parse_go("24h"), Some(secs(86_400)));
+        assert_eq!(Duration::parse_go("1h30m"), Some(secs(5_400)));
+        assert_eq!(Duration::parse_go("1.5h"), Some(secs(5_400)));
+        assert_eq!(Duration::parse_go("300ms"), Some(Duration(300_000_000)));
+        assert_eq!(Duration::parse_go("0"), Some(Duration(0)));
+        for bad in ["", "h", "10", "10d", "1e400h", "-5m"] {
+            assert_eq!(Duration::parse_go(bad), None, "{bad}");
+        }
+        let now = Timestamp::from_secs(1_000_000);
+        assert_eq!(Timestamp::parse_docker("10s", now), Some(Timestamp::from_secs(999_990)));
+        assert_eq!(Timestamp::parse_docker("1970-01-02", now), Some(Timestamp::from_secs(86_400)));
+        assert_eq!(Timestamp::parse_docker("1970-01-02T00:00:01", now), Some(Timestamp::from_secs(86_401)));
+        assert_eq!(Timestamp::parse_docker("1970-01-02T00:00:01Z", now), Some(Timestamp::from_secs(86_401)));
+        assert_eq!(Timestamp::parse_docker("5.5", now), Some(Timestamp(5_500_000_000)));
+        assert_eq!(Timestamp::parse_docker("abc", now), None);
     }
 }

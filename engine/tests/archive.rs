@@ -15,7 +15,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn saved(s: &mut Session, line: &str) -> Vec<u8> {
     match s.step(line) {
-        Step::Write { path, bytes, then } => {
+        Step::Write { path, bytes, then, .. } => {
             assert_eq!(path, "out.tar");
             assert_eq!(then.exit_code, 0);
             bytes.0.to_vec()

@@ -13,6 +13,7 @@ mod runtime;
 mod session;
 pub mod state;
 mod terminal;
+mod upload;
 
 /// The lessons from `lessons/*.md`, embedded at build time.
 pub mod lessons {

@@ -4,10 +4,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::copy::{Source, Tree};
+use dockyard_engine::layer::{Entry, EntryKind};
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{Ctx, Engine, Reply, Step, Timestamp};
+use futures_channel::oneshot;
 
 use crate::runtime::{self, BrowserEntropy};
+use crate::upload;
 
 /// The engine of this page, with the built-in images compiled into the app.
 pub fn new_engine() -> Engine {
@@ -20,31 +24,34 @@ pub fn new_engine() -> Engine {
     }
 }
 
-/// Offers `bytes` to the learner as a file download named after the last part of `path`.
-fn download(path: &str, bytes: &[u8]) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let name = path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("image.tar");
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/x-tar");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let link: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(js)?.dyn_into().map_err(|_| "no anchor element".to_string())?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    web_sys::Url::revoke_object_url(&url).map_err(js)
-}
-
 fn now() -> Timestamp {
     Timestamp((js_sys::Date::now() * 1e6) as u64)
 }
 
+/// Where a running command waits for a line the learner types, such as the answer to
+/// `image prune`'s "Are you sure you want to continue? [y/N]".
+#[derive(Clone, Default)]
+pub struct Stdin(Rc<RefCell<Option<oneshot::Sender<String>>>>);
+
+impl Stdin {
+    /// Waits for the next line typed into the terminal.
+    async fn read_line(&self) -> Option<String> {
+        let (sender, receiver) = oneshot::channel();
+        *self.0.borrow_mut() = Some(sender);
+        receiver.await.ok()
+    }
+
+    /// Hands a typed line to the command waiting for one; gives the line back if none waits.
+    pub fn offer(&self, line: String) -> Result<(), String> {
+        match self.0.borrow_mut().take() {
+            Some(sender) => sender.send(line),
+            None => Err(line),
+        }
+    }
+}
+
 /// Runs `line`, sending output to `emit` as it becomes known, and returns the exit code.
-pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, emit: impl Fn(Stream, String)) -> i32 {
+pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emit: impl Fn(Stream, String)) -> i32 {
     let print = |reply: &Reply| {
         if !reply.stdout.is_empty() {
             emit(Stream::Stdout, reply.stdout.clone());
@@ -53,31 +60,79 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, emit: impl Fn(Stre
             emit(Stream::Stderr, reply.stderr.clone());
         }
     };
-    let step = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
-    let reply = match step {
-        Step::Done(reply) => reply,
-        Step::Launch(launch) => {
-            print(&launch.before);
-            let outcome = runtime::run(&launch.process).await;
-            for (stream, bytes) in &outcome.output {
-                emit(*stream, String::from_utf8_lossy(bytes).into_owned());
+    let mut step = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
+    // A step may lead to another (a confirmed prune runs the command it asked about).
+    let reply = loop {
+        step = match step {
+            Step::Done(reply) => break reply,
+            Step::Launch(launch) => {
+                print(&launch.before);
+                let outcome = runtime::run(&launch.process).await;
+                for (stream, bytes) in &outcome.output {
+                    emit(*stream, String::from_utf8_lossy(bytes).into_owned());
+                }
+                let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                break engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx);
             }
-            let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
-            engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx)
-        }
-        // The page cannot write into the learner's folders; it hands the archive to the browser
-        // as a download under the name given with -o.
-        Step::Write { path, bytes, then } => match download(&path, &bytes.0) {
-            Ok(()) => then,
-            Err(e) => Reply::err(format!("failed to save image: {e}"), 1),
-        },
-        Step::Read { path } => Reply::err(
-            format!(
-                "open {path}: this browser terminal cannot read files from your computer yet; run `dockyard load -i {path}` in a shell instead"
-            ),
-            1,
-        ),
+            // The page cannot write into the learner's folders; it hands the archive to the
+            // browser as a download under the name given with -o.
+            Step::Write { path, bytes, action, then } => {
+                let name = upload::file_name(&path).unwrap_or("archive.tar");
+                break upload::download(name, &bytes.0)
+                    .map_or_else(|e| Reply::err(format!("failed to {action}: {e}"), 1), |()| then);
+            }
+            Step::Read { path } => {
+                match upload::choose_file(&format!(
+                    "docker load reads {path} from your computer: choose the image archive."
+                ))
+                .await
+                {
+                    Ok(Some(file)) => break engine.borrow_mut().load_archive(&file.bytes),
+                    Ok(None) => break Reply::err(format!("open {path}: no file was chosen"), 1),
+                    Err(e) => break Reply::err(format!("open {path}: {e}"), 1),
+                }
+            }
+            Step::CopyOut { tree, source, dest, then } => break download_tree(&tree, &source, &dest, then),
+            Step::CopyIn { source, follow_link: _, target } => {
+                let reason = format!("docker cp reads {source} from your computer: choose the file.");
+                match upload::choose_file(&reason).await {
+                    Ok(Some(file)) => {
+                        let tree = Tree { entries: vec![(String::new(), Entry::file(file.bytes, 0o644))] };
+                        break engine.borrow_mut().copy_in(target, tree);
+                    }
+                    Ok(None) => break Reply::err(format!("lstat {source}: no file was chosen"), 1),
+                    Err(e) => break Reply::err(format!("lstat {source}: {e}"), 1),
+                }
+            }
+            Step::Confirm { prompt, command } => {
+                emit(Stream::Stdout, prompt);
+                let answer = stdin.read_line().await.unwrap_or_default();
+                emit(Stream::Stdout, format!("{answer}\n"));
+                if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+                    break Reply::default();
+                }
+                engine.borrow_mut().execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy })
+            }
+        };
     };
     print(&reply);
     reply.exit_code
+}
+
+/// Hands what `docker cp` copied out of a container to the browser: a file as itself, anything
+/// else as a tar of it, named after the destination.
+fn download_tree(tree: &Tree, source: &Source, dest: &str, then: Reply) -> Reply {
+    let name = upload::file_name(dest).unwrap_or(&source.name);
+    let result = match tree.root().map(|e| &e.kind) {
+        Some(EntryKind::File { data }) => upload::download(name, &data.0),
+        _ => tree
+            .to_layer(&source.name)
+            .and_then(|layer| layer.to_tar())
+            .map_err(|e| e.to_string())
+            .and_then(|tar| upload::download(&format!("{name}.tar"), &tar)),
+    };
+    match result {
+        Ok(()) => then,
+        Err(e) => Reply::err(format!("failed to copy: {e}"), 1),
+    }
 }

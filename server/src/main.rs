@@ -7,6 +7,7 @@
 //! ```
 
 mod docker;
+mod host_fs;
 mod native;
 mod wasm_host;
 mod web;
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
             .and_then(|mut n| n.shell(&mut std::io::stdin().lock(), &mut std::io::stdout(), &mut std::io::stderr())),
         Some(_) => native::Native::open(&native::home()).and_then(|mut n| {
             let words: Vec<String> = args.iter().map(|a| shell_quote(a)).collect();
-            n.execute(&words.join(" "), &mut std::io::stdout(), &mut std::io::stderr())
+            n.execute(&words.join(" "), &mut std::io::stdin().lock(), &mut std::io::stdout(), &mut std::io::stderr())
         }),
     };
     match result {

@@ -11,6 +11,7 @@ use dockyard_engine::registry::Registry;
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{Ctx, Engine, Reply, Step, Timestamp};
 
+use crate::host_fs;
 use crate::wasm_host::{OsEntropy, WasmHost};
 
 /// The engine, its state folder, and the wasmtime host that runs its processes.
@@ -65,29 +66,57 @@ impl Native {
     }
 
     /// Runs one docker command line, printing as docker prints, and returns its exit code.
-    pub fn execute(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    /// `input` answers the questions some commands ask (`image prune`'s y/N).
+    pub fn execute(
+        &mut self,
+        line: &str,
+        input: &mut dyn BufRead,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> anyhow::Result<i32> {
         let mut entropy = OsEntropy;
-        let step = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
-        let reply = match step {
-            Step::Done(reply) => reply,
-            Step::Launch(launch) => {
-                print_reply(&launch.before, out, err)?;
-                let outcome = self.host.run(&launch.process);
-                for (stream, bytes) in &outcome.output {
-                    match stream {
-                        Stream::Stdout => out.write_all(bytes)?,
-                        Stream::Stderr => err.write_all(bytes)?,
+        let mut step = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
+        // A step may lead to another (a confirmed prune runs the command it asked about).
+        let reply = loop {
+            step = match step {
+                Step::Done(reply) => break reply,
+                Step::Launch(launch) => {
+                    print_reply(&launch.before, out, err)?;
+                    let outcome = self.host.run(&launch.process);
+                    for (stream, bytes) in &outcome.output {
+                        match stream {
+                            Stream::Stdout => out.write_all(bytes)?,
+                            Stream::Stderr => err.write_all(bytes)?,
+                        }
                     }
+                    let mut ctx = Ctx { now: now(), entropy: &mut entropy };
+                    break self.engine.exited(&launch.process.container, outcome, &mut ctx);
                 }
-                self.engine.exited(&launch.process.container, outcome, &mut Ctx { now: now(), entropy: &mut entropy })
-            }
-            Step::Write { path, bytes, then } => {
-                write_archive(&path, &bytes.0).map_or_else(|e| Reply::err(e, 1), |()| then)
-            }
-            Step::Read { path } => match std::fs::read(&path) {
-                Ok(bytes) => self.engine.load_archive(&bytes),
-                Err(e) => Reply::err(format!("open {path}: {}", io_words(&e)), 1),
-            },
+                Step::Write { path, bytes, action, then } => {
+                    break write_archive(&path, &bytes.0, action).map_or_else(|e| Reply::err(e, 1), |()| then);
+                }
+                Step::Read { path } => match std::fs::read(&path) {
+                    Ok(bytes) => break self.engine.load_archive(&bytes),
+                    Err(e) => break Reply::err(format!("open {path}: {}", io_words(&e)), 1),
+                },
+                Step::CopyOut { tree, source, dest, then } => {
+                    break host_fs::place(&tree, &source, &dest).map_or_else(|e| Reply::err(e, 1), |()| then);
+                }
+                Step::CopyIn { source, follow_link, target } => match host_fs::read_tree(&source, follow_link) {
+                    Ok(tree) => break self.engine.copy_in(target, tree),
+                    Err(e) => break Reply::err(e, 1),
+                },
+                Step::Confirm { prompt, command } => {
+                    write!(out, "{prompt}")?;
+                    out.flush()?;
+                    let mut answer = String::new();
+                    input.read_line(&mut answer)?;
+                    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+                        break Reply::default();
+                    }
+                    self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy })
+                }
+            };
         };
         print_reply(&reply, out, err)?;
         self.save()?;
@@ -123,27 +152,28 @@ impl Native {
             if command == "exit" {
                 break;
             }
-            last = self.execute(command, out, err)?;
+            last = self.execute(command, input, out, err)?;
             out.flush()?;
         }
         Ok(last)
     }
 }
 
-/// Writes `docker save -o`'s archive, refusing a missing folder with the docker CLI's words.
-fn write_archive(path: &str, bytes: &[u8]) -> Result<(), String> {
+/// Writes the archive of `docker save -o` or `docker export -o`, refusing a missing folder with the
+/// docker CLI's words.
+fn write_archive(path: &str, bytes: &[u8], action: &str) -> Result<(), String> {
     let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = parent.filter(|d| !d.is_dir()) {
         return Err(format!(
-            "failed to save image: invalid output path: directory {:?} does not exist",
+            "failed to {action}: invalid output path: directory {:?} does not exist",
             dir.display().to_string()
         ));
     }
-    std::fs::write(path, bytes).map_err(|e| format!("failed to save image: open {path}: {}", io_words(&e)))
+    std::fs::write(path, bytes).map_err(|e| format!("failed to {action}: open {path}: {}", io_words(&e)))
 }
 
 /// An I/O error as Go prints it ("no such file or directory"), without Rust's "(os error 2)".
-fn io_words(error: &std::io::Error) -> String {
+pub(crate) fn io_words(error: &std::io::Error) -> String {
     let text = error.to_string();
     let text = text.split(" (os error").next().unwrap_or(&text);
     let mut chars = text.chars();

@@ -67,6 +67,26 @@ pub enum Command {
         containers: Vec<String>,
     },
     Version,
+    Cp(CpOptions),
+    Export {
+        container: String,
+        output: Option<String>,
+    },
+    ImagePrune {
+        all: bool,
+        force: bool,
+        filters: Vec<String>,
+    },
+}
+
+/// The options of `docker cp`: one side is `CONTAINER:PATH`, the other a host path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CpOptions {
+    pub source: String,
+    pub destination: String,
+    pub archive: bool,
+    pub follow_link: bool,
+    pub quiet: bool,
 }
 
 /// The options of `docker run`.
@@ -220,6 +240,15 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
         "rm" => Command::Rm { force: m.bool("force"), containers: m.args },
         "version" => Command::Version,
+        "cp" => Command::Cp(CpOptions {
+            source: m.args[0].clone(),
+            destination: m.args[1].clone(),
+            archive: m.bool("archive"),
+            follow_link: m.bool("follow-link"),
+            quiet: m.bool("quiet"),
+        }),
+        "export" => Command::Export { container: m.args[0].clone(), output: m.last("output") },
+        "image prune" => Command::ImagePrune { all: m.bool("all"), force: m.bool("force"), filters: m.all("filter") },
         other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
     })
 }

@@ -134,6 +134,41 @@ pub const COMMIT: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const CP: CommandSpec = CommandSpec {
+    names: &["cp", "container cp"],
+    usage: "docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+    about: "Copy files/folders between a container and the local filesystem",
+    flags: &[
+        flag("archive", Some('a'), None, "Archive mode (copy all uid/gid information)"),
+        flag("follow-link", Some('L'), None, "Always follow symbol link in SRC_PATH"),
+        flag("quiet", Some('q'), None, "Suppress progress output during copy"),
+    ],
+    arity: Arity::Exactly(2),
+    interspersed: true,
+};
+
+pub const EXPORT: CommandSpec = CommandSpec {
+    names: &["export", "container export"],
+    usage: "docker export [OPTIONS] CONTAINER",
+    about: "Export a container's filesystem as a tar archive",
+    flags: &[flag("output", Some('o'), Some("string"), "Write to a file, instead of STDOUT")],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const IMAGE_PRUNE: CommandSpec = CommandSpec {
+    names: &["image prune"],
+    usage: "docker image prune [OPTIONS]",
+    about: "Remove unused images",
+    flags: &[
+        flag("all", Some('a'), None, "Remove all unused images, not just dangling ones"),
+        flag("filter", None, Some("filter"), "Provide filter values (e.g. \"until=<timestamp>\")"),
+        flag("force", Some('f'), None, "Do not prompt for confirmation"),
+    ],
+    arity: Arity::None,
+    interspersed: true,
+};
+
 pub const SYSTEM_DF: CommandSpec = CommandSpec {
     names: &["system df"],
     usage: "docker system df [OPTIONS]",
@@ -217,8 +252,10 @@ pub const VERSION: CommandSpec = CommandSpec {
 pub const COMMANDS: &[&CommandSpec] = &[
     &RUN,
     &PS,
+    &CP,
     &DIFF,
     &COMMIT,
+    &EXPORT,
     &IMAGES,
     &PULL,
     &PUSH,
@@ -227,6 +264,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &TAG,
     &HISTORY,
     &IMAGE_INSPECT,
+    &IMAGE_PRUNE,
     &SAVE,
     &LOAD,
     &SYSTEM_DF,

@@ -225,3 +225,24 @@ fn writing_beneath_a_deleted_directory_brings_it_back_empty() {
     assert_eq!(content(&fs, "cache/new").as_deref(), Some("n"));
     assert_eq!(fs.upper().entries.get("cache").map(|e| &e.kind), Some(&EntryKind::Dir { opaque: true }));
 }
+
+#[test]
+fn resolve_follows_links_inside_the_filesystem() {
+    let fs = UnionFs::new(vec![layer(&[
+        ("usr/bin/sh", file("shell")),
+        ("bin", Entry::symlink("usr/bin")),
+        ("etc/alt", Entry::symlink("/bin/sh")),
+        ("etc/up", Entry::symlink("../../../../usr")),
+        ("loop", Entry::symlink("loop")),
+        ("etc/motd", file("hi")),
+    ])]);
+    assert_eq!(fs.resolve("/bin/sh", false).as_deref(), Some("usr/bin/sh"), "a linked directory on the way");
+    assert_eq!(fs.resolve("etc/alt", false).as_deref(), Some("etc/alt"), "the last link is kept");
+    assert_eq!(fs.resolve("etc/alt", true).as_deref(), Some("usr/bin/sh"), "or followed");
+    assert_eq!(fs.resolve("etc/up/bin", true).as_deref(), Some("usr/bin"), "`..` stops at the root");
+    assert_eq!(fs.resolve("/bin/./new", false).as_deref(), Some("usr/bin/new"), "a missing last element is fine");
+    assert_eq!(fs.resolve("/nodir/new", false), None, "a missing directory is not");
+    assert_eq!(fs.resolve("etc/motd/x", false), None, "a file is not a directory");
+    assert_eq!(fs.resolve("loop", true), None, "links that loop give up");
+    assert_eq!(fs.resolve("/", true).as_deref(), Some(""));
+}

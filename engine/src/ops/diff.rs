@@ -3,7 +3,7 @@
 
 use crate::container::ContainerId;
 use crate::fs::UnionFs;
-use crate::image::{History, Image};
+use crate::image::{Empty, History, Image};
 use crate::layer::{Entry, LayerError};
 use crate::ops::daemon_error;
 use crate::reference::Reference;
@@ -19,24 +19,23 @@ impl Engine {
         Some(UnionFs::with_upper(lower, container.rw.clone()))
     }
 
+    /// Changes a container's filesystem through `edit`, keeping what it wrote in the container's
+    /// writable layer. `None` if there is no such container.
+    pub(crate) fn edit_container_fs<R>(&mut self, id: &ContainerId, edit: impl FnOnce(&mut UnionFs) -> R) -> Option<R> {
+        let mut fs = self.container_fs(id.as_str())?;
+        let result = edit(&mut fs);
+        self.container_mut(id)?.rw = fs.upper().clone();
+        Some(result)
+    }
+
     /// Writes into a container's writable layer, as its processes and `docker cp` do.
     pub fn write_container_file(&mut self, id: &ContainerId, path: &str, entry: Entry) -> Result<(), LayerError> {
-        let Some(mut fs) = self.container_fs(id.as_str()) else { return Ok(()) };
-        fs.write(path, entry)?;
-        if let Some(container) = self.container_mut(id) {
-            container.rw = fs.upper().clone();
-        }
-        Ok(())
+        self.edit_container_fs(id, |fs| fs.write(path, entry)).unwrap_or(Ok(()))
     }
 
     /// Deletes from a container's filesystem, leaving a whiteout where the image still has the path.
     pub fn remove_container_file(&mut self, id: &ContainerId, path: &str) -> Result<bool, LayerError> {
-        let Some(mut fs) = self.container_fs(id.as_str()) else { return Ok(false) };
-        let removed = fs.remove(path)?;
-        if let Some(container) = self.container_mut(id) {
-            container.rw = fs.upper().clone();
-        }
-        Ok(removed)
+        self.edit_container_fs(id, |fs| fs.remove(path)).unwrap_or(Ok(false))
     }
 
     pub(crate) fn diff(&self, key: &str) -> Reply {
@@ -129,10 +128,32 @@ fn apply_change(config: &mut crate::image::ContainerConfig, change: &str) -> Res
             config.env.retain(|e| e.split('=').next() != Some(name.trim()));
             config.env.push(entry);
         }
-        "EXPOSE" | "LABEL" | "ONBUILD" | "USER" | "VOLUME" => {
-            return Err(format!(
-                "dockyard: {instruction} is a valid change command, but Dockyard's image model does not hold it yet"
-            ))
+        "USER" => config.user = rest.to_string(),
+        "STOPSIGNAL" => config.stop_signal = rest.to_string(),
+        "ONBUILD" => config.on_build.push(rest.to_string()),
+        "EXPOSE" => {
+            for port in rest.split_whitespace() {
+                let port = if port.contains('/') { port.to_ascii_lowercase() } else { format!("{port}/tcp") };
+                config.exposed_ports.insert(port, Empty {});
+            }
+        }
+        "VOLUME" => {
+            let paths = serde_json::from_str::<Vec<String>>(rest)
+                .unwrap_or_else(|_| rest.split_whitespace().map(str::to_string).collect());
+            for path in paths {
+                config.volumes.insert(path, Empty {});
+            }
+        }
+        "LABEL" => {
+            let words = crate::cli::split(rest).map_err(|e| e.to_string())?;
+            if words.is_empty() {
+                return Err("LABEL requires at least one argument".to_string());
+            }
+            for word in words {
+                let (key, value) =
+                    word.split_once('=').ok_or_else(|| format!("LABEL must have two arguments: {word}"))?;
+                config.labels.insert(key.to_string(), value.to_string());
+            }
         }
         other => return Err(format!("{other} is not a valid change command")),
     }

@@ -1,9 +1,12 @@
 //! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
 
+mod cp;
 mod diff;
+mod export;
 mod history;
 mod images;
 mod inspect;
+mod prune;
 mod ps;
 mod pull;
 mod push;

@@ -82,17 +82,41 @@ impl Engine {
     }
 
     fn delete_image(&mut self, id: ImageId) -> String {
-        let mut out = String::new();
+        let (removals, _) = self.delete_untagged(id);
+        removals.iter().map(|r| format!("{r}\n")).collect()
+    }
+
+    /// Deletes an image whose tags are gone, and the layers no other image shares. Returns what
+    /// was untagged and deleted, in Docker's order, and the bytes the deleted layers held.
+    pub(crate) fn delete_untagged(&mut self, id: ImageId) -> (Vec<Removal>, u64) {
+        let mut removals = Vec::new();
         if let Some(image) = self.images.images.get(&id) {
-            for digest in &image.repo_digests {
-                out.push_str(&format!("Untagged: {digest}\n"));
-            }
+            removals.extend(image.repo_digests.iter().map(|d| Removal::Untagged(d.clone())));
         }
-        out.push_str(&format!("Deleted: {id}\n"));
+        removals.push(Removal::Deleted(id.to_string()));
         // Layers are named by ChainID, top first; a layer another image shares is not deleted.
-        for chain_id in self.images.remove(id) {
-            out.push_str(&format!("Deleted: {chain_id}\n"));
+        let mut freed = 0;
+        for (chain_id, layer) in self.images.remove(id) {
+            removals.push(Removal::Deleted(chain_id.to_string()));
+            freed += layer.size();
         }
-        out
+        (removals, freed)
+    }
+}
+
+/// One line of what removing an image did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Removal {
+    Untagged(String),
+    Deleted(String),
+}
+
+impl std::fmt::Display for Removal {
+    /// As `docker rmi` prints it; `docker image prune` prints the same in lower case.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Removal::Untagged(name) => write!(f, "Untagged: {name}"),
+            Removal::Deleted(id) => write!(f, "Deleted: {id}"),
+        }
     }
 }

@@ -1,0 +1,106 @@
+//! Files between the learner's computer and the page: a file picker that stands in for the host
+//! paths `docker load -i` and `docker cp` read, and downloads for the ones they write.
+//!
+//! A page cannot open a path on the learner's disk, so a command that reads one shows a small
+//! dialog with a file chooser, and waits until a file is chosen or the dialog is cancelled.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures_channel::oneshot;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Document, HtmlElement, HtmlInputElement};
+
+/// The bytes of a file the learner chose.
+pub struct Chosen {
+    pub bytes: Vec<u8>,
+}
+
+fn js(e: JsValue) -> String {
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn document() -> Result<Document, String> {
+    web_sys::window().and_then(|w| w.document()).ok_or_else(|| "no document".to_string())
+}
+
+/// Asks the learner for a file, explaining why with `reason`. `None` if they cancel.
+pub async fn choose_file(reason: &str) -> Result<Option<Chosen>, String> {
+    let document = document()?;
+    let body = document.body().ok_or("no body")?;
+    let dialog: HtmlElement = document.create_element("div").map_err(js)?.unchecked_into();
+    dialog.set_class_name("upload-dialog");
+    dialog.set_attribute("role", "dialog").map_err(js)?;
+    dialog.set_attribute("aria-label", "Choose a file").map_err(js)?;
+    let text = document.create_element("p").map_err(js)?;
+    text.set_text_content(Some(reason));
+    let input: HtmlInputElement = document.create_element("input").map_err(js)?.unchecked_into();
+    input.set_type("file");
+    input.set_id("upload-input");
+    let cancel: HtmlElement = document.create_element("button").map_err(js)?.unchecked_into();
+    cancel.set_text_content(Some("Cancel"));
+    cancel.set_id("upload-cancel");
+    dialog.append_with_node_3(&text, &input, &cancel).map_err(js)?;
+    body.append_child(&dialog).map_err(js)?;
+
+    // Whichever happens first, a chosen file or a cancel, settles the wait.
+    let (sender, receiver) = oneshot::channel::<bool>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let settle = |chosen: bool| {
+        let sender = sender.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(s) = sender.borrow_mut().take() {
+                let _ = s.send(chosen);
+            }
+        })
+    };
+    let on_change = settle(true);
+    let on_cancel = settle(false);
+    let on_escape = {
+        let sender = sender.clone();
+        Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            if e.key() == "Escape" {
+                if let Some(s) = sender.borrow_mut().take() {
+                    let _ = s.send(false);
+                }
+            }
+        })
+    };
+    input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+    // Chromium fires `cancel` on a file input whose picker was closed without a choice.
+    input.add_event_listener_with_callback("cancel", on_cancel.as_ref().unchecked_ref()).map_err(js)?;
+    cancel.set_onclick(Some(on_cancel.as_ref().unchecked_ref()));
+    dialog.set_onkeydown(Some(on_escape.as_ref().unchecked_ref()));
+    let _ = input.focus();
+    // Opening the picker straight away works while the keypress or click that ran the command
+    // still counts as the learner's gesture; otherwise the dialog's own chooser is there.
+    input.click();
+
+    let chosen = receiver.await.unwrap_or(false);
+    let file = input.files().and_then(|files| files.get(0));
+    dialog.remove();
+    let (Some(file), true) = (file, chosen) else { return Ok(None) };
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(js)?;
+    Ok(Some(Chosen { bytes: js_sys::Uint8Array::new(&buffer).to_vec() }))
+}
+
+/// Offers `bytes` to the learner as a download named `name`.
+pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
+    let link: web_sys::HtmlAnchorElement = document()?.create_element("a").map_err(js)?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url).map_err(js)
+}
+
+/// The last element of a path, for naming a download (`/tmp/out.tar` gives `out.tar`).
+pub fn file_name(path: &str) -> Option<&str> {
+    path.rsplit('/').find(|p| !p.is_empty() && *p != "." && *p != "..")
+}
