@@ -9,6 +9,7 @@ use crate::container::{Container, ContainerId, ContainerStatus};
 use crate::copy::{Source, Tree};
 use crate::image::ImageStore;
 use crate::layer::Bytes;
+use crate::progress::Progress;
 use crate::reference::DEFAULT_DOMAIN;
 use crate::registry::Registry;
 use crate::time::Timestamp;
@@ -27,6 +28,9 @@ pub struct Reply {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
+    /// A pull's or push's layer lines as they move, for a host that can redraw them. Its last
+    /// frame is where that stream's text begins; a host that animates it prints the rest after.
+    pub progress: Option<(Stream, Progress)>,
 }
 
 impl Reply {
@@ -40,6 +44,11 @@ impl Reply {
             stderr.push('\n');
         }
         Reply { stderr, exit_code, ..Default::default() }
+    }
+
+    pub fn with_progress(mut self, stream: Stream, progress: Progress) -> Self {
+        self.progress = progress.is_animated().then_some((stream, progress));
+        self
     }
 
     /// Appends another reply's output and takes its exit code.
@@ -85,9 +94,9 @@ pub enum Step {
     /// `docker cp` into a container: the host reads `source` (following a symlink there when
     /// `follow_link`) into a [`Tree`] and hands it to [`Engine::copy_in`] with `target`.
     CopyIn { source: String, follow_link: bool, target: CopyTarget },
-    /// The command asks before it destroys: the host prints `prompt`, and on `y` or `yes` runs
-    /// `command`, which no longer asks; on anything else it runs nothing.
-    Confirm { prompt: String, command: Command },
+    /// The command asks before it destroys: the host prints `prompt` and reads a line. On `y` (in
+    /// either case) it runs `command`, which no longer asks; on anything else it prints `declined`.
+    Confirm { prompt: String, command: Command, declined: Reply },
 }
 
 /// Where a `docker cp` into a container goes, handed back with the tree the host read.

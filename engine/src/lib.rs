@@ -32,6 +32,7 @@ pub mod fs;
 pub mod image;
 pub mod layer;
 mod ops;
+pub mod progress;
 pub mod reference;
 pub mod registry;
 pub mod tar;

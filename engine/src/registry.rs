@@ -61,8 +61,8 @@ pub struct Pulled {
     pub manifest_digest: Digest,
     pub image: Image,
     pub layers: Vec<Layer>,
-    /// The compressed blobs' digests, which Docker's progress lines name layers by.
-    pub blobs: Vec<Digest>,
+    /// The compressed blobs, whose digests Docker's progress lines name layers by.
+    pub blobs: Vec<Descriptor>,
 }
 
 /// What a push stored: the manifest's digest and size, and each layer with whether the registry
@@ -71,8 +71,8 @@ pub struct Pulled {
 pub struct Pushed {
     pub manifest_digest: Digest,
     pub manifest_size: usize,
-    /// Each layer's compressed blob digest, and whether the registry already had that blob.
-    pub layers: Vec<(Digest, bool)>,
+    /// Each layer's compressed blob, and whether the registry already had it.
+    pub layers: Vec<(Descriptor, bool)>,
 }
 
 /// One registry, such as the simulated Docker Hub.
@@ -120,8 +120,9 @@ impl Registry {
         for layer in layers {
             let blob = compress(&layer.to_tar()?);
             let digest = Digest::of(&blob);
-            descriptors.push(Descriptor { media_type: LAYER_MEDIA_TYPE.to_string(), digest, size: blob.len() as u64 });
-            pushed.push((digest, self.blobs.contains_key(&digest)));
+            let descriptor = Descriptor { media_type: LAYER_MEDIA_TYPE.to_string(), digest, size: blob.len() as u64 };
+            pushed.push((descriptor.clone(), self.blobs.contains_key(&digest)));
+            descriptors.push(descriptor);
             self.blobs.entry(digest).or_insert_with(|| Bytes::from(blob));
         }
         let manifest = ImageManifest {
@@ -189,7 +190,7 @@ impl Registry {
         if diff_ids != image.config.rootfs.diff_ids {
             return Err(RegistryError::Corrupt(manifest_digest));
         }
-        let blobs = manifest.layers.iter().map(|d| d.digest).collect();
+        let blobs = manifest.layers.clone();
         Ok(Pulled { manifest_digest, image, layers, blobs })
     }
 }

@@ -15,7 +15,10 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 /// Runs `line`, answering yes to its question, and returns the question and the final reply.
 fn confirmed(s: &mut Session, line: &str) -> (String, Reply) {
     let (prompt, command) = match s.step(line) {
-        Step::Confirm { prompt, command } => (prompt, command),
+        Step::Confirm { prompt, command, declined } => {
+            assert_eq!(declined.stdout, "Total reclaimed space: 0B\n", "saying no frees nothing");
+            (prompt, command)
+        }
         other => panic!("{line} asked nothing: {other:?}"),
     };
     let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };

@@ -94,3 +94,26 @@ fn the_local_registry_survives_save_and_restore() {
     assert_eq!(pulled.exit_code, 0, "{}", pulled.stderr);
     assert!(pulled.stdout.contains(": Pull complete\n"), "{}", pulled.stdout);
 }
+
+#[test]
+fn pulls_and_pushes_carry_progress_a_host_can_animate() {
+    let mut s = Session::new();
+    let pull = s.done("docker pull hello-world");
+    let (stream, progress) = pull.progress.clone().expect("a first pull moves a layer");
+    assert_eq!(stream, dockyard_engine::wasi::Stream::Stdout);
+    assert_eq!(progress.text(), pull.stdout, "the last frame is what docker prints without a terminal");
+    let start = progress.frame(0);
+    assert!(start.ends_with(": Pulling fs layer\n") && !start.contains("Digest:"), "{start}");
+    let during: Vec<String> = (0..progress.end()).step_by(20).map(|t| progress.frame(t)).collect();
+    assert!(during.iter().any(|f| f.contains(": Downloading [") && f.contains("/")), "a bar fills");
+    assert!(during.iter().any(|f| f.contains(": Extracting [")), "then the layer unpacks");
+    // Nothing moves when the layer is already here, so there is nothing to animate.
+    assert_eq!(s.done("docker pull hello-world").progress, None);
+    // A run that pulls shows the same progress on stderr, as docker run does.
+    s.done("docker rmi hello-world");
+    let run = s.launch("docker run hello-world");
+    assert_eq!(run.before.progress.map(|(stream, _)| stream), Some(dockyard_engine::wasi::Stream::Stderr));
+    s.done("docker tag hello-world localhost:5000/hi");
+    let push = s.done("docker push localhost:5000/hi");
+    assert!(push.progress.expect("a first push moves a layer").1.frame(0).contains(": Preparing\n"));
+}

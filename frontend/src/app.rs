@@ -7,7 +7,7 @@ use crate::host;
 use crate::lesson::LessonView;
 use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
-use crate::session;
+use crate::session::{self, Output};
 use crate::state::{Action, Mode, Terminal as TerminalState};
 use crate::terminal::Terminal;
 
@@ -42,18 +42,19 @@ pub fn app() -> Html {
                 dispatcher.dispatch(Action::Start);
                 wasm_bindgen_futures::spawn_local(async move {
                     let out = dispatcher.clone();
-                    let emit = move |stream: Stream, text: String| {
-                        out.dispatch(match stream {
-                            Stream::Stdout => Action::Stdout(text),
-                            Stream::Stderr => Action::Stderr(text),
+                    let emit = move |output: Output| {
+                        out.dispatch(match output {
+                            Output::Text(Stream::Stdout, text) => Action::Stdout(text),
+                            Output::Text(Stream::Stderr, text) => Action::Stderr(text),
+                            Output::Live(text) => Action::Live(text),
                         })
                     };
                     let code = match mode {
                         Mode::Simulated => session::execute(engine, &line, &stdin, emit).await,
                         Mode::Host => {
                             let reply = host::run(&line).await;
-                            emit(Stream::Stdout, reply.stdout);
-                            emit(Stream::Stderr, reply.stderr);
+                            emit(Output::Text(Stream::Stdout, reply.stdout));
+                            emit(Output::Text(Stream::Stderr, reply.stderr));
                             reply.exit_code
                         }
                     };
@@ -136,7 +137,7 @@ pub fn app() -> Html {
                     Some(lesson) => html! { <LessonView lesson={lesson} on_run={on_run} /> },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }
-                <Terminal lines={term.lines.clone()} history={term.history.clone()} running={term.running.is_some()}
+                <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
                     mode={term.mode} on_submit={on_submit} on_clear={on_clear} />
             </main>
         </div>

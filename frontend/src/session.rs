@@ -50,26 +50,58 @@ impl Stdin {
     }
 }
 
+/// What a running command shows in the terminal.
+pub enum Output {
+    /// Text to append to a stream.
+    Text(Stream, String),
+    /// Lines to draw in place of the last live ones, or `None` to take them away.
+    Live(Option<String>),
+}
+
+/// Waits `ms` milliseconds without blocking the page.
+async fn sleep(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+}
+
+/// Prints a reply, first playing its progress (a pull's layers) as live lines.
+async fn print(reply: &Reply, emit: &impl Fn(Output)) {
+    if let Some((_, progress)) = &reply.progress {
+        let start = js_sys::Date::now();
+        loop {
+            let t = (js_sys::Date::now() - start) as u64;
+            emit(Output::Live(Some(progress.frame(t))));
+            if t >= progress.end() {
+                break;
+            }
+            sleep(50).await;
+        }
+        emit(Output::Live(None));
+    }
+    if !reply.stdout.is_empty() {
+        emit(Output::Text(Stream::Stdout, reply.stdout.clone()));
+    }
+    if !reply.stderr.is_empty() {
+        emit(Output::Text(Stream::Stderr, reply.stderr.clone()));
+    }
+}
+
 /// Runs `line`, sending output to `emit` as it becomes known, and returns the exit code.
-pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emit: impl Fn(Stream, String)) -> i32 {
-    let print = |reply: &Reply| {
-        if !reply.stdout.is_empty() {
-            emit(Stream::Stdout, reply.stdout.clone());
-        }
-        if !reply.stderr.is_empty() {
-            emit(Stream::Stderr, reply.stderr.clone());
-        }
-    };
+pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emit: impl Fn(Output)) -> i32 {
     let mut step = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
     // A step may lead to another (a confirmed prune runs the command it asked about).
     let reply = loop {
         step = match step {
             Step::Done(reply) => break reply,
             Step::Launch(launch) => {
-                print(&launch.before);
+                print(&launch.before, &emit).await;
                 let outcome = runtime::run(&launch.process).await;
                 for (stream, bytes) in &outcome.output {
-                    emit(*stream, String::from_utf8_lossy(bytes).into_owned());
+                    emit(Output::Text(*stream, String::from_utf8_lossy(bytes).into_owned()));
                 }
                 let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
                 break engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx);
@@ -104,18 +136,18 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emi
                     Err(e) => break Reply::err(format!("lstat {source}: {e}"), 1),
                 }
             }
-            Step::Confirm { prompt, command } => {
-                emit(Stream::Stdout, prompt);
+            Step::Confirm { prompt, command, declined } => {
+                emit(Output::Text(Stream::Stdout, prompt));
                 let answer = stdin.read_line().await.unwrap_or_default();
-                emit(Stream::Stdout, format!("{answer}\n"));
-                if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-                    break Reply::default();
+                emit(Output::Text(Stream::Stdout, format!("{answer}\n")));
+                if !answer.trim().eq_ignore_ascii_case("y") {
+                    break declined;
                 }
                 engine.borrow_mut().execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy })
             }
         };
     };
-    print(&reply);
+    print(&reply, &emit).await;
     reply.exit_code
 }
 

@@ -52,6 +52,8 @@ pub struct Terminal {
     /// None until the server answered (or did not).
     pub host: Option<HostInfo>,
     pub last_exit: i32,
+    /// Lines being redrawn in place below the output, such as a pull's moving layer bars.
+    pub live: Option<String>,
 }
 
 impl Default for Terminal {
@@ -64,6 +66,7 @@ impl Default for Terminal {
             mode: Mode::Simulated,
             host: None,
             last_exit: 0,
+            live: None,
         }
     }
 }
@@ -76,6 +79,8 @@ pub enum Action {
     Start,
     Stdout(String),
     Stderr(String),
+    /// Lines drawn in place of the previous ones, or `None` to take them away.
+    Live(Option<String>),
     /// The running command ended with this exit code.
     Finished(i32),
     Clear,
@@ -150,8 +155,10 @@ impl Reducible for Terminal {
             }
             Action::Stdout(text) => next.push_output(&text, Line::Stdout),
             Action::Stderr(text) => next.push_output(&text, Line::Stderr),
+            Action::Live(text) => next.live = text,
             Action::Finished(code) => {
                 next.running = None;
+                next.live = None;
                 next.last_exit = code;
             }
             Action::Clear => next.lines.clear(),
@@ -222,6 +229,15 @@ mod tests {
             HostInfo { available: true, endpoint: "unix:///x".into(), version: Some("20.10".into()), error: None };
         let t = apply(t, vec![Action::Host(info), Action::SetMode(Mode::Host)]);
         assert_eq!(t.mode, Mode::Host);
+    }
+
+    #[test]
+    fn live_lines_are_redrawn_and_gone_when_the_command_ends() {
+        let t = apply(Terminal::default(), vec![Action::Live(Some("a: Waiting\n".into()))]);
+        let t = apply(t, vec![Action::Live(Some("a: Downloading\n".into()))]);
+        assert_eq!(t.live.as_deref(), Some("a: Downloading\n"));
+        let t = apply(t, vec![Action::Finished(0)]);
+        assert_eq!(t.live, None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::state::{Line, Mode};
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
     pub lines: Vec<Line>,
+    pub live: Option<String>,
     pub history: Vec<String>,
     pub running: bool,
     pub mode: Mode,
@@ -32,7 +33,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
 
     {
         let screen = screen.clone();
-        let count = props.lines.len();
+        let count = (props.lines.len(), props.live.clone());
         use_effect_with(count, move |_| {
             if let Some(el) = screen.cast::<HtmlElement>() {
                 el.set_scroll_top(el.scroll_height());
@@ -103,6 +104,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     Line::Stderr(text) => html! { <div class="line stderr">{ text }</div> },
                     Line::Note(text) => html! { <div class="line note">{ text }</div> },
                 }) }
+                if let Some(live) = &props.live {
+                    <div class="line live" id="terminal-live">{ live }</div>
+                }
             </div>
             <div class="input-row">
                 <label for="terminal-input" class="prompt">{ p }</label>

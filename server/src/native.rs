@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::progress::Progress;
 use dockyard_engine::registry::Registry;
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{Ctx, Engine, Reply, Step, Timestamp};
@@ -106,13 +107,13 @@ impl Native {
                     Ok(tree) => break self.engine.copy_in(target, tree),
                     Err(e) => break Reply::err(e, 1),
                 },
-                Step::Confirm { prompt, command } => {
+                Step::Confirm { prompt, command, declined } => {
                     write!(out, "{prompt}")?;
                     out.flush()?;
                     let mut answer = String::new();
                     input.read_line(&mut answer)?;
-                    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-                        break Reply::default();
+                    if !answer.trim_end_matches(['\r', '\n']).eq_ignore_ascii_case("y") {
+                        break declined;
                     }
                     self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy })
                 }
@@ -181,8 +182,52 @@ pub(crate) fn io_words(error: &std::io::Error) -> String {
 }
 
 fn print_reply(reply: &Reply, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(reply.stdout.as_bytes())?;
-    err.write_all(reply.stderr.as_bytes())?;
+    let (mut stdout, mut stderr) = (reply.stdout.as_str(), reply.stderr.as_str());
+    // On a terminal, a pull's or push's layers move as they do under docker; the rest follows.
+    if let Some((stream, progress)) = &reply.progress {
+        let on_terminal = match stream {
+            Stream::Stdout => std::io::stdout().is_terminal(),
+            Stream::Stderr => std::io::stderr().is_terminal(),
+        };
+        if on_terminal {
+            let done = progress.text();
+            match stream {
+                Stream::Stdout => {
+                    animate(progress, out)?;
+                    stdout = stdout.strip_prefix(done.as_str()).unwrap_or(stdout);
+                }
+                Stream::Stderr => {
+                    animate(progress, err)?;
+                    stderr = stderr.strip_prefix(done.as_str()).unwrap_or(stderr);
+                }
+            }
+        }
+    }
+    out.write_all(stdout.as_bytes())?;
+    err.write_all(stderr.as_bytes())?;
     out.flush()?;
     err.flush()
+}
+
+/// Redraws the progress frames in place, as docker does on a terminal, until the last one.
+fn animate(progress: &Progress, w: &mut dyn Write) -> std::io::Result<()> {
+    let start = std::time::Instant::now();
+    let mut drawn = 0;
+    loop {
+        let t = start.elapsed().as_millis() as u64;
+        let frame = progress.frame(t);
+        if drawn > 0 {
+            // Back to the first line drawn, then each line cleared and written again.
+            write!(w, "\x1b[{drawn}A")?;
+        }
+        for line in frame.lines() {
+            writeln!(w, "\x1b[2K{line}")?;
+        }
+        drawn = frame.lines().count();
+        w.flush()?;
+        if t >= progress.end() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(60));
+    }
 }

@@ -71,3 +71,27 @@ fn loading_a_missing_file_or_saving_into_a_missing_folder_fails_clearly() {
         "failed to save image: invalid output path: directory \"/nonexistent/dir\" does not exist\n"
     );
 }
+
+#[test]
+fn docker_imports_what_dockyard_exports_with_the_same_diff_id() {
+    let home = TempHome::new("export");
+    assert!(dockyard(&home, &["run", "--name", "box", "hello-world"]).status.success());
+    let note = home.0.join("note.txt");
+    std::fs::write(&note, "from the writable layer\n").expect("write");
+    assert!(dockyard(&home, &["cp", "-q", note.to_str().expect("utf-8 path"), "box:/note.txt"]).status.success());
+    let file = home.0.join("box.tar");
+    let exported = dockyard(&home, &["export", "-o", file.to_str().expect("utf-8 path"), "box"]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+
+    // Docker's DiffID for an imported tar is the digest of the very bytes it read.
+    let sum = std::process::Command::new("sha256sum").arg(&file).output().expect("sha256sum runs");
+    let ours = format!("sha256:{}", text(&sum.stdout).split_whitespace().next().expect("a digest"));
+    let imported = docker(&["import", file.to_str().expect("utf-8 path"), "dockyard-export:e2e"]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let (_, layers) = identity(&text(&docker(&["image", "inspect", "dockyard-export:e2e"]).stdout));
+    let _ = docker(&["rmi", "dockyard-export:e2e"]);
+    assert_eq!(layers, [ours]);
+
+    let refused = dockyard(&home, &["export", "box"]);
+    assert_eq!(text(&refused.stderr), "cowardly refusing to save to a terminal. Use the -o flag or redirect\n");
+}

@@ -52,6 +52,20 @@ pub fn dockyard(home: &TempHome, args: &[&str]) -> std::process::Output {
     Command::new(dockyard_bin()).args(args).env("DOCKYARD_HOME", &home.0).output().expect("dockyard runs")
 }
 
+/// Runs the `dockyard` CLI with `home` as its data folder and `input` on its standard input.
+pub fn dockyard_with_input(home: &TempHome, args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(dockyard_bin())
+        .args(args)
+        .env("DOCKYARD_HOME", &home.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dockyard runs");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("dockyard ends")
+}
+
 /// Runs the real docker CLI against the private Docker Engine.
 pub fn docker(args: &[&str]) -> std::process::Output {
     Command::new("docker").arg("-H").arg(docker_host()).args(args).output().expect("the docker CLI runs")

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::harness::{dockyard, dockyard_bin, text, TempHome};
+use crate::harness::{dockyard, dockyard_bin, dockyard_with_input, text, TempHome};
 
 #[test]
 fn commands_build_on_each_other_across_invocations() {
@@ -68,4 +68,66 @@ fn unreadable_state_is_kept_aside_not_lost() {
         .collect();
     assert_eq!(kept.len(), 1);
     assert_eq!(std::fs::read_to_string(kept[0].path()).expect("read"), "{ not json");
+}
+
+#[test]
+fn cp_moves_files_both_ways_between_the_disk_and_a_container() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = TempHome::new("cp");
+    assert!(dockyard(&home, &["run", "--name", "box", "hello-world"]).status.success());
+    let site = home.0.join("site");
+    std::fs::create_dir_all(site.join("sub")).expect("mkdir");
+    std::fs::write(site.join("index.html"), "<h1>ahoy</h1>\n").expect("write");
+    std::fs::set_permissions(site.join("index.html"), std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    std::fs::write(site.join("sub/notes.txt"), "notes\n").expect("write");
+    std::os::unix::fs::symlink("index.html", site.join("link")).expect("symlink");
+    let path = |p: &std::path::Path| p.to_str().expect("utf-8 path").to_string();
+
+    let copied = dockyard(&home, &["cp", &path(&site), "box:/srv"]);
+    assert!(copied.status.success(), "{}", text(&copied.stderr));
+    let summary = text(&copied.stderr);
+    assert!(summary.starts_with("Successfully copied ") && summary.ends_with(" to box:/srv\n"), "{summary}");
+    let diff = text(&dockyard(&home, &["diff", "box"]).stdout);
+    for line in ["A /srv", "A /srv/index.html", "A /srv/link", "A /srv/sub", "A /srv/sub/notes.txt"] {
+        assert!(diff.lines().any(|l| l == line), "{line} missing from\n{diff}");
+    }
+
+    // Back out to a folder that does not exist yet: it becomes the copy.
+    let out = home.0.join("out");
+    let back = dockyard(&home, &["cp", "-q", "box:/srv", &path(&out)]);
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    assert_eq!(text(&back.stderr), "", "-q prints nothing");
+    assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("copied file"), "<h1>ahoy</h1>\n");
+    assert_eq!(std::fs::metadata(out.join("index.html")).expect("meta").permissions().mode() & 0o777, 0o640);
+    assert_eq!(std::fs::read_link(out.join("link")).expect("a symlink"), std::path::Path::new("index.html"));
+    assert_eq!(std::fs::read_to_string(out.join("sub/notes.txt")).expect("nested file"), "notes\n");
+    // Into an existing folder, a file keeps its name: here the image's real WASI program.
+    assert!(dockyard(&home, &["cp", "box:/hello", &path(&home.0)]).status.success());
+    assert!(std::fs::read(home.0.join("hello")).expect("the program").starts_with(b"\0asm"));
+
+    let missing = dockyard(&home, &["cp", "box:/nope", &path(&out)]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(text(&missing.stderr), "Error response from daemon: Could not find the file /nope in container box\n");
+    let gone = home.0.join("gone");
+    let unread = dockyard(&home, &["cp", &path(&gone), "box:/x"]);
+    assert_eq!(text(&unread.stderr), format!("lstat {}: no such file or directory\n", gone.display()));
+    let nodir = dockyard(&home, &["cp", "box:/hello", &format!("{}/", home.0.join("nodir").display())]);
+    assert_eq!(text(&nodir.stderr), "no such directory\n");
+}
+
+#[test]
+fn image_prune_asks_on_standard_input() {
+    let home = TempHome::new("prune");
+    assert!(dockyard(&home, &["pull", "hello-world"]).status.success());
+    let warning = "WARNING! This will remove all images without at least one container associated to them.\n\
+                   Are you sure you want to continue? [y/N] ";
+    let declined = dockyard_with_input(&home, &["image", "prune", "-a"], "n\n");
+    assert_eq!(text(&declined.stdout), format!("{warning}Total reclaimed space: 0B\n"));
+    assert!(text(&dockyard(&home, &["images", "-q"]).stdout).len() > 1, "nothing was removed");
+    let confirmed = dockyard_with_input(&home, &["image", "prune", "-a"], "y\n");
+    let out = text(&confirmed.stdout);
+    assert!(out.starts_with(&format!("{warning}Deleted Images:\nuntagged: hello-world:latest\n")), "{out}");
+    let total = out.lines().last().unwrap_or_default();
+    assert!(total.starts_with("Total reclaimed space: ") && !total.ends_with(" 0B"), "the program's bytes: {out}");
+    assert_eq!(text(&dockyard(&home, &["images", "-q"]).stdout), "");
 }

@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 
-use crate::harness::{block_on, Browser, Server};
+use crate::harness::{block_on, docker, text, Browser, Server, TempHome};
 
 #[test]
 fn typed_commands_answer_as_docker_does() {
@@ -33,6 +33,65 @@ fn typed_commands_answer_as_docker_does() {
             .wait_text("#terminal-output", 30, |t| t.matches("executable file not found in $PATH").count() == 2)
             .await;
         browser.screenshot("terminal-errors").await;
+        browser.close().await;
+    });
+}
+
+/// Records every frame drawn in the terminal's live lines, so a test can see a pull's bars move
+/// however briefly they were on screen.
+const WATCH_LIVE: &str = "window.__live = []; \
+    new MutationObserver(() => { const el = document.getElementById('terminal-live'); \
+        if (el) window.__live.push(el.textContent); }) \
+    .observe(document.getElementById('terminal-output'), { childList: true, subtree: true, characterData: true });";
+
+#[test]
+fn files_come_from_the_learners_computer_and_questions_wait_for_an_answer() {
+    let home = TempHome::new("browser-files");
+    let archive = home.0.join("busybox.tar");
+    let saved = docker(&["save", "-o", archive.to_str().expect("utf-8 path"), "busybox:latest"]);
+    assert!(saved.status.success(), "{}", text(&saved.stderr));
+    let note = home.0.join("notes.txt");
+    std::fs::write(&note, "ahoy\n").expect("write");
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+
+        // A pull draws its layers' bars in place, then leaves Docker's plain lines.
+        browser.client.execute(WATCH_LIVE, vec![]).await.expect("observer installed");
+        browser.type_command("docker pull hello-world").await;
+        let out = browser.wait_text("#terminal-output", 30, |t| t.contains("Status: Downloaded newer image")).await;
+        assert!(out.contains(": Pull complete"), "{out}");
+        let frames = browser.client.execute("return window.__live", vec![]).await.expect("frames");
+        let frames: Vec<String> = serde_json::from_value(frames).expect("a list of frames");
+        assert!(frames.iter().any(|f| f.contains(": Downloading [")), "{frames:?}");
+        assert!(browser.client.find(Locator::Css("#terminal-live")).await.is_err(), "the live lines are gone");
+
+        // docker load -i asks for the archive; the chosen file is loaded.
+        browser.type_command("docker load -i busybox.tar").await;
+        let picker = browser.client.wait().for_element(Locator::Css("#upload-input")).await.expect("a file picker");
+        picker.send_keys(archive.to_str().expect("utf-8 path")).await.expect("choose the archive");
+        browser.wait_text("#terminal-output", 60, |t| t.contains("Loaded image: busybox:latest")).await;
+
+        // docker cp from the computer into a container, through the same picker.
+        browser.type_command("docker run --name box hello-world").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("Hello from Dockyard!")).await;
+        browser.type_command("docker cp notes.txt box:/notes.txt").await;
+        let picker = browser.client.wait().for_element(Locator::Css("#upload-input")).await.expect("a file picker");
+        picker.send_keys(note.to_str().expect("utf-8 path")).await.expect("choose the note");
+        browser.wait_text("#terminal-output", 30, |t| t.contains("Successfully copied")).await;
+        browser.type_command("docker diff box").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("A /notes.txt")).await;
+
+        // A question waits for the next line typed; y goes ahead.
+        browser.type_command("docker image prune -a").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("Are you sure you want to continue? [y/N]")).await;
+        browser.type_command("y").await;
+        let out = browser.wait_text("#terminal-output", 30, |t| t.contains("Total reclaimed space:")).await;
+        assert!(out.contains("untagged: busybox:latest"), "{out}");
+        assert!(!out.contains("untagged: hello-world:latest"), "box still uses hello-world: {out}");
+        browser.screenshot("terminal-files").await;
         browser.close().await;
     });
 }

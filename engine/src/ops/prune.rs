@@ -87,6 +87,8 @@ impl Engine {
             return Step::Confirm {
                 prompt: format!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] "),
                 command: Command::ImagePrune { all, force: true, filters: texts.to_vec() },
+                // Docker 20.10 reports an unconfirmed prune as one that freed nothing.
+                declined: Reply::out("Total reclaimed space: 0B\n"),
             };
         }
         let used: BTreeSet<ImageId> = self.containers.iter().map(|c| c.image).collect();

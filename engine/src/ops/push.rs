@@ -3,8 +3,10 @@
 
 use crate::image::ImageStore;
 use crate::ops::daemon_error;
+use crate::progress::{LayerTransfer, Progress};
 use crate::reference::{Reference, DEFAULT_DOMAIN, DEFAULT_TAG};
 use crate::registry::RegistryError;
+use crate::wasi::Stream;
 use crate::{Engine, Reply};
 
 impl Engine {
@@ -19,7 +21,7 @@ impl Engine {
                 1,
             );
         }
-        let mut reply = Reply::default();
+        let mut progress = Progress::default();
         // Which tags go: the one named, or with --all-tags every local tag of the repository.
         let tags: Vec<Reference> = if all_tags {
             let repository = reference.repository();
@@ -34,29 +36,28 @@ impl Engine {
             tags
         } else {
             if reference.tag.is_none() {
-                reply.stdout.push_str(&format!("Using default tag: {DEFAULT_TAG}\n"));
+                progress.line(format!("Using default tag: {DEFAULT_TAG}"));
             }
             vec![reference.clone().with_default_tag()]
         };
         let missing =
             || daemon_error(format!("An image does not exist locally with the tag: {}", reference.familiar_name()));
         if tags.is_empty() || tags.iter().any(|t| self.images.resolve(&t.to_string()).is_none()) {
-            return reply.then(Reply::err(missing(), 1));
+            return Reply::out(progress.text()).then(Reply::err(missing(), 1));
         }
-        reply.stdout.push_str(&format!("The push refers to repository [{}]\n", reference.repository()));
+        progress.line(format!("The push refers to repository [{}]", reference.repository()));
         for tag in tags {
-            match self.push_tag(&tag) {
-                Ok(lines) => reply.stdout.push_str(&lines),
-                Err(e) => return reply.then(Reply::err(e, 1)),
+            if let Err(e) = self.push_tag(&tag, &mut progress) {
+                return Reply::out(progress.text()).with_progress(Stream::Stdout, progress).then(Reply::err(e, 1));
             }
         }
         if quiet {
-            reply.stdout = format!("{}\n", reference.clone().with_default_tag());
+            return Reply::out(format!("{}\n", reference.clone().with_default_tag()));
         }
-        reply
+        Reply::out(progress.text()).with_progress(Stream::Stdout, progress)
     }
 
-    fn push_tag(&mut self, reference: &Reference) -> Result<String, String> {
+    fn push_tag(&mut self, reference: &Reference, progress: &mut Progress) -> Result<(), String> {
         let image = self.images.resolve(&reference.to_string()).cloned().ok_or_else(|| {
             daemon_error(format!("No such image: {}", ImageStore::missing_name(&reference.familiar())))
         })?;
@@ -71,13 +72,15 @@ impl Engine {
             .ok_or_else(|| RegistryError::NoSuchHost(reference.domain.clone()).to_string())?;
         let tag = reference.tag.clone().unwrap_or_else(|| DEFAULT_TAG.to_string());
         let pushed = registry.put(&reference.path, &tag, &image, layers).map_err(|e| e.to_string())?;
-        let mut out = String::new();
         // Docker lists layers top first.
-        for (blob, existed) in pushed.layers.iter().rev() {
-            let state = if *existed { "Layer already exists" } else { "Pushed" };
-            out.push_str(&format!("{}: {state}\n", blob.short()));
-        }
-        out.push_str(&format!("{tag}: digest: {} size: {}\n", pushed.manifest_digest, pushed.manifest_size));
+        let layers: Vec<LayerTransfer> = pushed
+            .layers
+            .iter()
+            .rev()
+            .map(|(blob, present)| LayerTransfer { id: blob.digest.short(), size: blob.size, present: *present })
+            .collect();
+        progress.push(&layers);
+        progress.line(format!("{tag}: digest: {} size: {}", pushed.manifest_digest, pushed.manifest_size));
         // The image is now known by its digest in that repository too.
         let digest = format!("{}@{}", reference.familiar_name(), pushed.manifest_digest);
         if let Some(local) = self.images.images.get_mut(&image.id) {
@@ -85,6 +88,6 @@ impl Engine {
                 local.repo_digests.push(digest);
             }
         }
-        Ok(out)
+        Ok(())
     }
 }

@@ -7,6 +7,7 @@ use crate::fs::lookup_in;
 use crate::image::Image;
 use crate::layer::{EntryKind, Layer};
 use crate::ops::daemon_error;
+use crate::progress::Progress;
 use crate::reference::Reference;
 use crate::wasi::Stream;
 use crate::{Ctx, Engine, ExitStatus, Launch, Process, ProcessOutcome, Reply, Step};
@@ -29,8 +30,11 @@ impl Engine {
         let image = match self.images.resolve(&options.image) {
             Some(image) => image.clone(),
             None => {
-                before.stderr.push_str(&format!("Unable to find image '{}' locally\n", reference.familiar()));
-                let pulled = self.pull(&reference, &mut before.stderr);
+                let mut progress = Progress::default();
+                progress.line(format!("Unable to find image '{}' locally", reference.familiar()));
+                let pulled = self.pull(&reference, &mut progress);
+                before =
+                    Reply { stderr: progress.text(), ..Default::default() }.with_progress(Stream::Stderr, progress);
                 match pulled.map(|id| self.images.images.get(&id).cloned()) {
                     Ok(Some(image)) => image,
                     Ok(None) => {
