@@ -2,6 +2,8 @@
 //! panic would take the whole page down. A deterministic generator keeps failures reproducible.
 
 use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::copy::{self, Existing, Tree};
+use dockyard_engine::layer::Entry;
 use dockyard_engine::reference::Reference;
 use dockyard_engine::{Ctx, Engine, Entropy, ExitStatus, ProcessOutcome, Seeded, Step, Timestamp};
 #[cfg(target_arch = "wasm32")]
@@ -61,6 +63,30 @@ const PIECES: &[&str] = &[
     "---",
     "--=",
     "-e=",
+    "cp",
+    "export",
+    "prune",
+    "diff",
+    "commit",
+    "tag",
+    "-c",
+    "-L",
+    "-o",
+    "--filter",
+    "until=",
+    "until=1h",
+    "label=a=b",
+    "LABEL a",
+    "EXPOSE 80",
+    "box",
+    "box:/",
+    "box:/hello",
+    "box:..",
+    "./x",
+    "x/.",
+    "/",
+    "/.",
+    "x:y",
 ];
 
 fn random_line(rng: &mut Seeded) -> String {
@@ -88,9 +114,29 @@ fn random_command_lines_never_panic() {
     for i in 0..20_000u64 {
         let line = random_line(&mut rng);
         let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000 + i), entropy: &mut ids };
-        if let Step::Launch(launch) = engine.execute(&line, &mut ctx) {
-            let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new() };
-            engine.exited(&launch.process.container, outcome, &mut ctx);
+        // Play every host's part, so that what a step hands back is fuzzed too.
+        match engine.execute(&line, &mut ctx) {
+            Step::Launch(launch) => {
+                let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new() };
+                engine.exited(&launch.process.container, outcome, &mut ctx);
+            }
+            Step::CopyOut { tree, source, dest, .. } => {
+                for existing in [Existing::Missing, Existing::File, Existing::Dir] {
+                    let _ = copy::place(&tree, &source, &dest, existing);
+                }
+            }
+            Step::CopyIn { target, .. } => {
+                let tree = if i % 2 == 0 {
+                    Tree { entries: vec![(String::new(), Entry::file(&b"x"[..], 0o644))] }
+                } else {
+                    Tree { entries: vec![(String::new(), Entry::dir(0o755)), ("a/../b".into(), Entry::symlink("/x"))] }
+                };
+                engine.copy_in(target, tree);
+            }
+            Step::Confirm { command, .. } => {
+                engine.execute_command(command, &mut ctx);
+            }
+            _ => {}
         }
     }
 }

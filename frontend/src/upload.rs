@@ -69,8 +69,8 @@ pub async fn choose_file(reason: &str) -> Result<Option<Chosen>, String> {
         })
     };
     input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
-    // Chromium fires `cancel` on a file input whose picker was closed without a choice.
-    input.add_event_listener_with_callback("cancel", on_cancel.as_ref().unchecked_ref()).map_err(js)?;
+    // A picker closed without a choice leaves the dialog up, so the learner can try again; only
+    // the Cancel button or Escape gives up.
     cancel.set_onclick(Some(on_cancel.as_ref().unchecked_ref()));
     dialog.set_onkeydown(Some(on_escape.as_ref().unchecked_ref()));
     let _ = input.focus();
