@@ -34,6 +34,7 @@ mod ops;
 pub mod reference;
 pub mod registry;
 pub mod tar;
+pub mod template;
 pub mod time;
 pub mod wasi;
 
