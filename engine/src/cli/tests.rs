@@ -35,11 +35,11 @@ fn short_flags_combine_and_aliases_resolve() {
     );
     assert_eq!(
         parse("image history -H=false hello-world").unwrap(),
-        Command::History { image: "hello-world".into(), human: false, no_trunc: false, quiet: false }
+        Command::History { image: "hello-world".into(), human: false, no_trunc: false, quiet: false, format: None }
     );
     assert_eq!(
         parse("history hello-world").unwrap(),
-        Command::History { image: "hello-world".into(), human: true, no_trunc: false, quiet: false }
+        Command::History { image: "hello-world".into(), human: true, no_trunc: false, quiet: false, format: None }
     );
     assert!(parse("images a b").unwrap_err().message.starts_with("\"docker images\" requires at most 1 argument."));
     assert_eq!(parse("rm a -f b").unwrap(), Command::Rm { force: true, containers: vec!["a".into(), "b".into()] });
