@@ -50,6 +50,23 @@ fn short_flags_combine_and_aliases_resolve() {
 }
 
 #[test]
+fn format_flags_take_templates_and_empty_means_the_default() {
+    let Command::Images(options) = parse(r"images --format '{{.ID}}\t{{.Tag}}'").unwrap() else { panic!("images") };
+    assert_eq!(options.format.as_deref(), Some(r"{{.ID}}\t{{.Tag}}"));
+    let Command::Images(options) = parse("images --format=").unwrap() else { panic!("images") };
+    assert_eq!(options.format, None);
+    assert_eq!(
+        parse("history --format json -q x").unwrap(),
+        Command::History { image: "x".into(), human: true, no_trunc: false, quiet: true, format: Some("json".into()) }
+    );
+    assert_eq!(
+        parse("image inspect -f '{{.Id}}' a b").unwrap(),
+        Command::ImageInspect { images: vec!["a".into(), "b".into()], format: Some("{{.Id}}".into()) }
+    );
+    assert!(parse("image inspect --format").unwrap_err().message.starts_with("flag needs an argument: --format\n"));
+}
+
+#[test]
 fn unknown_flags_read_like_docker() {
     let err = parse("docker run --foo busybox").unwrap_err();
     assert_eq!(
