@@ -2,8 +2,9 @@
 //! the browser a panic or a runaway template would take the page down. A deterministic generator
 //! keeps failures reproducible.
 
+use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::template::{Funcs, Shape, Template, MAX_OUTPUT};
-use dockyard_engine::{Entropy, Seeded};
+use dockyard_engine::{Ctx, Engine, Entropy, Seeded, Step, Timestamp};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -187,17 +188,21 @@ fn data() -> serde_json::Value {
     })
 }
 
-fn check(template: &str, data: &serde_json::Value) {
-    let Ok(t) = Template::parse(template) else { return };
+/// Runs `template` every way the engine does; says whether any run succeeded.
+fn check(template: &str, data: &serde_json::Value) -> bool {
+    let Ok(t) = Template::parse(template) else { return false };
+    let mut ran = false;
     for shape in
         [Shape::Map { missing_key_error: false }, Shape::Map { missing_key_error: true }, Shape::Struct("*x.y")]
     {
         if let Ok(out) = t.execute(data, shape) {
             assert!(out.len() <= MAX_OUTPUT, "{template:?} wrote {} bytes", out.len());
+            ran = true;
         }
     }
     let (out, _) = t.execute_partial(data, Shape::Header("x.H"), Funcs::Header);
     assert!(out.len() <= MAX_OUTPUT);
+    ran
 }
 
 #[test]
@@ -213,10 +218,13 @@ fn random_texts_never_panic() {
 fn random_well_formed_templates_never_panic() {
     let mut rng = Seeded::new(12);
     let data = data();
+    let mut ran = 0;
     for _ in 0..5_000 {
         let template = random_template(&mut rng, 0);
-        check(&template, &data);
+        ran += usize::from(check(&template, &data));
     }
+    // The generator is meant to reach execution, not only the parser.
+    assert!(ran > 500, "only {ran} of 5000 templates ran");
 }
 
 #[test]
@@ -248,4 +256,31 @@ fn runaway_templates_stop_with_an_error() {
         Template::parse(&format!("{{{{{deep}}}}}")).unwrap_err().to_string(),
         "template: :1: max expression depth exceeded"
     );
+}
+
+#[test]
+fn random_format_flags_never_panic_the_engine() {
+    let hub = builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let mut engine = Engine::new(hub);
+    let mut ids = Seeded::new(1);
+    let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut ids };
+    engine.execute("docker pull hello-world", &mut ctx);
+    engine.execute("docker tag hello-world team/app:v2", &mut ctx);
+    let mut rng = Seeded::new(14);
+    let commands = ["images --format", "images -q --digests --format", "history --format", "image inspect -f"];
+    for i in 0..3_000 {
+        let template = if i % 2 == 0 { random_template(&mut rng, 0) } else { random_text(&mut rng) };
+        let prefix = if byte(&mut rng) < 128 { "table " } else { "" };
+        let command = commands[byte(&mut rng) % commands.len()];
+        let target = if command.starts_with("images") { "" } else { " hello-world team/app:v2" };
+        // The template goes in as one word; the word splitter's quoting is fuzzed elsewhere.
+        let mut words: Vec<String> = format!("docker {command}").split(' ').map(str::to_string).collect();
+        words.push(format!("{prefix}{template}"));
+        words.extend(target.split_whitespace().map(str::to_string));
+        if let Ok(command) = dockyard_engine::cli::parse_words(&words) {
+            if let Step::Done(reply) = engine.execute_command(command, &mut ctx) {
+                assert!(reply.stdout.len() <= MAX_OUTPUT, "{words:?}");
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use super::tabwriter::tabwrite;
-use crate::template::{Funcs, Shape, Template, TemplateError};
+use crate::template::{Funcs, Shape, Template, TemplateError, MAX_OUTPUT};
 
 /// A `--format` value the CLI refuses, or a template that fails on an item.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +58,9 @@ impl CustomFormat {
         for item in items {
             rows.push_str(&self.template.execute(item, Shape::Struct(context.type_name))?);
             rows.push('\n');
+            if rows.len() > MAX_OUTPUT {
+                return Err(too_large());
+            }
         }
         if !self.table {
             return Ok(rows);
@@ -72,14 +75,16 @@ impl CustomFormat {
             Funcs::Header,
         );
         let out = tabwrite(&format!("{header}\n{rows}"), 10, 3);
-        if out.len() > crate::template::MAX_OUTPUT {
-            return Err(FormatError::Template(TemplateError::Exec(format!(
-                "template: : output is larger than {} bytes",
-                crate::template::MAX_OUTPUT
-            ))));
+        if out.len() > MAX_OUTPUT {
+            return Err(too_large());
         }
         Ok(out)
     }
+}
+
+/// The error for output beyond the engine's limit, which no docker output comes near.
+fn too_large() -> FormatError {
+    FormatError::Template(TemplateError::Exec(format!("template: : output is larger than {MAX_OUTPUT} bytes")))
 }
 
 #[cfg(test)]

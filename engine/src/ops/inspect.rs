@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::image::{ContainerConfig, Image, ImageStore};
 use crate::ops::daemon_error;
-use crate::template::{Shape, Template};
+use crate::template::{Shape, Template, MAX_OUTPUT};
 use crate::{Engine, Reply};
 
 #[derive(Serialize)]
@@ -86,9 +86,12 @@ impl Engine {
             };
             let json = serde_json::to_value(self.inspect_one(image)).unwrap_or_default();
             match template.execute(&json, Shape::Map { missing_key_error: true }) {
-                Ok(text) => {
+                Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
                     out.push_str(&text);
                     out.push('\n');
+                }
+                Ok(_) => {
+                    errors.push(format!("template parsing error: template: : output is larger than {MAX_OUTPUT} bytes"))
                 }
                 Err(e) => errors.push(format!("template parsing error: {e}")),
             }
