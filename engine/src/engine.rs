@@ -9,6 +9,7 @@ use crate::container::{Container, ContainerId, ContainerStatus};
 use crate::copy::{Source, Tree};
 use crate::image::ImageStore;
 use crate::layer::Bytes;
+use crate::ops::HistoryOptions;
 use crate::progress::Progress;
 use crate::reference::DEFAULT_DOMAIN;
 use crate::registry::Registry;
@@ -256,8 +257,10 @@ impl Engine {
             Command::Load { input: None } => Reply::err("requested load from stdin, but stdin is empty", 1),
             Command::Push { image, all_tags, quiet } => self.push(&image, all_tags, quiet),
             Command::Rmi { force, no_prune: _, images } => self.rmi(force, &images),
-            Command::History { image, human, no_trunc, quiet } => self.history(&image, human, no_trunc, quiet, ctx.now),
-            Command::ImageInspect { images } => self.image_inspect(&images),
+            Command::History { image, human, no_trunc, quiet, format } => {
+                self.history(&image, HistoryOptions { human, no_trunc, quiet, format: format.as_deref() }, ctx.now)
+            }
+            Command::ImageInspect { images, format } => self.image_inspect(&images, format.as_deref()),
             Command::Pull { image, quiet } => self.pull_command(&image, quiet),
             Command::Rm { force, containers } => self.rm(force, &containers),
             Command::Version => self.version(),

@@ -1,4 +1,11 @@
-//! Docker's output conventions: aligned tables, human sizes, quoted and shortened commands.
+//! Docker's output conventions: aligned tables, human sizes, quoted and shortened commands, and
+//! `--format` templates.
+
+mod custom;
+mod tabwriter;
+
+pub use custom::{CustomFormat, FormatContext, FormatError};
+pub use tabwriter::tabwrite;
 
 /// A table aligned as the docker CLI's tabwriter aligns it (minimum width 10, padding 3): each column
 /// as wide as its widest cell plus three spaces, and at least ten; the last column unpadded.

@@ -36,6 +36,7 @@ pub mod progress;
 pub mod reference;
 pub mod registry;
 pub mod tar;
+pub mod template;
 pub mod time;
 pub mod wasi;
 

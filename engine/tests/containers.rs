@@ -85,7 +85,9 @@ fn system_df_counts_images_and_writable_layers() {
     assert_eq!(rows[2], "Containers      1         0         1.5kB     1.5kB (100%)");
     let reply = s.done("docker system df images");
     assert_eq!(reply.exit_code, 125);
-    assert!(reply.stderr.starts_with("\"docker system df\" accepts no arguments.\n\nUsage:  docker system df [OPTIONS]"));
+    assert!(reply
+        .stderr
+        .starts_with("\"docker system df\" accepts no arguments.\n\nUsage:  docker system df [OPTIONS]"));
 }
 
 #[test]

@@ -163,3 +163,208 @@ fn images_filters_digests_and_full_ids() {
         .stderr
         .starts_with("invalid argument \"dangling\" for \"-f, --filter\" flag"));
 }
+
+/// The pulled hello-world, tagged a second time, with its full id, short id and digest.
+fn formatted() -> (Session, String, String, String) {
+    let (mut s, short) = pulled();
+    s.done("docker tag hello-world team/app:v2");
+    let image = s.engine.images().resolve("hello-world").unwrap().clone();
+    let digest = image.repo_digests[0].split_once('@').unwrap().1.to_string();
+    (s, image.id.to_string(), short, digest)
+}
+
+#[test]
+fn images_format_prints_a_line_per_row_and_no_header() {
+    let (mut s, full, id, digest) = formatted();
+    let out = s.done("docker images --format '{{.ID}} {{.Repository}}:{{.Tag}}'").stdout;
+    assert_eq!(out, format!("{id} hello-world:latest\n{id} team/app:v2\n"));
+    // Digests are looked up only when the template names {{.Digest}} or --digests is given.
+    let out = s.done("docker images --format '{{.Repository}} {{.Digest}}'").stdout;
+    assert_eq!(out, format!("hello-world {digest}\nteam/app <none>\n"));
+    let out = s.done("docker images --format '{{.Repository}} {{ .Digest }}'").stdout;
+    assert_eq!(out, "hello-world <none>\nteam/app <none>\n");
+    let out =
+        s.done("docker images --no-trunc --format '{{.ID}}|{{.CreatedAt}}|{{.CreatedSince}}|{{.Size}}' hello-world");
+    assert_eq!(out.stdout, format!("{full}|2026-05-01 00:00:00 +0000 UTC|8 months ago|8B\n"));
+    let out =
+        s.done("docker images --format '{{.Containers}} {{.SharedSize}} {{.UniqueSize}} {{.VirtualSize}}' hello-world");
+    assert_eq!(out.stdout, "N/A N/A N/A 8B\n");
+    // A format wins over --quiet, and `table` alone is the default table.
+    assert_eq!(s.done("docker images -q --format '{{.Tag}}'").stdout, "latest\nv2\n");
+    assert_eq!(s.done("docker images --format table").stdout, s.done("docker images").stdout);
+}
+
+#[test]
+fn images_format_table_heads_columns_with_docker_names() {
+    let (mut s, _, id, digest) = formatted();
+    let out =
+        s.done(r"docker images --format 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "REPOSITORY    TAG       IMAGE ID       CREATED        SIZE\n\
+             hello-world   latest    {id}   8 months ago   8B\n\
+             team/app      v2        {id}   8 months ago   8B\n"
+        )
+    );
+    let out =
+        s.done(r"docker images --format 'table {{.Repository}}:{{.Tag}}\t{{.CreatedAt}}\t{{.VirtualSize}}' team/app");
+    assert_eq!(
+        out.stdout,
+        "REPOSITORY:TAG   CREATED AT                      SIZE\nteam/app:v2      2026-05-01 00:00:00 +0000 UTC   8B\n"
+    );
+    // --digests adds the column a table does not name.
+    let out = s.done(r"docker images --digests --format 'table {{.Repository}}\t{{.Tag}}'");
+    assert_eq!(
+        out.stdout,
+        format!("REPOSITORY    TAG       DIGEST\nhello-world   latest    {digest}\nteam/app      v2        <none>\n")
+    );
+    // No image still prints the header.
+    assert_eq!(s.done(r"docker images --format 'table {{.ID}}\t{{.Tag}}' nosuch").stdout, "IMAGE ID   TAG\n");
+}
+
+#[test]
+fn images_format_json_prints_docker_objects() {
+    let (mut s, full, id, _) = formatted();
+    let row = |id: &str, repository: &str, tag: &str| {
+        format!(
+            r#"{{"Containers":"N/A","CreatedAt":"2026-05-01 00:00:00 +0000 UTC","CreatedSince":"8 months ago","Digest":"<none>","ID":"{id}","Repository":"{repository}","SharedSize":"N/A","Size":"8B","Tag":"{tag}","UniqueSize":"N/A","VirtualSize":"8B"}}"#
+        )
+    };
+    let want = format!("{}\n{}\n", row(&id, "hello-world", "latest"), row(&id, "team/app", "v2"));
+    assert_eq!(s.done("docker images --format json").stdout, want);
+    assert_eq!(s.done("docker images --format '{{json .}}'").stdout, want);
+    assert_eq!(
+        s.done("docker images --no-trunc --format json team/app").stdout,
+        format!("{}\n", row(&full, "team/app", "v2"))
+    );
+}
+
+#[test]
+fn images_format_errors_read_like_docker() {
+    let (mut s, _, _, _) = formatted();
+    let reply = s.done("docker images --format '{{.Foo}}'");
+    assert_eq!(
+        (reply.stdout.as_str(), reply.stderr.as_str(), reply.exit_code),
+        (
+            "",
+            "template parsing error: template: :1:2: executing \"\" at <.Foo>: can't evaluate field Foo in type *formatter.imageContext\n",
+            1
+        )
+    );
+    let reply = s.done("docker images --format '{{.ID }'");
+    assert_eq!(
+        (reply.stderr.as_str(), reply.exit_code),
+        ("template parsing error: template: :1: unexpected \"}\" in operand\n", 1)
+    );
+    let reply = s.done("docker images --format '{{foo .ID}}'");
+    assert_eq!(reply.stderr, "template parsing error: template: :1: function \"foo\" not defined\n");
+    let reply = s.done("docker images --format '{{.ID.Short}}'");
+    assert_eq!(
+        reply.stderr,
+        "template parsing error: template: :1:5: executing \"\" at <.ID.Short>: can't evaluate field Short in type string\n"
+    );
+}
+
+#[test]
+fn history_format_prints_docker_fields() {
+    let (mut s, full, id, _) = formatted();
+    let out = s.done("docker history --format '{{.ID}}|{{.CreatedSince}}|{{.CreatedAt}}|{{.CreatedBy}}|{{.Size}}|{{.Comment}}' hello-world");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{id}|8 months ago|2026-05-01T00:00:00Z|CMD [\"/hello\"]|0B|buildkit.dockerfile.v0\n\
+             <missing>|8 months ago|2026-05-01T00:00:00Z|COPY hello / # buildkit|8B|buildkit.dockerfile.v0\n"
+        )
+    );
+    let out = s.done(r"docker history --format 'table {{.ID}}\t{{.CreatedBy}}\t{{.Size}}' hello-world").stdout;
+    assert_eq!(
+        out,
+        format!("IMAGE          CREATED BY                SIZE\n{id}   CMD [\"/hello\"]            0B\n<missing>      COPY hello / # buildkit   8B\n")
+    );
+    // Without -H, CreatedSince is the time and sizes are bytes.
+    let out = s.done("docker history --format json -H=false --no-trunc hello-world").stdout;
+    assert_eq!(
+        out,
+        format!(
+            "{{\"Comment\":\"buildkit.dockerfile.v0\",\"CreatedAt\":\"2026-05-01T00:00:00Z\",\"CreatedBy\":\"CMD [\\\"/hello\\\"]\",\"CreatedSince\":\"2026-05-01T00:00:00Z\",\"ID\":\"{full}\",\"Size\":\"0\"}}\n\
+             {{\"Comment\":\"buildkit.dockerfile.v0\",\"CreatedAt\":\"2026-05-01T00:00:00Z\",\"CreatedBy\":\"COPY hello / # buildkit\",\"CreatedSince\":\"2026-05-01T00:00:00Z\",\"ID\":\"<missing>\",\"Size\":\"8\"}}\n"
+        )
+    );
+    assert_eq!(s.done("docker history -q --format '{{.Size}}' hello-world").stdout, "0B\n8B\n");
+    let reply = s.done("docker history --format '{{.Image}}' hello-world");
+    assert_eq!(
+        (reply.stderr.as_str(), reply.exit_code),
+        (
+            "template parsing error: template: :1:2: executing \"\" at <.Image>: can't evaluate field Image in type *image.historyContext\n",
+            1
+        )
+    );
+}
+
+#[test]
+fn image_inspect_format_runs_over_the_inspect_json() {
+    let (mut s, full, _, digest) = formatted();
+    let layer = s.engine.images().resolve("hello-world").unwrap().config.rootfs.diff_ids[0].to_string();
+    assert_eq!(s.done("docker image inspect --format '{{.Id}}' hello-world").stdout, format!("{full}\n"));
+    assert_eq!(
+        s.done("docker image inspect -f '{{.Config.Cmd}}' hello-world team/app:v2").stdout,
+        "[/hello]\n[/hello]\n"
+    );
+    assert_eq!(
+        s.done("docker image inspect -f '{{json .RootFS.Layers}}' hello-world").stdout,
+        format!("[\"{layer}\"]\n")
+    );
+    assert_eq!(
+        s.done("docker image inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' hello-world").stdout,
+        format!("{layer}\n\n")
+    );
+    assert_eq!(
+        s.done("docker image inspect -f '{{join .RepoTags \", \"}} {{index .RepoDigests 0}} {{.Size}} {{.Os}}/{{.Architecture}}' hello-world").stdout,
+        format!("hello-world:latest, team/app:v2 hello-world@{digest} 8 linux/wasm\n")
+    );
+    assert_eq!(
+        s.done("docker image inspect -f '{{json .Config}}' hello-world").stdout,
+        "{\"Cmd\":[\"/hello\"],\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"]}\n"
+    );
+}
+
+#[test]
+fn image_inspect_format_errors_read_like_docker() {
+    let (mut s, full, _, _) = formatted();
+    // A bad template stops before any image is looked up, with the CLI's status 64.
+    let reply = s.done("docker image inspect -f '{{.Id' nosuch");
+    assert_eq!(
+        (reply.stdout.as_str(), reply.stderr.as_str(), reply.exit_code),
+        ("", "template parsing error: template: :1: unclosed action\n", 64)
+    );
+    // A missing key is an error, as in docker's map fallback; the CLI still prints an empty line.
+    let reply = s.done("docker image inspect -f '{{.Config.Nope}}' hello-world");
+    assert_eq!(
+        (reply.stdout.as_str(), reply.stderr.as_str(), reply.exit_code),
+        (
+            "\n",
+            "template parsing error: template: :1:9: executing \"\" at <.Config.Nope>: map has no entry for key \"Nope\"\n",
+            1
+        )
+    );
+    let reply = s.done("docker image inspect -f '{{.Id}}' nosuch hello-world");
+    assert_eq!(
+        (reply.stdout, reply.stderr.as_str(), reply.exit_code),
+        (format!("{full}\n"), "Error response from daemon: no such image: nosuch: No such image: nosuch:latest\n", 1)
+    );
+}
+
+#[test]
+fn format_flags_are_in_the_help() {
+    let help = s_help("docker images --help");
+    assert!(help.contains("  -f, --filter filter   Filter output based on conditions provided\n      --format string   Pretty-print images using a Go template\n"), "{help}");
+    let help = s_help("docker history --help");
+    assert!(help.contains("      --format string   Pretty-print images using a Go template\n  -H, --human "), "{help}");
+    let help = s_help("docker image inspect --help");
+    assert!(help.contains("\n  -f, --format string   Format the output using the given Go template\n"), "{help}");
+}
+
+fn s_help(line: &str) -> String {
+    Session::new().done(line).stdout
+}

@@ -54,9 +54,13 @@ pub enum Command {
         human: bool,
         no_trunc: bool,
         quiet: bool,
+        /// `--format`: `table ...`, `json` or a Go template.
+        format: Option<String>,
     },
     ImageInspect {
         images: Vec<String>,
+        /// `--format`/`-f`: a Go template run over each image's JSON.
+        format: Option<String>,
     },
     Pull {
         image: String,
@@ -111,6 +115,8 @@ pub struct ImagesOptions {
     pub filters: Vec<String>,
     /// The optional `REPOSITORY[:TAG]` argument.
     pub repository: Option<String>,
+    /// `--format`: `table ...`, `json` or a Go template.
+    pub format: Option<String>,
 }
 
 /// A command line the CLI refuses: the text to print on stderr and the exit code Docker uses.
@@ -157,6 +163,11 @@ impl Matches {
 
     fn last(&self, long: &str) -> Option<String> {
         self.flags.iter().rev().find(|(l, _)| *l == long).and_then(|(_, v)| v.clone())
+    }
+
+    /// `--format`, where an empty value means the default output, as in the docker CLI.
+    fn format(&self) -> Option<String> {
+        self.last("format").filter(|f| !f.is_empty())
     }
 
     fn all(&self, long: &str) -> Vec<String> {
@@ -216,6 +227,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             no_trunc: m.bool("no-trunc"),
             filters: m.all("filter"),
             repository: m.args.first().cloned(),
+            format: m.format(),
         }),
         "system df" => Command::SystemDf,
         "diff" => Command::Diff { container: m.args[0].clone() },
@@ -235,8 +247,9 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             human: m.bool_or("human", true),
             no_trunc: m.bool("no-trunc"),
             quiet: m.bool("quiet"),
+            format: m.format(),
         },
-        "image inspect" => Command::ImageInspect { images: m.args },
+        "image inspect" => Command::ImageInspect { format: m.format(), images: m.args },
         "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
         "rm" => Command::Rm { force: m.bool("force"), containers: m.args },
         "version" => Command::Version,

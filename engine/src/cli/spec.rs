@@ -73,6 +73,7 @@ pub const IMAGES: CommandSpec = CommandSpec {
         flag("all", Some('a'), None, "Show all images (default hides intermediate images)"),
         flag("digests", None, None, "Show digests"),
         flag("filter", Some('f'), Some("filter"), "Filter output based on conditions provided"),
+        flag("format", None, Some("string"), "Pretty-print images using a Go template"),
         flag("no-trunc", None, None, "Don't truncate output"),
         flag("quiet", Some('q'), None, "Only show image IDs"),
     ],
@@ -204,6 +205,7 @@ pub const HISTORY: CommandSpec = CommandSpec {
     usage: "docker history [OPTIONS] IMAGE",
     about: "Show the history of an image",
     flags: &[
+        flag("format", None, Some("string"), "Pretty-print images using a Go template"),
         flag("human", Some('H'), None, "Print sizes and dates in human readable format (default true)"),
         flag("no-trunc", None, None, "Don't truncate output"),
         flag("quiet", Some('q'), None, "Only show image IDs"),
@@ -216,7 +218,7 @@ pub const IMAGE_INSPECT: CommandSpec = CommandSpec {
     names: &["image inspect"],
     usage: "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
     about: "Display detailed information on one or more images",
-    flags: &[],
+    flags: &[flag("format", Some('f'), Some("string"), "Format the output using the given Go template")],
     arity: Arity::AtLeast(1),
     interspersed: true,
 };

@@ -35,11 +35,11 @@ fn short_flags_combine_and_aliases_resolve() {
     );
     assert_eq!(
         parse("image history -H=false hello-world").unwrap(),
-        Command::History { image: "hello-world".into(), human: false, no_trunc: false, quiet: false }
+        Command::History { image: "hello-world".into(), human: false, no_trunc: false, quiet: false, format: None }
     );
     assert_eq!(
         parse("history hello-world").unwrap(),
-        Command::History { image: "hello-world".into(), human: true, no_trunc: false, quiet: false }
+        Command::History { image: "hello-world".into(), human: true, no_trunc: false, quiet: false, format: None }
     );
     assert!(parse("images a b").unwrap_err().message.starts_with("\"docker images\" requires at most 1 argument."));
     assert_eq!(parse("rm a -f b").unwrap(), Command::Rm { force: true, containers: vec!["a".into(), "b".into()] });
@@ -47,6 +47,23 @@ fn short_flags_combine_and_aliases_resolve() {
         parse("run -eX=1 img").unwrap(),
         Command::Run(RunOptions { image: "img".into(), env: vec!["X=1".into()], ..Default::default() })
     );
+}
+
+#[test]
+fn format_flags_take_templates_and_empty_means_the_default() {
+    let Command::Images(options) = parse(r"images --format '{{.ID}}\t{{.Tag}}'").unwrap() else { panic!("images") };
+    assert_eq!(options.format.as_deref(), Some(r"{{.ID}}\t{{.Tag}}"));
+    let Command::Images(options) = parse("images --format=").unwrap() else { panic!("images") };
+    assert_eq!(options.format, None);
+    assert_eq!(
+        parse("history --format json -q x").unwrap(),
+        Command::History { image: "x".into(), human: true, no_trunc: false, quiet: true, format: Some("json".into()) }
+    );
+    assert_eq!(
+        parse("image inspect -f '{{.Id}}' a b").unwrap(),
+        Command::ImageInspect { images: vec!["a".into(), "b".into()], format: Some("{{.Id}}".into()) }
+    );
+    assert!(parse("image inspect --format").unwrap_err().message.starts_with("flag needs an argument: --format\n"));
 }
 
 #[test]

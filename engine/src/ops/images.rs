@@ -1,14 +1,57 @@
 //! `docker images`: one row per tag, newest image first, dangling images as `<none>`, with
 //! Docker's filters (`dangling`, `reference`, `before`, `since`) and columns.
 
+use serde_json::json;
+
 use crate::cli::ImagesOptions;
 use crate::digest::ImageId;
-use crate::format::{human_size, Table};
+use crate::format::{human_size, human_size_digits, CustomFormat, FormatContext, Table};
 use crate::image::Image;
 use crate::ops::daemon_error;
 use crate::reference::Reference;
 use crate::time::Timestamp;
 use crate::{Engine, Reply};
+
+/// Docker 20.10's image context: the type its template errors name, and its columns' headers.
+const IMAGE_CONTEXT: FormatContext = FormatContext {
+    type_name: "*formatter.imageContext",
+    headers: &[
+        ("ID", "IMAGE ID"),
+        ("Repository", "REPOSITORY"),
+        ("Tag", "TAG"),
+        ("Digest", "DIGEST"),
+        ("CreatedSince", "CREATED"),
+        ("CreatedAt", "CREATED AT"),
+        ("Size", "SIZE"),
+        ("Containers", "CONTAINERS"),
+        ("VirtualSize", "SIZE"),
+        ("SharedSize", "SHARED SIZE"),
+        ("UniqueSize", "UNIQUE SIZE"),
+    ],
+};
+
+/// The rows an image gets: one per tag, or one `<none>` row when it has none.
+fn names(tags: &[Reference]) -> Vec<(String, String)> {
+    if tags.is_empty() {
+        return vec![("<none>".into(), "<none>".into())];
+    }
+    tags.iter().map(|r| (r.familiar_name(), r.tag.clone().unwrap_or_else(|| "<none>".into()))).collect()
+}
+
+/// The image's digest in `repository`, or `<none>`.
+fn digest_of(image: &Image, repository: &str) -> String {
+    image
+        .repo_digests
+        .iter()
+        .find_map(|d| d.strip_prefix(&format!("{repository}@")).map(str::to_string))
+        .unwrap_or_else(|| "<none>".into())
+}
+
+/// A time as Go's `time.Time.String` prints a UTC time: `2026-05-01 00:00:00 +0000 UTC`.
+fn go_time_string(t: Timestamp) -> String {
+    let text = t.rfc3339();
+    format!("{} +0000 UTC", text.trim_end_matches('Z').replacen('T', " ", 1))
+}
 
 /// One `--filter`, checked before any image is listed.
 enum Filter {
@@ -49,6 +92,9 @@ impl Engine {
             }
         }
         let id_text = |id: ImageId| if options.no_trunc { id.to_string() } else { id.short() };
+        if let Some(format) = options.format.as_deref().filter(|f| *f != "table") {
+            return self.images_formatted(format, options, &rows, now);
+        }
         if options.quiet {
             let mut ids: Vec<String> = rows.iter().map(|(image, _)| id_text(image.id)).collect();
             ids.dedup();
@@ -60,29 +106,64 @@ impl Engine {
         }
         header.extend(["IMAGE ID", "CREATED", "SIZE"]);
         let mut table = Table::new(&header);
-        for (image, tags) in rows {
+        for (image, tags) in &rows {
             let created = format!("{} ago", now.since(image.created).human());
             let size = human_size(self.images.size_of(image));
-            let names: Vec<(String, String)> = if tags.is_empty() {
-                vec![("<none>".into(), "<none>".into())]
-            } else {
-                tags.iter().map(|r| (r.familiar_name(), r.tag.clone().unwrap_or_else(|| "<none>".into()))).collect()
-            };
-            for (repository, tag) in names {
+            for (repository, tag) in names(tags) {
                 let mut row = vec![repository.clone(), tag];
                 if options.digests {
-                    let digest = image
-                        .repo_digests
-                        .iter()
-                        .find_map(|d| d.strip_prefix(&format!("{repository}@")).map(str::to_string))
-                        .unwrap_or_else(|| "<none>".into());
-                    row.push(digest);
+                    row.push(digest_of(image, &repository));
                 }
                 row.extend([id_text(image.id), created.clone(), size.clone()]);
                 table.row(row);
             }
         }
         Reply::out(table.render())
+    }
+
+    /// `docker images --format`: each row as docker's image context, through the template.
+    fn images_formatted(
+        &self,
+        format: &str,
+        options: &ImagesOptions,
+        rows: &[(&Image, Vec<Reference>)],
+        now: Timestamp,
+    ) -> Reply {
+        // Docker adds the digest column to a table that asks for digests without naming it, and
+        // looks digests up only when they are shown.
+        let mut format = format.to_string();
+        if format.starts_with("table") && options.digests && !format.contains("{{.Digest}}") {
+            format.push_str("\\t{{.Digest}}");
+        }
+        let need_digest = options.digests || format.contains("{{.Digest}}");
+        let mut items = Vec::new();
+        for (image, tags) in rows {
+            // The API reports whole seconds.
+            let created = Timestamp::from_secs(image.created.as_nanos() / 1_000_000_000);
+            let size = self.images.size_of(image);
+            let id = if options.no_trunc { image.id.to_string() } else { image.id.short() };
+            for (repository, tag) in names(tags) {
+                let digest =
+                    if need_digest && !tags.is_empty() { digest_of(image, &repository) } else { "<none>".into() };
+                items.push(json!({
+                    "Containers": "N/A",
+                    "CreatedAt": go_time_string(created),
+                    "CreatedSince": format!("{} ago", now.since(created).human()),
+                    "Digest": digest,
+                    "ID": id,
+                    "Repository": repository,
+                    "SharedSize": "N/A",
+                    "Size": human_size(size),
+                    "Tag": tag,
+                    "UniqueSize": "N/A",
+                    "VirtualSize": human_size_digits(size, 4),
+                }));
+            }
+        }
+        match CustomFormat::parse(&format).and_then(|f| f.render(&items, IMAGE_CONTEXT)) {
+            Ok(out) => Reply::out(out),
+            Err(e) => Reply::err(e.to_string(), 1),
+        }
     }
 
     fn parse_image_filters(&self, options: &ImagesOptions) -> Result<Vec<Filter>, Reply> {

@@ -1,9 +1,11 @@
-//! `docker image inspect`: an image's metadata as the Engine API's JSON, indented as the CLI does.
+//! `docker image inspect`: an image's metadata as the Engine API's JSON, indented as the CLI does,
+//! or through a `--format` template.
 
 use serde::Serialize;
 
 use crate::image::{ContainerConfig, Image, ImageStore};
 use crate::ops::daemon_error;
+use crate::template::{Shape, Template, MAX_OUTPUT};
 use crate::{Engine, Reply};
 
 #[derive(Serialize)]
@@ -42,7 +44,10 @@ struct Metadata {
 }
 
 impl Engine {
-    pub(crate) fn image_inspect(&self, keys: &[String]) -> Reply {
+    pub(crate) fn image_inspect(&self, keys: &[String], format: Option<&str>) -> Reply {
+        if let Some(format) = format {
+            return self.image_inspect_formatted(keys, format);
+        }
         let mut found = Vec::new();
         let mut reply = Reply::default();
         for key in keys {
@@ -59,6 +64,47 @@ impl Engine {
             }
         }
         reply.stdout = to_docker_json(&found);
+        reply
+    }
+
+    /// Runs the template over each image's JSON. Docker tries its typed struct first and falls
+    /// back to the JSON as a map with `missingkey=error`; the JSON is what Dockyard has, so the
+    /// errors are the fallback's. A bad template stops before any image is looked up (exit 64);
+    /// an image that is missing or fails the template is reported after the others print.
+    fn image_inspect_formatted(&self, keys: &[String], format: &str) -> Reply {
+        let template = match Template::parse(format) {
+            Ok(t) => t,
+            Err(e) => return Reply::err(format!("template parsing error: {e}"), 64),
+        };
+        let mut out = String::new();
+        let mut errors = Vec::new();
+        for key in keys {
+            let Some(image) = self.images.resolve(key) else {
+                let name = ImageStore::missing_name(key);
+                errors.push(daemon_error(format!("no such image: {key}: No such image: {name}")));
+                continue;
+            };
+            let json = serde_json::to_value(self.inspect_one(image)).unwrap_or_default();
+            match template.execute(&json, Shape::Map { missing_key_error: true }) {
+                Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
+                    out.push_str(&text);
+                    out.push('\n');
+                }
+                Ok(_) => {
+                    errors.push(format!("template parsing error: template: : output is larger than {MAX_OUTPUT} bytes"))
+                }
+                Err(e) => errors.push(format!("template parsing error: {e}")),
+            }
+        }
+        // The CLI prints an empty line when nothing was written.
+        if out.is_empty() {
+            out.push('\n');
+        }
+        let mut reply = Reply::out(out);
+        if !errors.is_empty() {
+            reply.stderr = format!("{}\n", errors.join("\n"));
+            reply.exit_code = 1;
+        }
         reply
     }
 

@@ -17,6 +17,8 @@ mod system_df;
 mod tag;
 mod version;
 
+pub(crate) use history::HistoryOptions;
+
 /// Prefixes a daemon error as the docker CLI prints it.
 pub(crate) fn daemon_error(message: impl std::fmt::Display) -> String {
     format!("Error response from daemon: {message}")
