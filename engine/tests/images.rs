@@ -323,9 +323,16 @@ fn image_inspect_format_runs_over_the_inspect_json() {
         s.done("docker image inspect -f '{{join .RepoTags \", \"}} {{index .RepoDigests 0}} {{.Size}} {{.Os}}/{{.Architecture}}' hello-world").stdout,
         format!("hello-world:latest, team/app:v2 hello-world@{digest} 8 linux/wasm\n")
     );
+    let config = s.done("docker image inspect -f '{{json .Config}}' hello-world").stdout;
+    assert!(config.starts_with("{\"AttachStderr\":false,"), "every field of docker's config: {config}");
+    assert!(config.contains(",\"Cmd\":[\"/hello\"],") && config.contains(",\"Labels\":null,"), "{config}");
+    // Fields an image leaves unset are there, empty, rather than missing.
     assert_eq!(
-        s.done("docker image inspect -f '{{json .Config}}' hello-world").stdout,
-        "{\"Cmd\":[\"/hello\"],\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"]}\n"
+        s.done(
+            "docker image inspect -f '{{.Config.Labels}}|{{.Config.WorkingDir}}|{{.Config.Entrypoint}}' hello-world"
+        )
+        .stdout,
+        "<no value>||<no value>\n"
     );
 }
 

@@ -19,7 +19,7 @@ struct InspectImage<'a> {
     created: &'a str,
     docker_version: &'a str,
     author: &'a str,
-    config: &'a ContainerConfig,
+    config: InspectConfig<'a>,
     architecture: &'a str,
     os: &'a str,
     size: u64,
@@ -27,6 +27,66 @@ struct InspectImage<'a> {
     #[serde(rename = "RootFS")]
     root_fs: RootFs,
     metadata: Metadata,
+}
+
+/// An image's `Config` as the Engine API shows it: every field of Docker's container config, with
+/// `null` for what is unset, so templates such as `{{.Config.Labels}}` find the keys they name.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectConfig<'a> {
+    hostname: &'a str,
+    domainname: &'a str,
+    user: &'a str,
+    attach_stdin: bool,
+    attach_stdout: bool,
+    attach_stderr: bool,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    exposed_ports: &'a std::collections::BTreeMap<String, crate::image::Empty>,
+    tty: bool,
+    open_stdin: bool,
+    stdin_once: bool,
+    env: Option<&'a [String]>,
+    cmd: Option<&'a [String]>,
+    image: &'a str,
+    volumes: Option<&'a std::collections::BTreeMap<String, crate::image::Empty>>,
+    working_dir: &'a str,
+    entrypoint: Option<&'a [String]>,
+    on_build: Option<&'a [String]>,
+    labels: Option<&'a std::collections::BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    stop_signal: &'a str,
+}
+
+impl<'a> InspectConfig<'a> {
+    fn new(config: &'a ContainerConfig) -> Self {
+        fn list(items: &[String]) -> Option<&[String]> {
+            (!items.is_empty()).then_some(items)
+        }
+        fn map<V>(items: &std::collections::BTreeMap<String, V>) -> Option<&std::collections::BTreeMap<String, V>> {
+            (!items.is_empty()).then_some(items)
+        }
+        InspectConfig {
+            hostname: "",
+            domainname: "",
+            user: &config.user,
+            attach_stdin: false,
+            attach_stdout: false,
+            attach_stderr: false,
+            exposed_ports: &config.exposed_ports,
+            tty: false,
+            open_stdin: false,
+            stdin_once: false,
+            env: list(&config.env),
+            cmd: list(&config.cmd),
+            image: "",
+            volumes: map(&config.volumes),
+            working_dir: &config.working_dir,
+            entrypoint: list(&config.entrypoint),
+            on_build: list(&config.on_build),
+            labels: map(&config.labels),
+            stop_signal: &config.stop_signal,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -121,7 +181,7 @@ impl Engine {
             created: &image.config.created,
             docker_version: "",
             author: "",
-            config: &image.config.config,
+            config: InspectConfig::new(&image.config.config),
             architecture: &image.config.architecture,
             os: &image.config.os,
             size,
