@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::cli::{self, Command};
 use crate::container::{Container, ContainerId, ContainerStatus};
 use crate::copy::{Source, Tree};
+use crate::fs::UnionFs;
 use crate::image::ImageStore;
-use crate::layer::Bytes;
+use crate::layer::{Bytes, Layer};
 use crate::ops::HistoryOptions;
 use crate::progress::Progress;
 use crate::reference::DEFAULT_DOMAIN;
@@ -61,13 +62,18 @@ impl Reply {
     }
 }
 
-/// A process the host must run: a WASI module, its argv and environment, inside `container`.
+/// A process the host must run: a WASI module, its argv and environment, inside `container`,
+/// whose filesystem is `root`. The host gives the process `root` (as [`WasiCtx::with_root`]) and
+/// hands back what it wrote, in [`ProcessOutcome::upper`].
+///
+/// [`WasiCtx::with_root`]: crate::wasi::WasiCtx::with_root
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Process {
     pub container: ContainerId,
     pub module: Bytes,
     pub args: Vec<String>,
     pub env: Vec<String>,
+    pub root: UnionFs,
 }
 
 /// The host's part of a command: print `before`, run `process`, then report with [`Engine::exited`].
@@ -126,6 +132,9 @@ pub enum ExitStatus {
 pub struct ProcessOutcome {
     pub status: ExitStatus,
     pub output: Vec<(Stream, Vec<u8>)>,
+    /// The container's writable layer as the process left it; `None` if the host ran no
+    /// filesystem, which leaves the layer as it was.
+    pub upper: Option<Layer>,
 }
 
 /// Why saved state could not be restored.

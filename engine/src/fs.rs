@@ -30,8 +30,19 @@ impl Change {
     }
 }
 
+/// Why a path names nothing: the errors a path walk can meet on the way to its last element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResolveError {
+    /// A directory on the way does not exist.
+    Missing,
+    /// Something on the way is not a directory.
+    NotDir,
+    /// Symlinks led to more symlinks than Linux follows.
+    Loop,
+}
+
 /// Layers, bottom first, with the last one writable, and the merged index over them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnionFs {
     layers: Vec<Layer>,
     /// Every visible path, to the index of the layer whose entry is seen there.
@@ -109,8 +120,8 @@ impl UnionFs {
     /// The path `path` names once symlinks are followed: in every directory on the way, and in
     /// the last element too when `follow_last`. Links resolve inside this filesystem, as they do
     /// for a container: an absolute target starts again at its root, and `..` never climbs above
-    /// it. `None` when a directory on the way is missing or not a directory, or links loop.
-    pub fn resolve(&self, path: &str, follow_last: bool) -> Option<String> {
+    /// it. Fails when a directory on the way is missing or not a directory, or links loop.
+    pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, ResolveError> {
         // Linux gives up after 40 links; so does this.
         const MAX_LINKS: usize = 40;
         let mut pending: Vec<String> = path.split('/').rev().map(str::to_string).collect();
@@ -130,7 +141,7 @@ impl UnionFs {
                 Some(EntryKind::Symlink { target }) if !last || follow_last => {
                     links += 1;
                     if links > MAX_LINKS {
-                        return None;
+                        return Err(ResolveError::Loop);
                     }
                     resolved.pop();
                     if target.starts_with('/') {
@@ -139,11 +150,12 @@ impl UnionFs {
                     pending.extend(target.split('/').rev().map(str::to_string));
                 }
                 Some(EntryKind::Dir { .. }) => {}
-                Some(_) | None if !last => return None,
+                Some(_) if !last => return Err(ResolveError::NotDir),
+                None if !last => return Err(ResolveError::Missing),
                 _ => {}
             }
         }
-        Some(resolved.join("/"))
+        Ok(resolved.join("/"))
     }
 
     /// The names directly inside `dir` ("" or "/" for the root), sorted.

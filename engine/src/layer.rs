@@ -89,36 +89,43 @@ pub struct Entry {
     pub uid: u32,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub gid: u32,
+    /// Last modification, in nanoseconds since the Unix epoch; a layer tar keeps whole seconds.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub mtime: u64,
 }
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
+}
+
 impl Entry {
     pub fn file(data: impl Into<Bytes>, mode: u32) -> Self {
-        Entry { kind: EntryKind::File { data: data.into() }, mode, uid: 0, gid: 0 }
+        Entry { kind: EntryKind::File { data: data.into() }, mode, uid: 0, gid: 0, mtime: 0 }
     }
 
     pub fn dir(mode: u32) -> Self {
-        Entry { kind: EntryKind::Dir { opaque: false }, mode, uid: 0, gid: 0 }
+        Entry { kind: EntryKind::Dir { opaque: false }, mode, uid: 0, gid: 0, mtime: 0 }
     }
 
     /// A directory that hides the lower layers' contents beneath it.
     pub fn opaque_dir(mode: u32) -> Self {
-        Entry { kind: EntryKind::Dir { opaque: true }, mode, uid: 0, gid: 0 }
+        Entry { kind: EntryKind::Dir { opaque: true }, mode, uid: 0, gid: 0, mtime: 0 }
     }
 
     pub fn symlink(target: &str) -> Self {
-        Entry { kind: EntryKind::Symlink { target: target.to_string() }, mode: 0o777, uid: 0, gid: 0 }
+        Entry { kind: EntryKind::Symlink { target: target.to_string() }, mode: 0o777, uid: 0, gid: 0, mtime: 0 }
     }
 
     pub fn hardlink(target: &str) -> Self {
-        Entry { kind: EntryKind::Hardlink { target: target.to_string() }, mode: 0o644, uid: 0, gid: 0 }
+        Entry { kind: EntryKind::Hardlink { target: target.to_string() }, mode: 0o644, uid: 0, gid: 0, mtime: 0 }
     }
 
     pub fn whiteout() -> Self {
-        Entry { kind: EntryKind::Whiteout, mode: 0, uid: 0, gid: 0 }
+        Entry { kind: EntryKind::Whiteout, mode: 0, uid: 0, gid: 0, mtime: 0 }
     }
 
     pub fn owned_by(mut self, uid: u32, gid: u32) -> Self {
@@ -276,7 +283,16 @@ impl Layer {
                 // Device nodes cannot be used by a WASI program; they are left out of the view.
                 crate::tar::TarKind::Special => continue,
             };
-            layer.insert(&path, Entry { kind, mode: entry.mode, uid: entry.uid, gid: entry.gid })?;
+            layer.insert(
+                &path,
+                Entry {
+                    kind,
+                    mode: entry.mode,
+                    uid: entry.uid,
+                    gid: entry.gid,
+                    mtime: entry.mtime.saturating_mul(NANOS),
+                },
+            )?;
         }
         for dir in opaque {
             if dir.is_empty() {
@@ -307,6 +323,8 @@ fn normalize(path: &str) -> Result<String, LayerError> {
     Ok(parts.join("/"))
 }
 
+const NANOS: u64 = 1_000_000_000;
+
 /// The prefix that marks a deleted path in a layer tar.
 pub const WHITEOUT_PREFIX: &str = ".wh.";
 /// The file that marks its directory opaque in a layer tar.
@@ -324,7 +342,7 @@ fn tar_header(name: &str, entry: &Entry, size: u64, typeflag: u8, link: &str) ->
     octal(&mut h[108..116], u64::from(entry.uid))?;
     octal(&mut h[116..124], u64::from(entry.gid))?;
     octal(&mut h[124..136], size)?;
-    octal(&mut h[136..148], 0)?;
+    octal(&mut h[136..148], entry.mtime / NANOS)?;
     h[156] = typeflag;
     h[157..157 + link.len()].copy_from_slice(link.as_bytes());
     h[257..263].copy_from_slice(b"ustar\0");

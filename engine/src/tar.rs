@@ -22,6 +22,8 @@ pub struct TarEntry {
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
+    /// Modification time, in whole seconds since the Unix epoch.
+    pub mtime: u64,
     pub link: String,
     pub data: Vec<u8>,
 }
@@ -95,6 +97,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<TarEntry>, TarError> {
         let mut link = c_string(&header[157..257]);
         let mut uid = number(&header[108..116])?;
         let mut gid = number(&header[116..124])?;
+        let mut mtime = number(&header[136..148])?;
         if let Some(name) = long_name.take() {
             path = name;
         }
@@ -107,6 +110,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<TarEntry>, TarError> {
                 "linkpath" => link = value,
                 "uid" => uid = value.parse().map_err(|_| TarError::Pax)?,
                 "gid" => gid = value.parse().map_err(|_| TarError::Pax)?,
+                // PAX times may carry a fraction; a layer keeps whole seconds, as ustar does.
+                "mtime" => mtime = value.split('.').next().unwrap_or("").parse().map_err(|_| TarError::Pax)?,
                 _ => {}
             }
         }
@@ -125,6 +130,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<TarEntry>, TarError> {
             mode,
             uid: u32::try_from(uid).map_err(|_| TarError::TooLarge)?,
             gid: u32::try_from(gid).map_err(|_| TarError::TooLarge)?,
+            mtime,
             link,
             data: if kind == TarKind::File { data.to_vec() } else { Vec::new() },
         });

@@ -117,7 +117,7 @@ fn random_command_lines_never_panic() {
         // Play every host's part, so that what a step hands back is fuzzed too.
         match engine.execute(&line, &mut ctx) {
             Step::Launch(launch) => {
-                let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new() };
+                let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new(), upper: None };
                 engine.exited(&launch.process.container, outcome, &mut ctx);
             }
             Step::CopyOut { tree, source, dest, .. } => {

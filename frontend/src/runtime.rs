@@ -41,17 +41,26 @@ impl GuestMemory for JsMemory {
     }
 }
 
-/// The page's clocks: `Date.now()` for wall time, `performance.now()` for monotonic time.
-struct BrowserClocks;
+/// The page's clocks: `Date.now()` for wall time, `performance.now()` for monotonic time. The
+/// page's own thread must never block, so a guest's sleep moves these clocks forward instead:
+/// the guest sees its time pass, and the page stays responsive.
+#[derive(Default)]
+struct BrowserClocks {
+    slept: Cell<u64>,
+}
 
 impl Clocks for BrowserClocks {
     fn realtime(&self) -> u64 {
-        (js_sys::Date::now() * 1e6) as u64
+        (js_sys::Date::now() * 1e6) as u64 + self.slept.get()
     }
 
     fn monotonic(&self) -> u64 {
         let millis = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-        (millis * 1e6) as u64
+        (millis * 1e6) as u64 + self.slept.get()
+    }
+
+    fn sleep(&self, nanos: u64) {
+        self.slept.set(self.slept.get().saturating_add(nanos));
     }
 }
 
@@ -72,18 +81,22 @@ impl Entropy for BrowserEntropy {
 
 /// Runs `process` to its end in this page.
 pub async fn run(process: &Process) -> ProcessOutcome {
-    let ctx = Rc::new(RefCell::new(WasiCtx::new(
-        process.args.clone(),
-        process.env.clone(),
-        Box::new(BrowserClocks),
-        Box::new(BrowserEntropy),
-    )));
+    let ctx = Rc::new(RefCell::new(
+        WasiCtx::new(
+            process.args.clone(),
+            process.env.clone(),
+            Box::new(BrowserClocks::default()),
+            Box::new(BrowserEntropy),
+        )
+        .with_root(process.root.clone()),
+    ));
     let status = match start(process, ctx.clone()).await {
         Ok(status) => status,
         Err(e) => ExitStatus::Trap(describe(&e)),
     };
     let output = ctx.borrow_mut().take_output();
-    ProcessOutcome { status, output }
+    let upper = Some(ctx.borrow_mut().take_upper());
+    ProcessOutcome { status, output, upper }
 }
 
 async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatus, JsValue> {

@@ -95,7 +95,8 @@ fn add(tree: &mut Tree, rel: String, path: &Path, meta: &std::fs::Metadata, byte
         // Sockets, pipes and devices have no content to copy; Docker skips them too.
         return Ok(());
     };
-    tree.entries.push((rel.clone(), Entry { kind, mode, uid: meta.uid(), gid: meta.gid() }));
+    let mtime = u64::try_from(meta.mtime()).unwrap_or(0).saturating_mul(1_000_000_000);
+    tree.entries.push((rel.clone(), Entry { kind, mode, uid: meta.uid(), gid: meta.gid(), mtime }));
     if meta.is_dir() {
         let mut children: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| failed("open", path, &e))?

@@ -6,11 +6,7 @@
 //! dockyard run hello-world                 any docker command, run by the engine here
 //! ```
 
-mod docker;
-mod host_fs;
-mod native;
-mod wasm_host;
-mod web;
+use dockyard_server::{native, web};
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -36,6 +36,10 @@ impl Clocks for SystemClocks {
     fn monotonic(&self) -> u64 {
         self.start.elapsed().as_nanos() as u64
     }
+
+    fn sleep(&self, nanos: u64) {
+        std::thread::sleep(std::time::Duration::from_nanos(nanos));
+    }
 }
 
 /// The operating system's randomness.
@@ -54,6 +58,12 @@ pub struct WasmHost {
     modules: Mutex<HashMap<Digest, Module>>,
 }
 
+impl Default for WasmHost {
+    fn default() -> Self {
+        WasmHost::new()
+    }
+}
+
 impl WasmHost {
     pub fn new() -> Self {
         WasmHost { engine: Engine::default(), modules: Mutex::new(HashMap::new()) }
@@ -66,7 +76,8 @@ impl WasmHost {
             process.env.clone(),
             Box::new(SystemClocks { start: Instant::now() }),
             Box::new(OsEntropy),
-        );
+        )
+        .with_root(process.root.clone());
         let mut store = Store::new(&self.engine, ctx);
         let status = match self.start(&mut store, &process.module.0) {
             Ok(()) => ExitStatus::Code(0),
@@ -75,7 +86,8 @@ impl WasmHost {
                 None => ExitStatus::Trap(format!("{error:#}")),
             },
         };
-        ProcessOutcome { status, output: store.data_mut().take_output() }
+        let ctx = store.data_mut();
+        ProcessOutcome { status, output: ctx.take_output(), upper: Some(ctx.take_upper()) }
     }
 
     fn module(&self, bytes: &[u8]) -> wasmtime::Result<Module> {
@@ -181,6 +193,7 @@ mod tests {
             module: Bytes::from(module),
             args: vec!["/hello".to_string()],
             env: env.iter().map(|s| s.to_string()).collect(),
+            root: dockyard_engine::fs::UnionFs::new(Vec::new()),
         }
     }
 

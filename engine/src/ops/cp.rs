@@ -95,7 +95,7 @@ impl Engine {
         let container = self.find_container(key).ok_or_else(|| no_such_container(key))?;
         let fs = self.container_fs(container.id.as_str()).ok_or_else(|| no_such_container(key))?;
         let shown = format!("/{}", source.trim_start_matches('/'));
-        let path = fs.resolve(source, options.follow_link).ok_or_else(|| not_found(&shown, key))?;
+        let path = fs.resolve(source, options.follow_link).map_err(|_| not_found(&shown, key))?;
         let tree = tree_at(&fs, &path).ok_or_else(|| not_found(&shown, key))?;
         // A followed link keeps the link's own name, as `docker cp -L` does.
         let shape = Source::parse(source);
@@ -130,7 +130,7 @@ impl Engine {
         let key = target.key.as_str();
         let Some(fs) = self.container_fs(target.container.as_str()) else { return no_such_container(key) };
         // The CLI follows a symlink at the destination before it decides where things go.
-        let Some(resolved) = fs.resolve(&target.path, true) else {
+        let Ok(resolved) = fs.resolve(&target.path, true) else {
             let parent = target.path.trim_end_matches('/').rsplit_once('/').map_or("/", |(p, _)| p);
             return not_found(if parent.is_empty() { "/" } else { parent }, key);
         };

@@ -100,7 +100,10 @@ impl Engine {
             c.state.started_at = Some(ctx.now);
         }
         self.pending.insert(id.clone(), Pending { auto_remove: options.remove });
-        Step::Launch(Launch { before, process: Process { container: id, module, args: argv, env } })
+        let Some(root) = self.container_fs(id.as_str()) else {
+            return Step::Done(before.then(run_error(daemon_error(format!("No such container: {id}")), 125)));
+        };
+        Step::Launch(Launch { before, process: Process { container: id, module, args: argv, env, root } })
     }
 
     /// Records how a container's process ended and finishes the `docker run` that started it.
@@ -124,6 +127,9 @@ impl Engine {
                     text: String::from_utf8_lossy(kept).into_owned(),
                 });
             }
+        }
+        if let Some(upper) = outcome.upper {
+            container.rw = upper;
         }
         let mut reply = Reply::default();
         let code = match outcome.status {

@@ -7,6 +7,21 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 struct FixedClocks;
 
+/// Clocks that only move when the guest sleeps, and remember how long it slept.
+struct SleepyClocks(std::rc::Rc<std::cell::Cell<u64>>);
+
+impl Clocks for SleepyClocks {
+    fn realtime(&self) -> u64 {
+        1_700_000_000_000_000_000 + self.0.get()
+    }
+    fn monotonic(&self) -> u64 {
+        self.0.get()
+    }
+    fn sleep(&self, nanos: u64) {
+        self.0.set(self.0.get() + nanos);
+    }
+}
+
 impl Clocks for FixedClocks {
     fn realtime(&self) -> u64 {
         1_700_000_000_000_000_000
@@ -14,6 +29,7 @@ impl Clocks for FixedClocks {
     fn monotonic(&self) -> u64 {
         42
     }
+    fn sleep(&self, _nanos: u64) {}
 }
 
 fn ctx(args: &[&str], env: &[&str]) -> WasiCtx {
@@ -95,7 +111,7 @@ fn unknown_descriptors_and_functions_are_refused() {
     let mut wasi = ctx(&[], &[]);
     let mut mem = vec![0u8; 64];
     assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[7, 0, 0, 0]), Ok(Errno::Badf.raw()));
-    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_get", &[3, 0]), Ok(Errno::Badf.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_get", &[4, 0]), Ok(Errno::Badf.raw()));
     assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_open", &[0]), Ok(Errno::Nosys.raw()));
     assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_close", &[]), Ok(Errno::Inval.raw()));
 }
@@ -139,4 +155,67 @@ fn every_function_has_a_signature() {
         assert_eq!(results.is_empty(), *name == "proc_exit");
     }
     assert_eq!(signature("nope"), None);
+}
+
+#[test]
+fn the_root_is_preopened_and_files_go_through_guest_memory() {
+    let mut wasi = ctx(&[], &[]);
+    let mut mem = vec![0u8; 256];
+    // fd_prestat_get(3) then fd_prestat_dir_name: the root, named "/".
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_get", &[3, 0]), Ok(0));
+    assert_eq!((mem[0], u32_at(&mem, 4)), (0, 1));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_dir_name", &[3, 8, 1]), Ok(0));
+    assert_eq!(mem[8], b'/');
+    // path_open(3, follow, "notes", CREAT, read|write rights, 0, 0, 0, fd at 40).
+    mem[16..21].copy_from_slice(b"notes");
+    let rights = (abi::RIGHT_FD_READ | abi::RIGHT_FD_WRITE) as i64;
+    let open = [3, 1, 16, 5, i64::from(abi::OFLAGS_CREAT), rights, 0, 0, 40];
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "path_open", &open), Ok(0));
+    let fd = i64::from(u32_at(&mem, 40));
+    assert_eq!(fd, 4);
+    // fd_write(fd, one iovec at 48 -> (64, 3), nwritten at 56).
+    mem[48..56].copy_from_slice(&[64, 0, 0, 0, 3, 0, 0, 0]);
+    mem[64..67].copy_from_slice(b"abc");
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[fd, 48, 1, 56]), Ok(0));
+    assert_eq!(u32_at(&mem, 56), 3);
+    // fd_filestat_get: a regular file (type 4 at 16) of 3 bytes (at 32).
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_filestat_get", &[fd, 128]), Ok(0));
+    assert_eq!((mem[128 + 16], mem[128 + 32]), (4, 3));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_allocate", &[fd, 0, 10]), Ok(Errno::Notsup.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_close", &[fd]), Ok(0));
+    let upper = wasi.take_upper();
+    assert!(
+        matches!(&upper.get("notes").unwrap().kind, crate::layer::EntryKind::File { data } if &data.0[..] == b"abc")
+    );
+    // A path that is not UTF-8 cannot name anything in a layer.
+    mem[16] = 0xff;
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "path_create_directory", &[3, 16, 5]), Ok(Errno::Ilseq.raw()));
+}
+
+#[test]
+fn poll_oneoff_sleeps_until_the_nearest_clock_unless_something_is_ready() {
+    let slept = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut wasi =
+        WasiCtx::new(Vec::new(), Vec::new(), Box::new(SleepyClocks(slept.clone())), Box::new(Seeded::new(1)));
+    let mut mem = vec![0u8; 512];
+    // Two relative clock subscriptions, 5 ms (userdata 1) and 9 ms (userdata 2).
+    let clock = |mem: &mut Vec<u8>, at: usize, userdata: u64, timeout: u64| {
+        mem[at..at + 8].copy_from_slice(&userdata.to_le_bytes());
+        mem[at + 8] = abi::EVENTTYPE_CLOCK;
+        mem[at + 16..at + 20].copy_from_slice(&1u32.to_le_bytes());
+        mem[at + 24..at + 32].copy_from_slice(&timeout.to_le_bytes());
+    };
+    clock(&mut mem, 0, 1, 5_000_000);
+    clock(&mut mem, 48, 2, 9_000_000);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "poll_oneoff", &[0, 200, 2, 500]), Ok(0));
+    assert_eq!(slept.get(), 5_000_000, "it slept until the nearest deadline");
+    assert_eq!(u32_at(&mem, 500), 1, "and only that clock fired");
+    assert_eq!(u64::from_le_bytes(mem[200..208].try_into().unwrap()), 1);
+    // With standard input subscribed too, it is ready (at its end), so nothing sleeps.
+    mem[48..96].fill(0);
+    mem[48..56].copy_from_slice(&7u64.to_le_bytes());
+    mem[56] = abi::EVENTTYPE_FD_READ;
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "poll_oneoff", &[0, 200, 2, 500]), Ok(0));
+    assert_eq!((slept.get(), u32_at(&mem, 500), mem[200 + 10]), (5_000_000, 1, abi::EVENTTYPE_FD_READ));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "poll_oneoff", &[0, 200, 0, 500]), Ok(Errno::Inval.raw()));
 }

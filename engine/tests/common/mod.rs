@@ -47,7 +47,8 @@ impl Session {
     /// Runs `line` to completion, as a host would, with the process ending as `status`.
     pub fn run(&mut self, line: &str, status: ExitStatus, stdout: &str) -> (Launch, Reply) {
         let launch = self.launch(line);
-        let outcome = ProcessOutcome { status, output: vec![(Stream::Stdout, stdout.as_bytes().to_vec())] };
+        let outcome =
+            ProcessOutcome { status, output: vec![(Stream::Stdout, stdout.as_bytes().to_vec())], upper: None };
         let id = launch.process.container.clone();
         let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
         let reply = self.engine.exited(&id, outcome, &mut ctx);
