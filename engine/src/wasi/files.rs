@@ -550,14 +550,14 @@ impl Files {
 
     // ---- descriptor operations ----
 
-    /// The open file behind `fd`, or the error reading or writing a non-file gives.
+    /// The open file behind `fd`. Anything else is a bad descriptor for file calls, as wasmtime
+    /// (the reference) has it, where Linux would say a directory is a directory.
     fn file(&self, fd: u32) -> Result<(String, u64, bool, bool, bool), Errno> {
         match self.get(fd)? {
             Descriptor::File { path, offset, read, write, append } => {
                 Ok((path.clone(), *offset, *read, *write, *append))
             }
-            Descriptor::Dir { .. } => Err(Errno::Isdir),
-            Descriptor::Stdio(_) => Err(Errno::Badf),
+            Descriptor::Dir { .. } | Descriptor::Stdio(_) => Err(Errno::Badf),
         }
     }
 
@@ -586,10 +586,7 @@ impl Files {
 
     /// Writes `bytes` at `at` (or at the position, or the end when appending, if `None`).
     pub fn write(&mut self, fd: u32, bytes: &[u8], at: Option<u64>) -> Result<usize, Errno> {
-        let (path, offset, _, writable, append) = match self.file(fd) {
-            Err(Errno::Isdir) => return Err(Errno::Badf),
-            other => other?,
-        };
+        let (path, offset, _, writable, append) = self.file(fd)?;
         if !writable {
             return Err(Errno::Badf);
         }
@@ -703,10 +700,7 @@ impl Files {
     }
 
     pub fn set_size(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
-        let (path, _, _, writable, _) = match self.file(fd) {
-            Err(Errno::Isdir) => return Err(Errno::Badf),
-            other => other?,
-        };
+        let (path, _, _, writable, _) = self.file(fd)?;
         if !writable {
             return Err(Errno::Inval);
         }
@@ -726,7 +720,7 @@ impl Files {
     }
 
     pub fn advise(&self, fd: u32, advice: u8) -> Result<(), Errno> {
-        self.file(fd).map_err(|e| if e == Errno::Isdir { Errno::Badf } else { e })?;
+        self.file(fd)?;
         if advice > 5 {
             return Err(Errno::Inval);
         }
@@ -738,7 +732,8 @@ impl Files {
     pub fn readdir(&mut self, fd: u32, cookie: u64, room: usize) -> Result<Vec<u8>, Errno> {
         let path = match self.get(fd)? {
             Descriptor::Dir { path, .. } => path.clone(),
-            _ => return Err(Errno::Notdir),
+            // wasmtime, the reference, calls a file here a bad descriptor rather than not a directory.
+            _ => return Err(Errno::Badf),
         };
         self.flush_all();
         let mut names: Vec<(String, FileType, u64)> = vec![

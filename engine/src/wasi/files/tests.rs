@@ -57,9 +57,9 @@ fn opening_follows_symlinks_and_refuses_what_linux_refuses() {
     let dir = OpenOptions { directory: true, read: true, ..Default::default() };
     assert_eq!(f.path_open(ROOT, "data/hello.txt", dir), Err(Errno::Notdir));
     assert_eq!(f.path_open(ROOT, "nodir/x", OpenOptions { create: true, ..rw() }), Err(Errno::Noent));
-    // A directory opened to read is a directory descriptor; reading it as a file fails.
+    // A directory opened to read is a directory descriptor; reading it as a file is refused.
     let fd = f.path_open(ROOT, "data/dir", OpenOptions { read: true, ..Default::default() }).unwrap();
-    assert_eq!(f.read(fd, 10, None), Err(Errno::Isdir));
+    assert_eq!(f.read(fd, 10, None), Err(Errno::Badf));
     let ro = f.path_open(ROOT, "data/hello.txt", OpenOptions { read: true, ..Default::default() }).unwrap();
     assert_eq!(f.write(ro, b"x", None), Err(Errno::Badf), "a read-only descriptor");
 }
