@@ -10,6 +10,10 @@ use std::process::Command;
 /// The programs to embed; each is a member of `programs/` whose binary has the same name.
 const PROGRAMS: &[&str] = &["hello"];
 
+/// The WASI conformance programs, binaries of the member `programs/conformance`: one per area of
+/// preview1, run by the server's tests under Dockyard and under wasmtime-wasi.
+const CONFORMANCE: &[&str] = &["args_env_exit", "clocks_poll", "fs_dirs", "fs_files", "fs_links", "fs_raw"];
+
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let programs = manifest_dir.join("programs");
@@ -47,7 +51,7 @@ fn main() {
              `rustup target add wasm32-wasip1` (cargo xtask does this for you)"
         );
     }
-    for name in PROGRAMS {
+    for name in PROGRAMS.iter().chain(CONFORMANCE) {
         let module = target_dir.join("wasm32-wasip1/release").join(format!("{name}.wasm"));
         std::fs::copy(&module, out_dir.join(format!("{name}.wasm")))
             .unwrap_or_else(|e| panic!("could not copy {}: {e}", module.display()));

@@ -9,13 +9,24 @@ pub const HELLO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hello.wasm"))
 /// Every program by name, as the engine's `builtin::Programs` expects them.
 pub const ALL: &[(&str, &[u8])] = &[("hello", HELLO)];
 
+/// The WASI conformance programs by name, one per area of preview1. They are test programs, not
+/// images: the server's tests run each under Dockyard and under wasmtime-wasi and compare.
+pub const CONFORMANCE: &[(&str, &[u8])] = &[
+    ("args_env_exit", include_bytes!(concat!(env!("OUT_DIR"), "/args_env_exit.wasm"))),
+    ("clocks_poll", include_bytes!(concat!(env!("OUT_DIR"), "/clocks_poll.wasm"))),
+    ("fs_dirs", include_bytes!(concat!(env!("OUT_DIR"), "/fs_dirs.wasm"))),
+    ("fs_files", include_bytes!(concat!(env!("OUT_DIR"), "/fs_files.wasm"))),
+    ("fs_links", include_bytes!(concat!(env!("OUT_DIR"), "/fs_links.wasm"))),
+    ("fs_raw", include_bytes!(concat!(env!("OUT_DIR"), "/fs_raw.wasm"))),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_program_is_a_wasm_module() {
-        for (name, bytes) in ALL {
+        for (name, bytes) in ALL.iter().chain(CONFORMANCE) {
             assert!(bytes.starts_with(b"\0asm\x01\0\0\0"), "{name} is not a wasm module");
         }
     }
