@@ -97,5 +97,16 @@ fn main() {
     c.expect("remaining", list("/d"), "[a dir, target dir]");
     c.expect("list fixture after", list("/data"), "[hello.txt file, link symlink, moved dir]");
 
+    // A fixture directory removed and made again starts empty: nothing of the old one comes back.
+    c.expect("remove fixture tree", status(&fs::remove_dir_all("/data/moved")), "ok");
+    c.expect("make it again", status(&fs::create_dir("/data/moved")), "ok");
+    c.expect("made again is empty", list("/data/moved"), "[]");
+    c.expect("old child stays gone", status(&fs::read("/data/moved/a.txt")), "NOENT");
+    c.expect("new child", status(&fs::write("/data/moved/fresh.txt", "fresh\n")), "ok");
+    c.expect("list made again", list("/data/moved"), "[fresh.txt file]");
+    c.expect("replace a fixture file with a dir", status(&fs::remove_file("/data/hello.txt")), "ok");
+    c.expect("dir where the file was", status(&fs::create_dir("/data/hello.txt")), "ok");
+    c.expect("list it", list("/data/hello.txt"), "[]");
+
     c.finish();
 }
