@@ -45,6 +45,8 @@ impl fmt::Display for ContainerId {
 pub enum ContainerStatus {
     Created,
     Running,
+    /// Running, but its process is frozen until `docker unpause`.
+    Paused,
     Exited,
 }
 
@@ -54,14 +56,23 @@ impl ContainerStatus {
         matches!(self, ContainerStatus::Created | ContainerStatus::Exited)
     }
 
-    /// Only a running container has a process to end.
+    /// Only a running (or paused) container has a process to end.
     pub fn can_exit(self) -> bool {
+        matches!(self, ContainerStatus::Running | ContainerStatus::Paused)
+    }
+
+    /// Only a running container can be paused, and only a paused one unpaused.
+    pub fn can_pause(self) -> bool {
         self == ContainerStatus::Running
     }
 
-    /// Removing a running container needs force.
+    pub fn can_unpause(self) -> bool {
+        self == ContainerStatus::Paused
+    }
+
+    /// Removing a container whose process lives needs force.
     pub fn can_remove(self, force: bool) -> bool {
-        force || self != ContainerStatus::Running
+        force || !self.can_exit()
     }
 }
 
@@ -70,6 +81,7 @@ impl fmt::Display for ContainerStatus {
         f.write_str(match self {
             ContainerStatus::Created => "created",
             ContainerStatus::Running => "running",
+            ContainerStatus::Paused => "paused",
             ContainerStatus::Exited => "exited",
         })
     }
@@ -110,6 +122,19 @@ pub struct Container {
     pub created: Timestamp,
     pub state: State,
     pub auto_remove: bool,
+    /// The working directory, user, and stop settings the process runs with.
+    #[serde(default)]
+    pub working_dir: String,
+    #[serde(default)]
+    pub user: String,
+    /// Seconds `docker stop` waits before it kills, when the container was given its own.
+    #[serde(default)]
+    pub stop_timeout: Option<u64>,
+    /// The restart policy as given to `--restart` (`no`, `always`, `on-failure[:N]`, `unless-stopped`).
+    #[serde(default)]
+    pub restart_policy: String,
+    #[serde(default)]
+    pub restart_count: u32,
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,
@@ -128,6 +153,10 @@ impl Container {
             ContainerStatus::Running => {
                 let since = self.state.started_at.unwrap_or(self.created);
                 format!("Up {}", now.since(since).human())
+            }
+            ContainerStatus::Paused => {
+                let since = self.state.started_at.unwrap_or(self.created);
+                format!("Up {} (Paused)", now.since(since).human())
             }
             ContainerStatus::Exited => {
                 let since = self.state.finished_at.unwrap_or(self.created);

@@ -101,9 +101,34 @@ pub enum Step {
     /// `docker cp` into a container: the host reads `source` (following a symlink there when
     /// `follow_link`) into a [`Tree`] and hands it to [`Engine::copy_in`] with `target`.
     CopyIn { source: String, follow_link: bool, target: CopyTarget },
+    /// Processes to start in the background (`run -d`, `start`, `restart`): the host starts each,
+    /// prints `reply`, and reports each one's end later with [`Engine::exited`], and what it
+    /// writes meanwhile with [`Engine::output`].
+    Spawn { processes: Vec<Process>, reply: Reply },
+    /// Wait for `container`'s process to end (`stop`, `kill`, `wait`, `rm -f`). After `kill_after`
+    /// nanoseconds (at once for 0, never for `None`) the host ends it with `signal` and reports
+    /// [`ExitStatus::Killed`]; a host with no such process reports the kill at once. With `follow`
+    /// (`logs -f`), the host prints the container's log as it grows while it waits. Then the
+    /// host prints `reply`.
+    Await { container: ContainerId, kill_after: Option<u64>, signal: i32, follow: Option<Follow>, reply: Reply },
+    /// Freeze (or thaw) `container`'s process where it stands (`pause`, `unpause`), then print `reply`.
+    Pause { container: ContainerId, paused: bool, reply: Reply },
+    /// A step, then more commands: the host finishes `first`, then runs each of `next` in order
+    /// as a command of its own, so a command on many containers goes one container at a time.
+    Then { first: Box<Step>, next: Vec<Command> },
     /// The command asks before it destroys: the host prints `prompt` and reads a line. On `y` (in
     /// either case) it runs `command`, which no longer asks; on anything else it prints `declined`.
     Confirm { prompt: String, command: Command, declined: Reply },
+}
+
+/// What `docker logs -f` prints while it waits: `before` (the log so far) at once, then the
+/// entries from index `from` of the container's log as they arrive, printed by
+/// [`Engine::log_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follow {
+    pub before: Reply,
+    pub from: usize,
+    pub timestamps: bool,
 }
 
 /// Where a `docker cp` into a container goes, handed back with the tree the host read.
@@ -125,6 +150,8 @@ pub enum ExitStatus {
     Code(i32),
     /// The module trapped or could not be instantiated; the text says why.
     Trap(String),
+    /// The host ended it with this signal (9 for `docker kill`, or after `docker stop`'s grace).
+    Killed(i32),
 }
 
 /// What the host reports when a process ends.
@@ -169,10 +196,11 @@ pub(crate) fn refuse_terminal_output() -> Reply {
 /// The registry every Dockyard has, as if `docker run -d -p 5000:5000 registry` had been run.
 pub const LOCAL_REGISTRY: &str = "localhost:5000";
 
-/// A run waiting for its process, and what to do when the process ends.
+/// A process whose exit a command waits for: an attached `docker run`, whose reply is the
+/// process's exit.
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
-    pub(crate) auto_remove: bool,
+    pub(crate) attached: bool,
 }
 
 /// The Docker engine, simulated.
@@ -253,7 +281,22 @@ impl Engine {
         let reply = match command {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),
-            Command::Ps { all, quiet } => self.ps(all, quiet, ctx.now),
+            Command::Ps(options) => self.ps(&options, ctx.now),
+            Command::Create(options) => self.create(options, ctx),
+            Command::Start { containers, attach } => return self.start(&containers, attach, ctx.now),
+            Command::Stop { containers, time, signal, kill } => {
+                return self.stop(&containers, time.as_deref(), signal.as_deref(), kill)
+            }
+            Command::Restart { containers, time } => return self.restart(&containers, time.as_deref(), ctx.now),
+            Command::Wait { containers } => return self.wait(&containers),
+            Command::Pause { containers, paused } => return self.pause(&containers, paused),
+            Command::Rename { container, name } => self.rename(&container, &name),
+            Command::Logs(options) => return self.logs(&options, ctx.now),
+            Command::Top { container } => self.top(&container),
+            Command::Port { container, port } => self.port(&container, port.as_deref()),
+            Command::Inspect { names, format, kind } => {
+                self.inspect(&names, format.as_deref(), kind.as_deref(), ctx.now)
+            }
             Command::Images(options) => self.images_table(&options, ctx.now),
             Command::Tag { source, target } => self.tag(&source, &target),
             Command::Diff { container } => self.diff(&container),
@@ -271,7 +314,7 @@ impl Engine {
             }
             Command::ImageInspect { images, format } => self.image_inspect(&images, format.as_deref()),
             Command::Pull { image, quiet } => self.pull_command(&image, quiet),
-            Command::Rm { force, containers } => self.rm(force, &containers),
+            Command::Rm { force, containers } => return self.rm(force, &containers),
             Command::Version => self.version(),
             Command::Cp(options) => return self.cp(options),
             Command::Export { container, output } => return self.export(&container, output),

@@ -41,7 +41,8 @@ pub mod time;
 pub mod wasi;
 
 pub use engine::{
-    CopyTarget, Ctx, Engine, ExitStatus, Launch, Process, ProcessOutcome, Reply, StateError, Step, LOCAL_REGISTRY,
+    CopyTarget, Ctx, Engine, ExitStatus, Follow, Launch, Process, ProcessOutcome, Reply, StateError, Step,
+    LOCAL_REGISTRY,
 };
 pub use time::Timestamp;
 

@@ -1,13 +1,15 @@
 //! Drives the engine for one command line: the engine decides, the page runs the process.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::cli::Command;
 use dockyard_engine::copy::{Source, Tree};
 use dockyard_engine::layer::{Entry, EntryKind};
 use dockyard_engine::wasi::Stream;
-use dockyard_engine::{Ctx, Engine, Reply, Step, Timestamp};
+use dockyard_engine::{Ctx, Engine, ExitStatus, ProcessOutcome, Reply, Step, Timestamp};
 use futures_channel::oneshot;
 
 use crate::runtime::{self, BrowserEntropy};
@@ -92,11 +94,21 @@ async fn print(reply: &Reply, emit: &impl Fn(Output)) {
 
 /// Runs `line`, sending output to `emit` as it becomes known, and returns the exit code.
 pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emit: impl Fn(Output)) -> i32 {
-    let mut step = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
-    // A step may lead to another (a confirmed prune runs the command it asked about).
-    let reply = loop {
-        step = match step {
-            Step::Done(reply) => break reply,
+    let first = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
+    // Commands left to run after the current step, for commands that go one container at a time.
+    let mut queue: VecDeque<Command> = VecDeque::new();
+    let mut step = Some(first);
+    let mut code = 0;
+    while let Some(current) = step.take() {
+        let reply = match current {
+            Step::Then { first, next } => {
+                for command in next.into_iter().rev() {
+                    queue.push_front(command);
+                }
+                step = Some(*first);
+                continue;
+            }
+            Step::Done(reply) => reply,
             Step::Launch(launch) => {
                 print(&launch.before, &emit).await;
                 let outcome = runtime::run(&launch.process).await;
@@ -104,36 +116,58 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emi
                     emit(Output::Text(*stream, String::from_utf8_lossy(bytes).into_owned()));
                 }
                 let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
-                break engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx);
+                engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx)
             }
+            // Until containers run in workers, a background process runs to its end here, before
+            // the command returns; its output goes to its log, as a detached container's does.
+            Step::Spawn { processes, reply } => {
+                for process in processes {
+                    let outcome = runtime::run(&process).await;
+                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                    engine.borrow_mut().exited(&process.container, outcome, &mut ctx);
+                }
+                reply
+            }
+            Step::Await { container, signal, follow, reply, .. } => {
+                if let Some(follow) = follow {
+                    print(&follow.before, &emit).await;
+                    let (text, _) = engine.borrow().log_text(&container, follow.from, follow.timestamps);
+                    print(&text, &emit).await;
+                }
+                if engine.borrow().is_running(&container) {
+                    let outcome =
+                        ProcessOutcome { status: ExitStatus::Killed(signal), output: Vec::new(), upper: None };
+                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                    engine.borrow_mut().exited(&container, outcome, &mut ctx);
+                }
+                reply
+            }
+            Step::Pause { reply, .. } => reply,
             // The page cannot write into the learner's folders; it hands the archive to the
             // browser as a download under the name given with -o.
             Step::Write { path, bytes, action, then } => {
                 let name = upload::file_name(&path).unwrap_or("archive.tar");
-                break upload::download(name, &bytes.0)
-                    .map_or_else(|e| Reply::err(format!("failed to {action}: {e}"), 1), |()| then);
+                upload::download(name, &bytes.0)
+                    .map_or_else(|e| Reply::err(format!("failed to {action}: {e}"), 1), |()| then)
             }
             Step::Read { path } => {
-                match upload::choose_file(&format!(
-                    "docker load reads {path} from your computer: choose the image archive."
-                ))
-                .await
-                {
-                    Ok(Some(file)) => break engine.borrow_mut().load_archive(&file.bytes),
-                    Ok(None) => break Reply::err(format!("open {path}: no file was chosen"), 1),
-                    Err(e) => break Reply::err(format!("open {path}: {e}"), 1),
+                let reason = format!("docker load reads {path} from your computer: choose the image archive.");
+                match upload::choose_file(&reason).await {
+                    Ok(Some(file)) => engine.borrow_mut().load_archive(&file.bytes),
+                    Ok(None) => Reply::err(format!("open {path}: no file was chosen"), 1),
+                    Err(e) => Reply::err(format!("open {path}: {e}"), 1),
                 }
             }
-            Step::CopyOut { tree, source, dest, then } => break download_tree(&tree, &source, &dest, then),
+            Step::CopyOut { tree, source, dest, then } => download_tree(&tree, &source, &dest, then),
             Step::CopyIn { source, follow_link: _, target } => {
                 let reason = format!("docker cp reads {source} from your computer: choose the file.");
                 match upload::choose_file(&reason).await {
                     Ok(Some(file)) => {
                         let tree = Tree { entries: vec![(String::new(), Entry::file(file.bytes, 0o644))] };
-                        break engine.borrow_mut().copy_in(target, tree);
+                        engine.borrow_mut().copy_in(target, tree)
                     }
-                    Ok(None) => break Reply::err(format!("lstat {source}: no file was chosen"), 1),
-                    Err(e) => break Reply::err(format!("lstat {source}: {e}"), 1),
+                    Ok(None) => Reply::err(format!("lstat {source}: no file was chosen"), 1),
+                    Err(e) => Reply::err(format!("lstat {source}: {e}"), 1),
                 }
             }
             Step::Confirm { prompt, command, declined } => {
@@ -141,14 +175,28 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emi
                 let answer = stdin.read_line().await.unwrap_or_default();
                 emit(Output::Text(Stream::Stdout, format!("{answer}\n")));
                 if !answer.trim().eq_ignore_ascii_case("y") {
-                    break declined;
+                    declined
+                } else {
+                    step = Some(
+                        engine
+                            .borrow_mut()
+                            .execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy }),
+                    );
+                    continue;
                 }
-                engine.borrow_mut().execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy })
             }
         };
-    };
-    print(&reply, &emit).await;
-    reply.exit_code
+        print(&reply, &emit).await;
+        if reply.exit_code != 0 {
+            code = reply.exit_code;
+        }
+        if let Some(command) = queue.pop_front() {
+            step = Some(
+                engine.borrow_mut().execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy }),
+            );
+        }
+    }
+    code
 }
 
 /// Hands what `docker cp` copied out of a container to the browser: a file as itself, anything

@@ -34,7 +34,15 @@ fn main() -> ExitCode {
             .and_then(|mut n| n.shell(&mut std::io::stdin().lock(), &mut std::io::stdout(), &mut std::io::stderr())),
         Some(_) => native::Native::open(&native::home()).and_then(|mut n| {
             let words: Vec<String> = args.iter().map(|a| shell_quote(a)).collect();
-            n.execute(&words.join(" "), &mut std::io::stdin().lock(), &mut std::io::stdout(), &mut std::io::stderr())
+            let code = n.execute(
+                &words.join(" "),
+                &mut std::io::stdin().lock(),
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            )?;
+            // Background containers end with this one-shot command, so wait for them to finish.
+            n.finish()?;
+            Ok(code)
         }),
     };
     match result {

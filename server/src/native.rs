@@ -1,25 +1,40 @@
 //! The native docker CLI: `dockyard run hello-world` runs the engine here, its processes in
 //! wasmtime, with state kept in a data folder so successive commands build on each other.
 
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use dockyard_engine::builtin::{self, Programs};
+use dockyard_engine::cli::Command;
+use dockyard_engine::container::ContainerId;
 use dockyard_engine::progress::Progress;
 use dockyard_engine::registry::Registry;
 use dockyard_engine::wasi::Stream;
-use dockyard_engine::{Ctx, Engine, Reply, Step, Timestamp};
+use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
 
 use crate::host_fs;
-use crate::wasm_host::{OsEntropy, WasmHost};
+use crate::wasm_host::{Control, OsEntropy, OutputSink, WasmHost};
 
 /// The engine, its state folder, and the wasmtime host that runs its processes.
 pub struct Native {
     engine: Engine,
     state_file: PathBuf,
-    host: WasmHost,
+    host: Arc<WasmHost>,
+    /// The processes running now, each on a thread of its own, by container.
+    running: HashMap<ContainerId, Arc<Control>>,
+    events: Receiver<Event>,
+    sender: Sender<Event>,
+}
+
+/// What a process thread tells the CLI.
+enum Event {
+    Output(ContainerId, Stream, Vec<u8>),
+    Exited(ContainerId, ProcessOutcome),
 }
 
 /// The simulated Docker Hub with the built-in images, from the programs compiled into this binary.
@@ -63,7 +78,8 @@ impl Native {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Engine::new(docker_hub()?),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", state_file.display())),
         };
-        Ok(Native { engine, state_file, host: WasmHost::new() })
+        let (sender, events) = std::sync::mpsc::channel();
+        Ok(Native { engine, state_file, host: Arc::new(WasmHost::new()), running: HashMap::new(), events, sender })
     }
 
     /// Runs one docker command line, printing as docker prints, and returns its exit code.
@@ -75,37 +91,73 @@ impl Native {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> anyhow::Result<i32> {
+        self.apply_events(None);
         let mut entropy = OsEntropy;
-        let mut step = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
-        // A step may lead to another (a confirmed prune runs the command it asked about).
-        let reply = loop {
-            step = match step {
-                Step::Done(reply) => break reply,
+        let first = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
+        // Commands left to run after the current step, for commands that go one container at a time.
+        let mut queue: VecDeque<Command> = VecDeque::new();
+        let mut step = Some(first);
+        let mut code = 0;
+        while let Some(current) = step.take() {
+            let reply = match current {
+                Step::Then { first, next } => {
+                    for command in next.into_iter().rev() {
+                        queue.push_front(command);
+                    }
+                    step = Some(*first);
+                    continue;
+                }
+                Step::Done(reply) => reply,
                 Step::Launch(launch) => {
                     print_reply(&launch.before, out, err)?;
-                    let outcome = self.host.run(&launch.process);
-                    for (stream, bytes) in &outcome.output {
-                        match stream {
-                            Stream::Stdout => out.write_all(bytes)?,
-                            Stream::Stderr => err.write_all(bytes)?,
-                        }
+                    let id = launch.process.container.clone();
+                    // An attached process's output is printed from the container's log as it grows.
+                    let from = self.engine.log_text(&id, 0, false).1;
+                    self.spawn(launch.process);
+                    self.wait_for(&id, None, 0, Some((from, false)), out, err)?
+                        .unwrap_or_else(|| Reply::err("dockyard: the container's process vanished", 125))
+                }
+                Step::Spawn { processes, reply } => {
+                    for process in processes {
+                        self.spawn(process);
                     }
-                    let mut ctx = Ctx { now: now(), entropy: &mut entropy };
-                    break self.engine.exited(&launch.process.container, outcome, &mut ctx);
+                    reply
+                }
+                Step::Await { container, kill_after, signal, follow, reply } => {
+                    let watch = follow.map(|f| {
+                        print_reply(&f.before, out, err).ok();
+                        (f.from, f.timestamps)
+                    });
+                    let deadline = kill_after.map(|ns| std::time::Instant::now() + std::time::Duration::from_nanos(ns));
+                    if self.running.contains_key(&container) {
+                        self.wait_for(&container, deadline, signal, watch, out, err)?;
+                    } else if self.engine.is_running(&container) {
+                        // Nothing runs it here (it was running when an earlier dockyard ended).
+                        let outcome =
+                            ProcessOutcome { status: ExitStatus::Killed(signal), output: Vec::new(), upper: None };
+                        self.engine.exited(&container, outcome, &mut Ctx { now: now(), entropy: &mut entropy });
+                    }
+                    reply
+                }
+                Step::Pause { container, paused, reply } => {
+                    if let Some(control) = self.running.get(&container) {
+                        control.set_paused(paused);
+                    }
+                    reply
                 }
                 Step::Write { path, bytes, action, then } => {
-                    break write_archive(&path, &bytes.0, action).map_or_else(|e| Reply::err(e, 1), |()| then);
+                    write_archive(&path, &bytes.0, action).map_or_else(|e| Reply::err(e, 1), |()| then)
                 }
                 Step::Read { path } => match std::fs::read(&path) {
-                    Ok(bytes) => break self.engine.load_archive(&bytes),
-                    Err(e) => break Reply::err(format!("open {path}: {}", io_words(&e)), 1),
+                    Ok(bytes) => self.engine.load_archive(&bytes),
+                    Err(e) => Reply::err(format!("open {path}: {}", io_words(&e)), 1),
                 },
                 Step::CopyOut { tree, source, dest, then } => {
-                    break host_fs::place(&tree, &source, &dest).map_or_else(|e| Reply::err(e, 1), |()| then);
+                    host_fs::place(&tree, &source, &dest).map_or_else(|e| Reply::err(e, 1), |()| then)
                 }
                 Step::CopyIn { source, follow_link, target } => match host_fs::read_tree(&source, follow_link) {
-                    Ok(tree) => break self.engine.copy_in(target, tree),
-                    Err(e) => break Reply::err(e, 1),
+                    Ok(tree) => self.engine.copy_in(target, tree),
+                    Err(e) => Reply::err(e, 1),
                 },
                 Step::Confirm { prompt, command, declined } => {
                     write!(out, "{prompt}")?;
@@ -113,15 +165,108 @@ impl Native {
                     let mut answer = String::new();
                     input.read_line(&mut answer)?;
                     if !answer.trim_end_matches(['\r', '\n']).eq_ignore_ascii_case("y") {
-                        break declined;
+                        declined
+                    } else {
+                        step =
+                            Some(self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy }));
+                        continue;
                     }
-                    self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy })
                 }
             };
-        };
-        print_reply(&reply, out, err)?;
+            print_reply(&reply, out, err)?;
+            if reply.exit_code != 0 {
+                code = reply.exit_code;
+            }
+            if let Some(command) = queue.pop_front() {
+                step = Some(self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy }));
+            }
+        }
         self.save()?;
-        Ok(reply.exit_code)
+        Ok(code)
+    }
+
+    /// Starts `process` on a thread of its own; its output and its end arrive as events.
+    fn spawn(&mut self, process: Process) {
+        let control = Arc::new(Control::default());
+        let id = process.container.clone();
+        self.running.insert(id.clone(), control.clone());
+        let (host, sender) = (self.host.clone(), self.sender.clone());
+        std::thread::spawn(move || {
+            let output_sender = sender.clone();
+            let output_id = id.clone();
+            let sink: OutputSink = Box::new(move |stream, bytes| {
+                let _ = output_sender.send(Event::Output(output_id.clone(), stream, bytes));
+            });
+            let outcome = host.run_controlled(&process, control, Some(sink));
+            let _ = sender.send(Event::Exited(id, outcome));
+        });
+    }
+
+    /// Applies what the process threads reported so far (or, with `block`, waits up to that
+    /// long for the next report), and returns the engine's replies to the processes that ended.
+    fn apply_events(&mut self, block: Option<std::time::Duration>) -> Vec<(ContainerId, Reply)> {
+        let mut ended = Vec::new();
+        let first = match block {
+            Some(timeout) => self.events.recv_timeout(timeout).ok(),
+            None => self.events.try_recv().ok(),
+        };
+        let mut event = first;
+        while let Some(current) = event {
+            let mut entropy = OsEntropy;
+            match current {
+                Event::Output(id, stream, bytes) => self.engine.output(&id, stream, &bytes, now()),
+                Event::Exited(id, outcome) => {
+                    self.running.remove(&id);
+                    let reply = self.engine.exited(&id, outcome, &mut Ctx { now: now(), entropy: &mut entropy });
+                    ended.push((id, reply));
+                }
+            }
+            event = self.events.try_recv().ok();
+        }
+        ended
+    }
+
+    /// Waits for `id`'s process to end, killing it with `signal` at `deadline`. With `watch`
+    /// (a log index, and whether to stamp times), prints the container's log as it grows.
+    /// Returns the engine's reply to the process's end.
+    fn wait_for(
+        &mut self,
+        id: &ContainerId,
+        deadline: Option<std::time::Instant>,
+        signal: i32,
+        watch: Option<(usize, bool)>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> anyhow::Result<Option<Reply>> {
+        let mut printed = watch.map(|(from, _)| from);
+        loop {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                if let Some(control) = self.running.get(id) {
+                    control.kill(signal);
+                }
+            }
+            let ended = self.apply_events(Some(std::time::Duration::from_millis(20)));
+            if let (Some(from), Some((_, timestamps))) = (printed, watch) {
+                let (text, next) = self.engine.log_text(id, from, timestamps);
+                print_reply(&text, out, err)?;
+                printed = Some(next);
+            }
+            if let Some((_, reply)) = ended.into_iter().find(|(ended, _)| ended == id) {
+                return Ok(Some(reply));
+            }
+            if !self.running.contains_key(id) {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Waits for every background process to end, so their ends are recorded before a one-shot
+    /// `dockyard` exits; a process outliving the command would otherwise be lost with it.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        while !self.running.is_empty() {
+            self.apply_events(Some(std::time::Duration::from_millis(50)));
+        }
+        self.save()
     }
 
     /// Writes the state through a temporary file, so a crash mid-write leaves the old state whole.

@@ -2,11 +2,12 @@
 //! import is a thin call into the engine's preview1 implementation.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use dockyard_engine::digest::Digest;
-use dockyard_engine::wasi::{self, Clocks, SliceMemory, ValType, WasiCtx};
+use dockyard_engine::wasi::{self, Clocks, SliceMemory, Stream, ValType, WasiCtx};
 use dockyard_engine::{Entropy, ExitStatus, Process, ProcessOutcome};
 use wasmtime::{Caller, Engine, ExternType, FuncType, Linker, Module, Store, Val};
 
@@ -23,9 +24,51 @@ impl std::fmt::Display for ExitTrap {
 
 impl std::error::Error for ExitTrap {}
 
+/// How a running process is steered from outside: killed with a signal, or paused.
+#[derive(Debug, Default)]
+pub struct Control {
+    /// The signal that ends the process, 0 while it may run.
+    killed: AtomicI32,
+    paused: AtomicBool,
+}
+
+impl Control {
+    pub fn kill(&self, signal: i32) {
+        self.killed.store(signal.max(1), Ordering::SeqCst);
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::SeqCst);
+    }
+
+    fn killed(&self) -> Option<i32> {
+        Some(self.killed.load(Ordering::SeqCst)).filter(|s| *s != 0)
+    }
+}
+
+/// The end of a process killed by [`Control::kill`], told apart from a trap.
+#[derive(Debug)]
+struct KillTrap(i32);
+
+impl std::fmt::Display for KillTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "killed by signal {}", self.0)
+    }
+}
+
+impl std::error::Error for KillTrap {}
+
+/// Where a running guest's output goes as it writes it.
+pub type OutputSink = Box<dyn Fn(Stream, Vec<u8>) + Send + Sync>;
+
+/// How often a running guest is interrupted to check whether it was killed or paused, and to
+/// hand over what it wrote.
+const TICK: Duration = Duration::from_millis(10);
+
 /// The host's clocks: wall time from the system, monotonic time from the start of the run.
 struct SystemClocks {
     start: Instant,
+    control: Arc<Control>,
 }
 
 impl Clocks for SystemClocks {
@@ -38,7 +81,15 @@ impl Clocks for SystemClocks {
     }
 
     fn sleep(&self, nanos: u64) {
-        std::thread::sleep(std::time::Duration::from_nanos(nanos));
+        // In ticks, so a sleeping process still dies at once when killed.
+        let until = Instant::now() + Duration::from_nanos(nanos);
+        while self.control.killed().is_none() {
+            let now = Instant::now();
+            if now >= until {
+                break;
+            }
+            std::thread::sleep((until - now).min(TICK));
+        }
     }
 }
 
@@ -52,7 +103,8 @@ impl Entropy for OsEntropy {
     }
 }
 
-/// Runs WASI modules with wasmtime, compiling each distinct module once.
+/// Runs WASI modules with wasmtime, compiling each distinct module once. Guests are interrupted
+/// at every epoch tick, so that a spinning guest can still be killed, paused, and heard from.
 pub struct WasmHost {
     engine: Engine,
     modules: Mutex<HashMap<Digest, Module>>,
@@ -66,24 +118,68 @@ impl Default for WasmHost {
 
 impl WasmHost {
     pub fn new() -> Self {
-        WasmHost { engine: Engine::default(), modules: Mutex::new(HashMap::new()) }
+        let mut config = wasmtime::Config::new();
+        config.epoch_interruption(true);
+        // The default configuration cannot fail to build an engine; if it ever did, running
+        // without interruption is still running.
+        let engine = Engine::new(&config).unwrap_or_default();
+        let ticker = engine.weak();
+        std::thread::spawn(move || {
+            while let Some(engine) = ticker.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(TICK);
+            }
+        });
+        WasmHost { engine, modules: Mutex::new(HashMap::new()) }
     }
 
     /// Runs `process` to its end and reports how it ended and what it wrote.
     pub fn run(&self, process: &Process) -> ProcessOutcome {
-        let ctx = WasiCtx::new(
-            process.args.clone(),
-            process.env.clone(),
-            Box::new(SystemClocks { start: Instant::now() }),
-            Box::new(OsEntropy),
-        )
-        .with_root(process.root.clone());
+        self.run_controlled(process, Arc::new(Control::default()), None)
+    }
+
+    /// Runs `process` to its end under `control`. With `output`, what the guest writes is sent
+    /// there as it goes, and the outcome holds only what was written after the last tick.
+    pub fn run_controlled(
+        &self,
+        process: &Process,
+        control: Arc<Control>,
+        output: Option<OutputSink>,
+    ) -> ProcessOutcome {
+        let clocks = SystemClocks { start: Instant::now(), control: control.clone() };
+        let ctx = WasiCtx::new(process.args.clone(), process.env.clone(), Box::new(clocks), Box::new(OsEntropy))
+            .with_root(process.root.clone());
         let mut store = Store::new(&self.engine, ctx);
+        store.set_epoch_deadline(1);
+        let watched = control.clone();
+        store.epoch_deadline_callback(move |mut ctx| {
+            if let Some(sink) = &output {
+                for (stream, bytes) in ctx.data_mut().take_output() {
+                    sink(stream, bytes);
+                }
+            }
+            loop {
+                if let Some(signal) = watched.killed() {
+                    return Err(wasmtime::Error::new(KillTrap(signal)));
+                }
+                if !watched.paused.load(Ordering::SeqCst) {
+                    return Ok(wasmtime::UpdateDeadline::Continue(1));
+                }
+                std::thread::sleep(TICK);
+            }
+        });
         let status = match self.start(&mut store, &process.module.0) {
             Ok(()) => ExitStatus::Code(0),
-            Err(error) => match error.downcast_ref::<ExitTrap>() {
-                Some(ExitTrap(code)) => ExitStatus::Code(*code),
-                None => ExitStatus::Trap(format!("{error:#}")),
+            Err(error) => match (error.downcast_ref::<ExitTrap>(), error.downcast_ref::<KillTrap>()) {
+                (Some(ExitTrap(code)), _) => ExitStatus::Code(*code),
+                (_, Some(KillTrap(signal))) => ExitStatus::Killed(*signal),
+                _ => match control.killed() {
+                    // Killed while inside a host call: the call returned, the guest went on, and
+                    // the kill landed as some other error.
+                    Some(signal) => ExitStatus::Killed(signal),
+                    None => ExitStatus::Trap(format!("{error:#}")),
+                },
             },
         };
         let ctx = store.data_mut();

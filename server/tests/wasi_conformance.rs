@@ -129,6 +129,7 @@ fn run_dockyard(case: &Case) -> Run {
     let status = match &outcome.status {
         ExitStatus::Code(code) => format!("exit {code}"),
         ExitStatus::Trap(why) => format!("trap: {why}"),
+        ExitStatus::Killed(signal) => format!("killed by signal {signal}"),
     };
     let mut stderr = stream(Stream::Stderr);
     if outcome.upper.is_none() {

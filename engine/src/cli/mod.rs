@@ -13,9 +13,46 @@ pub enum Command {
     /// `--help` of a command, or `docker --help`: text to print.
     Help(String),
     Run(RunOptions),
-    Ps {
-        all: bool,
-        quiet: bool,
+    Ps(PsOptions),
+    Create(RunOptions),
+    Start {
+        containers: Vec<String>,
+        attach: bool,
+    },
+    /// `docker stop` (`kill: false`) and `docker kill`: `signal` as given, `time` in seconds.
+    Stop {
+        containers: Vec<String>,
+        time: Option<String>,
+        signal: Option<String>,
+        kill: bool,
+    },
+    Restart {
+        containers: Vec<String>,
+        time: Option<String>,
+    },
+    Wait {
+        containers: Vec<String>,
+    },
+    Pause {
+        containers: Vec<String>,
+        paused: bool,
+    },
+    Rename {
+        container: String,
+        name: String,
+    },
+    Logs(LogsOptions),
+    Top {
+        container: String,
+    },
+    Port {
+        container: String,
+        port: Option<String>,
+    },
+    Inspect {
+        names: Vec<String>,
+        format: Option<String>,
+        kind: Option<String>,
     },
     Images(ImagesOptions),
     Diff {
@@ -93,7 +130,7 @@ pub struct CpOptions {
     pub quiet: bool,
 }
 
-/// The options of `docker run`.
+/// The options of `docker run` and `docker create`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunOptions {
     pub image: String,
@@ -102,6 +139,39 @@ pub struct RunOptions {
     pub name: Option<String>,
     pub env: Vec<String>,
     pub remove: bool,
+    pub detach: bool,
+    pub interactive: bool,
+    pub tty: bool,
+    pub workdir: Option<String>,
+    pub user: Option<String>,
+    /// `--entrypoint`; an empty value clears the image's.
+    pub entrypoint: Option<String>,
+    pub stop_timeout: Option<u64>,
+    pub restart: Option<String>,
+}
+
+/// The options of `docker ps`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PsOptions {
+    pub all: bool,
+    pub quiet: bool,
+    /// `-n`: the last n created, in any state; `-l` is `-n 1`.
+    pub last: Option<usize>,
+    pub size: bool,
+    pub no_trunc: bool,
+    pub filters: Vec<String>,
+    pub format: Option<String>,
+}
+
+/// The options of `docker logs`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogsOptions {
+    pub container: String,
+    pub follow: bool,
+    pub tail: Option<String>,
+    pub timestamps: bool,
+    pub since: Option<String>,
+    pub until: Option<String>,
 }
 
 /// The options of `docker images`.
@@ -208,18 +278,90 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
     }
     check_arity(spec, &m.args)?;
     Ok(match spec.name() {
-        "run" => {
+        "run" | "create" => {
             let mut args = m.args.clone().into_iter();
             let image = args.next().unwrap_or_default();
-            Command::Run(RunOptions {
+            let number = |flag: &str| -> Result<Option<u64>, CliError> {
+                m.last(flag)
+                    .map(|v| {
+                        v.parse::<u64>().map_err(|_| {
+                            CliError::usage(
+                                spec,
+                                &format!("invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"),
+                            )
+                        })
+                    })
+                    .transpose()
+            };
+            let options = RunOptions {
                 image,
                 command: args.collect(),
                 name: m.last("name"),
                 env: m.all("env"),
                 remove: m.bool("rm"),
+                detach: m.bool("detach"),
+                interactive: m.bool("interactive"),
+                tty: m.bool("tty"),
+                workdir: m.last("workdir"),
+                user: m.last("user"),
+                entrypoint: m.last("entrypoint"),
+                stop_timeout: number("stop-timeout")?,
+                restart: m.last("restart"),
+            };
+            if spec.name() == "run" {
+                Command::Run(options)
+            } else {
+                Command::Create(options)
+            }
+        }
+        "ps" => {
+            let last = match (m.last("last"), m.bool("latest")) {
+                (_, true) => Some(1),
+                (Some(n), false) => match n.parse::<i64>() {
+                    Ok(n) if n >= 0 => Some(n as usize),
+                    Ok(_) => None,
+                    Err(_) => {
+                        return Err(CliError::usage(
+                            spec,
+                            &format!("invalid argument \"{n}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{n}\": invalid syntax"),
+                        ))
+                    }
+                },
+                (None, false) => None,
+            };
+            Command::Ps(PsOptions {
+                all: m.bool("all"),
+                quiet: m.bool("quiet"),
+                last,
+                size: m.bool("size"),
+                no_trunc: m.bool("no-trunc"),
+                filters: m.all("filter"),
+                format: m.format(),
             })
         }
-        "ps" => Command::Ps { all: m.bool("all"), quiet: m.bool("quiet") },
+        "start" => Command::Start { containers: m.args.clone(), attach: m.bool("attach") },
+        "stop" | "kill" => Command::Stop {
+            containers: m.args.clone(),
+            time: m.last("time"),
+            signal: m.last("signal"),
+            kill: spec.name() == "kill",
+        },
+        "restart" => Command::Restart { containers: m.args.clone(), time: m.last("time") },
+        "wait" => Command::Wait { containers: m.args },
+        "pause" => Command::Pause { containers: m.args, paused: true },
+        "unpause" => Command::Pause { containers: m.args, paused: false },
+        "rename" => Command::Rename { container: m.args[0].clone(), name: m.args[1].clone() },
+        "logs" => Command::Logs(LogsOptions {
+            container: m.args[0].clone(),
+            follow: m.bool("follow"),
+            tail: m.last("tail"),
+            timestamps: m.bool("timestamps"),
+            since: m.last("since"),
+            until: m.last("until"),
+        }),
+        "top" => Command::Top { container: m.args[0].clone() },
+        "port" => Command::Port { container: m.args[0].clone(), port: m.args.get(1).cloned() },
+        "inspect" => Command::Inspect { names: m.args.clone(), format: m.format(), kind: m.last("type") },
         "images" => Command::Images(ImagesOptions {
             all: m.bool("all"),
             quiet: m.bool("quiet"),

@@ -44,13 +44,184 @@ pub const RUN: CommandSpec = CommandSpec {
     names: &["run", "container run"],
     usage: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
     about: "Create and run a new container from an image",
-    flags: &[
-        flag("env", Some('e'), Some("list"), "Set environment variables"),
-        flag("name", None, Some("string"), "Assign a name to the container"),
-        flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
-    ],
+    flags: RUN_FLAGS,
     arity: Arity::AtLeast(1),
     interspersed: false,
+};
+
+/// The flags `run` and `create` share (`create` has all but `--detach`).
+const RUN_FLAGS: &[FlagSpec] = &[
+    flag("detach", Some('d'), None, "Run container in background and print container ID"),
+    flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
+    flag("env", Some('e'), Some("list"), "Set environment variables"),
+    flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
+    flag("name", None, Some("string"), "Assign a name to the container"),
+    flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
+    flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
+    flag("stop-timeout", None, Some("int"), "Timeout (in seconds) to stop a container"),
+    flag("tty", Some('t'), None, "Allocate a pseudo-TTY"),
+    flag("user", Some('u'), Some("string"), "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
+    flag("workdir", Some('w'), Some("string"), "Working directory inside the container"),
+];
+
+pub const CREATE: CommandSpec = CommandSpec {
+    names: &["create", "container create"],
+    usage: "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+    about: "Create a new container",
+    flags: CREATE_FLAGS,
+    arity: Arity::AtLeast(1),
+    interspersed: false,
+};
+
+const CREATE_FLAGS: &[FlagSpec] = &[
+    flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
+    flag("env", Some('e'), Some("list"), "Set environment variables"),
+    flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
+    flag("name", None, Some("string"), "Assign a name to the container"),
+    flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
+    flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
+    flag("stop-timeout", None, Some("int"), "Timeout (in seconds) to stop a container"),
+    flag("tty", Some('t'), None, "Allocate a pseudo-TTY"),
+    flag("user", Some('u'), Some("string"), "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
+    flag("workdir", Some('w'), Some("string"), "Working directory inside the container"),
+];
+
+pub const START: CommandSpec = CommandSpec {
+    names: &["start", "container start"],
+    usage: "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+    about: "Start one or more stopped containers",
+    flags: &[
+        flag("attach", Some('a'), None, "Attach STDOUT/STDERR and forward signals"),
+        flag("interactive", Some('i'), None, "Attach container's STDIN"),
+    ],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const STOP: CommandSpec = CommandSpec {
+    names: &["stop", "container stop"],
+    usage: "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+    about: "Stop one or more running containers",
+    flags: &[
+        flag("signal", Some('s'), Some("string"), "Signal to send to the container"),
+        flag("time", Some('t'), Some("int"), "Seconds to wait before killing the container"),
+    ],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const KILL: CommandSpec = CommandSpec {
+    names: &["kill", "container kill"],
+    usage: "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
+    about: "Kill one or more running containers",
+    flags: &[flag("signal", Some('s'), Some("string"), "Signal to send to the container")],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const RESTART: CommandSpec = CommandSpec {
+    names: &["restart", "container restart"],
+    usage: "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
+    about: "Restart one or more containers",
+    flags: &[
+        flag("signal", Some('s'), Some("string"), "Signal to send to the container"),
+        flag("time", Some('t'), Some("int"), "Seconds to wait before killing the container"),
+    ],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const WAIT: CommandSpec = CommandSpec {
+    names: &["wait", "container wait"],
+    usage: "docker wait CONTAINER [CONTAINER...]",
+    about: "Block until one or more containers stop, then print their exit codes",
+    flags: &[],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const LOGS: CommandSpec = CommandSpec {
+    names: &["logs", "container logs"],
+    usage: "docker logs [OPTIONS] CONTAINER",
+    about: "Fetch the logs of a container",
+    flags: &[
+        flag("details", None, None, "Show extra details provided to logs"),
+        flag("follow", Some('f'), None, "Follow log output"),
+        flag(
+            "since",
+            None,
+            Some("string"),
+            "Show logs since timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)",
+        ),
+        flag("tail", Some('n'), Some("string"), "Number of lines to show from the end of the logs (default \"all\")"),
+        flag("timestamps", Some('t'), None, "Show timestamps"),
+        flag(
+            "until",
+            None,
+            Some("string"),
+            "Show logs before a timestamp (e.g. \"2013-01-02T13:23:37Z\") or relative (e.g. \"42m\" for 42 minutes)",
+        ),
+    ],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const RENAME: CommandSpec = CommandSpec {
+    names: &["rename", "container rename"],
+    usage: "docker rename CONTAINER NEW_NAME",
+    about: "Rename a container",
+    flags: &[],
+    arity: Arity::Exactly(2),
+    interspersed: true,
+};
+
+pub const PAUSE: CommandSpec = CommandSpec {
+    names: &["pause", "container pause"],
+    usage: "docker pause CONTAINER [CONTAINER...]",
+    about: "Pause all processes within one or more containers",
+    flags: &[],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const UNPAUSE: CommandSpec = CommandSpec {
+    names: &["unpause", "container unpause"],
+    usage: "docker unpause CONTAINER [CONTAINER...]",
+    about: "Unpause all processes within one or more containers",
+    flags: &[],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const TOP: CommandSpec = CommandSpec {
+    names: &["top", "container top"],
+    usage: "docker top CONTAINER [ps OPTIONS]",
+    about: "Display the running processes of a container",
+    flags: &[],
+    arity: Arity::AtLeast(1),
+    interspersed: false,
+};
+
+pub const INSPECT: CommandSpec = CommandSpec {
+    names: &["inspect", "container inspect"],
+    usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
+    about: "Return low-level information on Docker objects",
+    flags: &[
+        flag("format", Some('f'), Some("string"), "Format the output using the given Go template"),
+        flag("size", Some('s'), None, "Display total file sizes if the type is container"),
+        flag("type", None, Some("string"), "Return JSON for specified type"),
+    ],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const PORT: CommandSpec = CommandSpec {
+    names: &["port", "container port"],
+    usage: "docker port CONTAINER [PRIVATE_PORT[/PROTO]]",
+    about: "List port mappings or a specific mapping for the container",
+    flags: &[],
+    arity: Arity::Between(1, 2),
+    interspersed: true,
 };
 
 pub const PS: CommandSpec = CommandSpec {
@@ -59,7 +230,13 @@ pub const PS: CommandSpec = CommandSpec {
     about: "List containers",
     flags: &[
         flag("all", Some('a'), None, "Show all containers (default shows just running)"),
+        flag("filter", Some('f'), Some("filter"), "Filter output based on conditions provided"),
+        flag("format", None, Some("string"), "Pretty-print containers using a Go template"),
+        flag("last", Some('n'), Some("int"), "Show n last created containers (includes all states) (default -1)"),
+        flag("latest", Some('l'), None, "Show the latest created container (includes all states)"),
+        flag("no-trunc", None, None, "Don't truncate output"),
         flag("quiet", Some('q'), None, "Only display container IDs"),
+        flag("size", Some('s'), None, "Display total file sizes"),
     ],
     arity: Arity::None,
     interspersed: true,
@@ -253,6 +430,19 @@ pub const VERSION: CommandSpec = CommandSpec {
 /// Every command, in the order `docker --help` lists them.
 pub const COMMANDS: &[&CommandSpec] = &[
     &RUN,
+    &CREATE,
+    &START,
+    &STOP,
+    &RESTART,
+    &KILL,
+    &WAIT,
+    &PAUSE,
+    &UNPAUSE,
+    &RENAME,
+    &LOGS,
+    &TOP,
+    &PORT,
+    &INSPECT,
     &PS,
     &CP,
     &DIFF,

@@ -15,14 +15,24 @@ fn run_stops_reading_flags_at_the_image() {
             name: Some("web".into()),
             env: vec!["A=1".into(), "B=2".into()],
             remove: true,
+            ..Default::default()
         })
     );
+    let cmd = parse("docker run -dit -w /srv --stop-timeout 5 --entrypoint= alpine").unwrap();
+    let Command::Run(options) = cmd else { panic!("not a run") };
+    assert!(options.detach && options.interactive && options.tty);
+    assert_eq!((options.workdir.as_deref(), options.stop_timeout), (Some("/srv"), Some(5)));
+    assert_eq!(options.entrypoint.as_deref(), Some(""), "an empty entrypoint clears the image's");
+    let err = parse("docker run --stop-timeout soon alpine").unwrap_err();
+    assert!(err.message.starts_with("invalid argument \"soon\" for \"--stop-timeout\" flag"));
 }
 
 #[test]
 fn short_flags_combine_and_aliases_resolve() {
-    assert_eq!(parse("ps -aq").unwrap(), Command::Ps { all: true, quiet: true });
-    assert_eq!(parse("docker container ls -a").unwrap(), Command::Ps { all: true, quiet: false });
+    assert_eq!(parse("ps -aq").unwrap(), Command::Ps(PsOptions { all: true, quiet: true, ..Default::default() }));
+    assert_eq!(parse("docker container ls -a").unwrap(), Command::Ps(PsOptions { all: true, ..Default::default() }));
+    assert_eq!(parse("ps -n 2").unwrap(), Command::Ps(PsOptions { last: Some(2), ..Default::default() }));
+    assert!(parse("ps -n two").unwrap_err().message.starts_with("invalid argument \"two\" for \"-n, --last\" flag"));
     assert_eq!(parse("image ls").unwrap(), Command::Images(ImagesOptions::default()));
     assert_eq!(
         parse("images -f dangling=true --digests hello-world").unwrap(),
@@ -96,8 +106,10 @@ fn missing_arguments_and_unknown_commands_are_errors() {
 fn help_lists_flags_aligned() {
     let Command::Help(text) = parse("docker run --help").unwrap() else { panic!("expected help") };
     assert!(text.contains("Usage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]"));
-    assert!(text.contains("  -e, --env list      Set environment variables\n"));
-    assert!(text.contains("      --name string   Assign a name to the container\n"));
+    // Columns align on the widest flag, `--entrypoint string`.
+    assert!(text.contains("  -e, --env list            Set environment variables\n"), "{text}");
+    assert!(text.contains("      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"), "{text}");
+    assert!(text.contains("      --name string         Assign a name to the container\n"), "{text}");
     let Command::Help(text) = parse("docker").unwrap() else { panic!("expected overview") };
     assert!(text.contains("  run            Create and run a new container from an image"));
 }

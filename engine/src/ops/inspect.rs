@@ -168,6 +168,11 @@ impl Engine {
         reply
     }
 
+    /// An image's inspect JSON, for `docker inspect` as well.
+    pub(crate) fn image_json(&self, image: &Image) -> serde_json::Value {
+        serde_json::to_value(self.inspect_one(image)).unwrap_or_default()
+    }
+
     fn inspect_one<'a>(&self, image: &'a Image) -> InspectImage<'a> {
         let mut repo_tags: Vec<String> = self.images.tags_of(image.id).iter().map(|r| r.familiar()).collect();
         repo_tags.sort();

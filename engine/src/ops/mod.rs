@@ -1,20 +1,28 @@
 //! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
 
+mod container_inspect;
 mod cp;
 mod diff;
 mod export;
 mod history;
 mod images;
-mod inspect;
+pub(crate) mod inspect;
+mod logs;
+mod pause;
 mod prune;
 mod ps;
 mod pull;
 mod push;
+mod rename;
 mod rm;
 mod rmi;
 mod run;
+mod signal;
+mod start;
+mod stop;
 mod system_df;
 mod tag;
+mod top;
 mod version;
 
 pub(crate) use history::HistoryOptions;

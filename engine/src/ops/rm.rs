@@ -1,33 +1,40 @@
-//! `docker rm`: remove containers, refusing running ones unless forced.
+//! `docker rm`: remove containers, refusing running ones unless forced, which kills them first.
 
+use crate::cli::Command;
 use crate::ops::daemon_error;
-use crate::{Engine, Reply};
+use crate::ops::signal::SIGKILL;
+use crate::ops::stop::then;
+use crate::{Engine, Reply, Step};
 
 impl Engine {
-    pub(crate) fn rm(&mut self, force: bool, keys: &[String]) -> Reply {
+    pub(crate) fn rm(&mut self, force: bool, keys: &[String]) -> Step {
         let mut reply = Reply::default();
-        for key in keys {
+        for (n, key) in keys.iter().enumerate() {
             let Some(container) = self.find_container(key) else {
                 reply.stderr.push_str(&format!("{}\n", daemon_error(format!("No such container: {key}"))));
                 reply.exit_code = 1;
                 continue;
             };
+            let id = container.id.clone();
             if !container.state.status.can_remove(force) {
                 reply.stderr.push_str(&format!(
                     "{}\n",
                     daemon_error(format!(
-                        "You cannot remove a running container {}. Stop the container before attempting removal or force remove",
-                        container.id
+                        "You cannot remove a running container {id}. Stop the container before attempting removal or force remove"
                     ))
                 ));
                 reply.exit_code = 1;
                 continue;
             }
-            let id = container.id.clone();
+            if container.state.status.can_exit() {
+                // Forced: kill the process first, then remove this container and the rest.
+                let kill = Step::Await { container: id, kill_after: Some(0), signal: SIGKILL, follow: None, reply };
+                return then(kill, vec![Command::Rm { force, containers: keys[n..].to_vec() }]);
+            }
             self.pending.remove(&id);
             self.containers.retain(|c| c.id != id);
             reply.stdout.push_str(&format!("{key}\n"));
         }
-        reply
+        Step::Done(reply)
     }
 }

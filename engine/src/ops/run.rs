@@ -20,13 +20,69 @@ fn run_error(message: impl std::fmt::Display, exit_code: i32) -> Reply {
     Reply::err(format!("docker: {message}\n\nRun 'docker run --help' for more information"), exit_code)
 }
 
+/// What `create` (and so `run`) was asked for, errors already printed as `run` prints them.
+pub(crate) struct Created {
+    pub(crate) id: ContainerId,
+    /// What the command printed on the way (a pull), before its own output.
+    pub(crate) before: Reply,
+}
+
 impl Engine {
     pub(crate) fn run(&mut self, options: RunOptions, ctx: &mut Ctx<'_>) -> Step {
+        let created = match self.create_container(&options, ctx, |m, c| run_error(m, c)) {
+            Ok(created) => created,
+            Err(reply) => return Step::Done(reply),
+        };
+        let Created { id, before } = created;
+        let process = match self.start_process(&id, ctx.now) {
+            Ok(process) => process,
+            Err((message, code)) => {
+                if options.remove {
+                    self.containers.retain(|c| c.id != id);
+                }
+                return Step::Done(before.then(run_error(daemon_error(message), code)));
+            }
+        };
+        if options.detach {
+            let mut reply = before;
+            reply.stdout.push_str(&format!("{id}\n"));
+            return Step::Spawn { processes: vec![process], reply };
+        }
+        self.pending.insert(id.clone(), Pending { attached: true });
+        Step::Launch(Launch { before, process })
+    }
+
+    /// `docker create`: the container, made and named but not started.
+    pub(crate) fn create(&mut self, options: RunOptions, ctx: &mut Ctx<'_>) -> Reply {
+        let create_error = |message: String, code: i32| {
+            Reply::err(format!("{message}\n\nRun 'docker create --help' for more information"), code)
+        };
+        match self.create_container(&options, ctx, |m, c| create_error(m.to_string(), c)) {
+            Ok(Created { id, before }) => before.then(Reply::out(format!("{id}\n"))),
+            Err(reply) => reply,
+        }
+    }
+
+    /// Finds (or pulls) the image and makes the container, in the created state.
+    pub(crate) fn create_container(
+        &mut self,
+        options: &RunOptions,
+        ctx: &mut Ctx<'_>,
+        fail: impl Fn(&dyn std::fmt::Display, i32) -> Reply,
+    ) -> Result<Created, Reply> {
         let mut before = Reply::default();
         let reference = match Reference::parse(&options.image) {
             Ok(r) => r.with_default_tag(),
-            Err(e) => return Step::Done(run_error(e, 125)),
+            Err(e) => return Err(fail(&e, 125)),
         };
+        if let Some(policy) = &options.restart {
+            if !valid_restart_policy(policy) {
+                return Err(fail(&format!("invalid restart policy '{policy}'"), 125));
+            }
+            if options.remove && policy != "no" {
+                return Err(fail(&"Conflicting options: --restart and --rm", 125));
+            }
+        }
         let image = match self.images.resolve(&options.image) {
             Some(image) => image.clone(),
             None => {
@@ -37,22 +93,27 @@ impl Engine {
                     Reply { stderr: progress.text(), ..Default::default() }.with_progress(Stream::Stderr, progress);
                 match pulled.map(|id| self.images.images.get(&id).cloned()) {
                     Ok(Some(image)) => image,
-                    Ok(None) => {
-                        return Step::Done(before.then(run_error(daemon_error("image vanished after pull"), 125)))
-                    }
-                    Err(e) => return Step::Done(before.then(run_error(daemon_error(e), 125))),
+                    Ok(None) => return Err(before.then(fail(&daemon_error("image vanished after pull"), 125))),
+                    Err(e) => return Err(before.then(fail(&daemon_error(e), 125))),
                 }
             }
         };
         if let Some(name) = &options.name {
-            if let Err(reply) = self.check_name(name) {
-                return Step::Done(before.then(reply));
+            if let Err(message) = self.check_name(name) {
+                return Err(before.then(fail(&daemon_error(message), 125)));
             }
         }
-        let mut argv: Vec<String> = image.config.config.entrypoint.clone();
-        argv.extend(if options.command.is_empty() { image.config.config.cmd.clone() } else { options.command.clone() });
+        let config = &image.config.config;
+        let mut argv: Vec<String> = match &options.entrypoint {
+            Some(entrypoint) if entrypoint.is_empty() => Vec::new(),
+            Some(entrypoint) => vec![entrypoint.clone()],
+            None => config.entrypoint.clone(),
+        };
+        // A new entrypoint drops the image's Cmd, as Docker does, unless a command is given.
+        let default_cmd = if options.entrypoint.is_some() { Vec::new() } else { config.cmd.clone() };
+        argv.extend(if options.command.is_empty() { default_cmd } else { options.command.clone() });
         if argv.is_empty() {
-            return Step::Done(before.then(run_error(daemon_error("no command specified"), 125)));
+            return Err(before.then(fail(&daemon_error("no command specified"), 125)));
         }
         let id = ContainerId::generate(ctx.entropy);
         let name = match &options.name {
@@ -60,14 +121,23 @@ impl Engine {
             None => generate_name(ctx.entropy, &|n| self.containers.iter().any(|c| c.name == n)),
         };
         let env = container_env(&image, &id, &options.env);
-        let container = Container {
+        let working_dir = options.workdir.clone().unwrap_or_else(|| config.working_dir.clone());
+        let mut rw = Layer::default();
+        // Docker makes the working directory when the image lacks it.
+        if !working_dir.is_empty() && working_dir != "/" {
+            let layers = self.images.layers_of(&image).map_err(|e| fail(&daemon_error(e), 125))?;
+            if lookup_in(&layers, &working_dir).is_none() {
+                let _ = rw.insert(&working_dir, crate::layer::Entry::dir(0o755));
+            }
+        }
+        self.containers.push(Container {
             id: id.clone(),
             name,
             image: image.id,
             image_name: options.image.clone(),
             path: argv[0].clone(),
             args: argv[1..].to_vec(),
-            env: env.clone(),
+            env,
             created: ctx.now,
             state: State {
                 status: ContainerStatus::Created,
@@ -77,33 +147,61 @@ impl Engine {
                 finished_at: None,
             },
             auto_remove: options.remove,
-            rw: Layer::default(),
+            working_dir,
+            user: options.user.clone().unwrap_or_else(|| config.user.clone()),
+            stop_timeout: options.stop_timeout,
+            restart_policy: options.restart.clone().unwrap_or_else(|| "no".to_string()),
+            restart_count: 0,
+            rw,
             logs: Vec::new(),
-        };
-        self.containers.push(container);
-        let module = match self.resolve_executable(&image, &argv[0], &env) {
+        });
+        Ok(Created { id, before })
+    }
+
+    /// Marks a created or exited container running and builds its process for the host. A
+    /// program that cannot start leaves the container as Docker leaves it, with the exit code.
+    pub(crate) fn start_process(&mut self, id: &ContainerId, now: crate::Timestamp) -> Result<Process, (String, i32)> {
+        let container =
+            self.containers.iter().find(|c| &c.id == id).ok_or_else(|| (format!("No such container: {id}"), 1))?;
+        let image = self
+            .images
+            .images
+            .get(&container.image)
+            .cloned()
+            .ok_or_else(|| (format!("No such image: {}", container.image), 125))?;
+        let (path, args, env) = (container.path.clone(), container.args.clone(), container.env.clone());
+        let module = match self.resolve_executable(&image, &path, &env) {
             Ok(module) => module,
             Err((message, code)) => {
-                // Docker leaves a container whose start failed in the created state with the exit code.
-                if let Some(c) = self.container_mut(&id) {
+                if let Some(c) = self.container_mut(id) {
                     c.state.exit_code = code;
                     c.state.error = message.clone();
                 }
-                if options.remove {
-                    self.containers.retain(|c| c.id != id);
-                }
-                return Step::Done(before.then(run_error(daemon_error(message), code)));
+                return Err((message, code));
             }
         };
-        if let Some(c) = self.container_mut(&id) {
+        let root = self.container_fs(id.as_str()).ok_or_else(|| (format!("No such container: {id}"), 1))?;
+        if let Some(c) = self.container_mut(id) {
             c.state.status = ContainerStatus::Running;
-            c.state.started_at = Some(ctx.now);
+            c.state.started_at = Some(now);
+            c.state.finished_at = None;
+            c.state.error.clear();
         }
-        self.pending.insert(id.clone(), Pending { auto_remove: options.remove });
-        let Some(root) = self.container_fs(id.as_str()) else {
-            return Step::Done(before.then(run_error(daemon_error(format!("No such container: {id}")), 125)));
-        };
-        Step::Launch(Launch { before, process: Process { container: id, module, args: argv, env, root } })
+        let mut argv = vec![path];
+        argv.extend(args);
+        Ok(Process { container: id.clone(), module, args: argv, env, root })
+    }
+
+    /// Records what a background process wrote, as it writes it, so `docker logs` sees it live.
+    pub fn output(&mut self, id: &ContainerId, stream: Stream, bytes: &[u8], now: crate::Timestamp) {
+        if let Some(container) = self.container_mut(id) {
+            append_log(container, stream, bytes, now);
+        }
+    }
+
+    /// Whether `id`'s process is meant to be alive, for hosts checking what they still run.
+    pub fn is_running(&self, id: &ContainerId) -> bool {
+        self.containers.iter().any(|c| &c.id == id && c.state.status.can_exit())
     }
 
     /// Records how a container's process ended and finishes the `docker run` that started it.
@@ -115,18 +213,8 @@ impl Engine {
         if !container.state.status.can_exit() {
             return Reply::err(daemon_error(format!("Container {id} is not running")), 125);
         }
-        let mut logged = 0;
         for (stream, bytes) in outcome.output {
-            let room = MAX_LOG_BYTES.saturating_sub(logged);
-            let kept = &bytes[..bytes.len().min(room)];
-            logged += kept.len();
-            if !kept.is_empty() {
-                container.logs.push(LogEntry {
-                    stream,
-                    time: ctx.now,
-                    text: String::from_utf8_lossy(kept).into_owned(),
-                });
-            }
+            append_log(container, stream, &bytes, ctx.now);
         }
         if let Some(upper) = outcome.upper {
             container.rw = upper;
@@ -134,10 +222,11 @@ impl Engine {
         let mut reply = Reply::default();
         let code = match outcome.status {
             ExitStatus::Code(code) => code,
+            // A signal's default action ends the process; the shell reports that as 128 + signal.
+            ExitStatus::Killed(signal) => 128 + signal,
             ExitStatus::Trap(message) => {
                 // A trap is the guest crashing; Linux reports an aborted process as 128 + SIGABRT.
                 reply.stderr = format!("dockyard: the container's program crashed: {message}\n");
-                container.logs.push(LogEntry { stream: Stream::Stderr, time: ctx.now, text: reply.stderr.clone() });
                 container.state.error = message;
                 134
             }
@@ -145,30 +234,26 @@ impl Engine {
         container.state.status = ContainerStatus::Exited;
         container.state.exit_code = code;
         container.state.finished_at = Some(ctx.now);
-        if pending.is_some_and(|p| p.auto_remove) {
+        let _attached = pending.is_some_and(|p| p.attached);
+        if container.auto_remove {
             self.containers.retain(|c| &c.id != id);
         }
         reply.exit_code = code;
         reply
     }
 
-    fn check_name(&self, name: &str) -> Result<(), Reply> {
+    /// Whether `name` may name a new container: Docker's pattern, and not taken.
+    pub(crate) fn check_name(&self, name: &str) -> Result<(), String> {
         let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
             && name.len() > 1
             && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if !valid {
-            return Err(run_error(
-                daemon_error(format!("Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")),
-                125,
-            ));
+            return Err(format!("Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
         }
         if let Some(other) = self.containers.iter().find(|c| c.name == name) {
-            return Err(run_error(
-                daemon_error(format!(
-                    "Conflict. The container name \"/{name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
-                    other.id
-                )),
-                125,
+            return Err(format!(
+                "Conflict. The container name \"/{name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                other.id
             ));
         }
         Ok(())
@@ -211,6 +296,36 @@ impl Engine {
             "executable file not found in $PATH".to_string()
         };
         Err((format!("{start_failed}: exec: \"{command}\": {why}: unknown"), 127))
+    }
+}
+
+/// Adds output to a container's log. The log keeps the first [`MAX_LOG_BYTES`] of each run's
+/// output and drops the rest, so a chatty guest cannot fill the host.
+fn append_log(container: &mut Container, stream: Stream, bytes: &[u8], now: crate::Timestamp) {
+    let started = container.state.started_at.unwrap_or(container.created);
+    let logged: usize = container.logs.iter().filter(|e| e.time >= started).map(|e| e.text.len()).sum();
+    let room = MAX_LOG_BYTES.saturating_sub(logged);
+    let kept = &bytes[..bytes.len().min(room)];
+    if kept.is_empty() {
+        return;
+    }
+    let text = String::from_utf8_lossy(kept).into_owned();
+    match container.logs.last_mut() {
+        // A write that continues the last one's line joins it, so a line stays one entry.
+        Some(last) if last.stream == stream && last.time == now && !last.text.ends_with('\n') => {
+            last.text.push_str(&text)
+        }
+        _ => container.logs.push(LogEntry { stream, time: now, text }),
+    }
+}
+
+/// Docker's restart policies: `no`, `always`, `unless-stopped`, and `on-failure` with an optional
+/// retry count.
+fn valid_restart_policy(policy: &str) -> bool {
+    match policy.split_once(':') {
+        None => matches!(policy, "no" | "always" | "unless-stopped" | "on-failure"),
+        Some(("on-failure", count)) => count.parse::<u32>().is_ok(),
+        Some(_) => false,
     }
 }
 

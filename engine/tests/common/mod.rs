@@ -7,6 +7,10 @@
 
 use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::wasi::Stream;
+use std::collections::VecDeque;
+
+use dockyard_engine::cli::Command;
+use dockyard_engine::container::ContainerId;
 use dockyard_engine::{Ctx, Engine, ExitStatus, Launch, ProcessOutcome, Reply, Seeded, Step, Timestamp};
 
 /// The smallest valid wasm module: enough for the engine, which only checks the magic number.
@@ -17,12 +21,20 @@ pub struct Session {
     pub engine: Engine,
     pub entropy: Seeded,
     pub now: Timestamp,
+    /// Background processes the simulated host is running, and how long each has yet to run
+    /// (`None`: until killed).
+    pub running: Vec<(ContainerId, Option<u64>)>,
 }
 
 impl Session {
     pub fn new() -> Self {
         let hub = builtin::docker_hub(&Programs::default().with("hello", MODULE)).unwrap();
-        Session { engine: Engine::new(hub), entropy: Seeded::new(9), now: Timestamp::from_secs(T0) }
+        Session {
+            engine: Engine::new(hub),
+            entropy: Seeded::new(9),
+            now: Timestamp::from_secs(T0),
+            running: Vec::new(),
+        }
     }
 
     pub fn step(&mut self, line: &str) -> Step {
@@ -53,5 +65,122 @@ impl Session {
         let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
         let reply = self.engine.exited(&id, outcome, &mut ctx);
         (launch, reply)
+    }
+}
+
+/// What one step of [`Session::drive`] did, for tests that check the host's part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostAction {
+    Spawned(ContainerId),
+    /// The host killed the process with this signal, after waiting this long.
+    Killed(ContainerId, i32, u64),
+    /// The process ended by itself while the host waited.
+    Ended(ContainerId),
+    Paused(ContainerId, bool),
+}
+
+impl Session {
+    /// Lets background processes run for `nanos`: those due to end, end with code 0.
+    pub fn advance(&mut self, nanos: u64) {
+        self.now = Timestamp(self.now.0 + nanos);
+        let mut ended = Vec::new();
+        for (id, left) in &mut self.running {
+            if let Some(left) = left {
+                if *left <= nanos {
+                    ended.push(id.clone());
+                } else {
+                    *left -= nanos;
+                }
+            }
+        }
+        for id in ended {
+            self.end(&id, ExitStatus::Code(0));
+        }
+    }
+
+    fn end(&mut self, id: &ContainerId, status: ExitStatus) {
+        self.running.retain(|(r, _)| r != id);
+        let outcome = ProcessOutcome { status, output: Vec::new(), upper: None };
+        let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
+        self.engine.exited(id, outcome, &mut ctx);
+    }
+
+    /// Runs `line` to its end as a host would, with background processes that run for
+    /// `lifetime` (forever if `None`) and attached ones that end at once with code 0. Returns
+    /// everything printed (exit code: the last nonzero one) and what the host did.
+    pub fn drive(&mut self, line: &str, lifetime: Option<u64>) -> (Reply, Vec<HostAction>) {
+        let mut printed = Reply::default();
+        let mut actions = Vec::new();
+        let mut queue: VecDeque<Command> = VecDeque::new();
+        let mut step = Some(self.step(line));
+        let print = |printed: &mut Reply, r: &Reply| {
+            printed.stdout.push_str(&r.stdout);
+            printed.stderr.push_str(&r.stderr);
+            if r.exit_code != 0 {
+                printed.exit_code = r.exit_code;
+            }
+        };
+        while let Some(current) = step.take() {
+            let reply = match current {
+                Step::Then { first, next } => {
+                    for command in next.into_iter().rev() {
+                        queue.push_front(command);
+                    }
+                    step = Some(*first);
+                    continue;
+                }
+                Step::Done(reply) => reply,
+                Step::Launch(launch) => {
+                    print(&mut printed, &launch.before);
+                    let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new(), upper: None };
+                    let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
+                    self.engine.exited(&launch.process.container, outcome, &mut ctx)
+                }
+                Step::Spawn { processes, reply } => {
+                    for process in processes {
+                        actions.push(HostAction::Spawned(process.container.clone()));
+                        self.running.push((process.container, lifetime));
+                    }
+                    reply
+                }
+                Step::Await { container, kill_after, signal, follow, reply } => {
+                    if let Some(follow) = &follow {
+                        print(&mut printed, &follow.before);
+                    }
+                    let left = self.running.iter().find(|(r, _)| *r == container).map(|(_, left)| *left);
+                    match (left, kill_after) {
+                        (Some(Some(left)), deadline) if deadline.is_none_or(|d| left <= d) => {
+                            self.advance(left);
+                            actions.push(HostAction::Ended(container.clone()));
+                        }
+                        (Some(_), Some(deadline)) => {
+                            self.now = Timestamp(self.now.0 + deadline);
+                            self.end(&container, ExitStatus::Killed(signal));
+                            actions.push(HostAction::Killed(container.clone(), signal, deadline));
+                        }
+                        (Some(_), None) => panic!("{line} waits forever for {container}"),
+                        (None, _) if self.engine.is_running(&container) => {
+                            self.end(&container, ExitStatus::Killed(signal));
+                        }
+                        (None, _) => {}
+                    }
+                    if let Some(follow) = follow {
+                        print(&mut printed, &self.engine.log_text(&container, follow.from, follow.timestamps).0);
+                    }
+                    reply
+                }
+                Step::Pause { container, paused, reply } => {
+                    actions.push(HostAction::Paused(container, paused));
+                    reply
+                }
+                other => panic!("{line}: a step this host does not play: {other:?}"),
+            };
+            print(&mut printed, &reply);
+            if let Some(command) = queue.pop_front() {
+                let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
+                step = Some(self.engine.execute_command(command, &mut ctx));
+            }
+        }
+        (printed, actions)
     }
 }

@@ -1,0 +1,209 @@
+//! `docker inspect` and `docker container inspect`: a container's (or an image's) low-level
+//! JSON, in the Engine API's shape and field order, or through a `--format` template.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::container::{Container, ContainerStatus};
+use crate::ops::inspect::to_docker_json;
+use crate::template::{Shape, Template, MAX_OUTPUT};
+use crate::time::Timestamp;
+use crate::{Engine, Reply};
+
+/// What a time that never happened reads as in the Engine API.
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectContainer<'a> {
+    id: &'a str,
+    created: String,
+    path: &'a str,
+    args: &'a [String],
+    state: InspectState<'a>,
+    image: String,
+    name: String,
+    restart_count: u32,
+    driver: &'a str,
+    platform: &'a str,
+    host_config: HostConfig<'a>,
+    mounts: [(); 0],
+    config: InspectConfig<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectState<'a> {
+    status: String,
+    running: bool,
+    paused: bool,
+    restarting: bool,
+    #[serde(rename = "OOMKilled")]
+    oom_killed: bool,
+    dead: bool,
+    pid: u32,
+    exit_code: i32,
+    error: &'a str,
+    started_at: String,
+    finished_at: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HostConfig<'a> {
+    network_mode: &'a str,
+    restart_policy: RestartPolicy<'a>,
+    auto_remove: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RestartPolicy<'a> {
+    name: &'a str,
+    maximum_retry_count: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectConfig<'a> {
+    hostname: &'a str,
+    domainname: &'a str,
+    user: &'a str,
+    attach_stdin: bool,
+    attach_stdout: bool,
+    attach_stderr: bool,
+    tty: bool,
+    open_stdin: bool,
+    stdin_once: bool,
+    env: &'a [String],
+    cmd: &'a [String],
+    image: &'a str,
+    volumes: Option<()>,
+    working_dir: &'a str,
+    entrypoint: Option<()>,
+    on_build: Option<()>,
+    labels: std::collections::BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_timeout: Option<u64>,
+}
+
+fn time(t: Option<Timestamp>) -> String {
+    t.map_or(ZERO_TIME.to_string(), Timestamp::rfc3339)
+}
+
+impl Engine {
+    fn container_json(&self, c: &Container) -> Json {
+        let status = c.state.status;
+        let (policy, retries) = c.restart_policy.split_once(':').unwrap_or((c.restart_policy.as_str(), "0"));
+        let value = InspectContainer {
+            id: c.id.as_str(),
+            created: c.created.rfc3339(),
+            path: &c.path,
+            args: &c.args,
+            state: InspectState {
+                status: status.to_string(),
+                running: c.state.status.can_exit(),
+                paused: status == ContainerStatus::Paused,
+                restarting: false,
+                oom_killed: false,
+                dead: false,
+                pid: if status.can_exit() { 1000 } else { 0 },
+                exit_code: c.state.exit_code,
+                error: &c.state.error,
+                started_at: time(c.state.started_at),
+                finished_at: time(c.state.finished_at),
+            },
+            image: c.image.to_string(),
+            name: format!("/{}", c.name),
+            restart_count: c.restart_count,
+            driver: "overlay2",
+            platform: "linux",
+            host_config: HostConfig {
+                network_mode: "none",
+                restart_policy: RestartPolicy {
+                    name: if policy.is_empty() { "no" } else { policy },
+                    maximum_retry_count: retries.parse().unwrap_or(0),
+                },
+                auto_remove: c.auto_remove,
+            },
+            mounts: [],
+            config: InspectConfig {
+                hostname: c.id.short(),
+                domainname: "",
+                user: &c.user,
+                attach_stdin: false,
+                attach_stdout: false,
+                attach_stderr: false,
+                tty: false,
+                open_stdin: false,
+                stdin_once: false,
+                env: &c.env,
+                cmd: &c.args,
+                image: &c.image_name,
+                volumes: None,
+                working_dir: &c.working_dir,
+                entrypoint: None,
+                on_build: None,
+                labels: Default::default(),
+                stop_timeout: c.stop_timeout,
+            },
+        };
+        serde_json::to_value(value).unwrap_or_default()
+    }
+
+    pub(crate) fn inspect(&self, names: &[String], format: Option<&str>, kind: Option<&str>, _now: Timestamp) -> Reply {
+        if let Some(kind) = kind.filter(|k| !matches!(*k, "container" | "image")) {
+            return Reply::err(format!("\"{kind}\" is not a valid value for --type"), 1);
+        }
+        let template = match format.map(Template::parse).transpose() {
+            Ok(t) => t,
+            Err(e) => return Reply::err(format!("template parsing error: {e}"), 64),
+        };
+        let mut found: Vec<Json> = Vec::new();
+        let mut errors = Vec::new();
+        for name in names {
+            let container = || self.find_container(name).map(|c| self.container_json(c));
+            let image = || self.images.resolve(name).map(|i| self.image_json(i));
+            let json = match kind {
+                Some("container") => container(),
+                Some("image") => image(),
+                _ => container().or_else(image),
+            };
+            match json {
+                Some(json) => found.push(json),
+                None => errors.push(match kind {
+                    Some("container") => format!("Error: No such container: {name}"),
+                    Some("image") => format!("Error: No such image: {name}"),
+                    _ => format!("Error: No such object: {name}"),
+                }),
+            }
+        }
+        let mut reply = match &template {
+            None => Reply::out(to_docker_json(&found)),
+            Some(template) => {
+                let mut out = String::new();
+                for json in &found {
+                    match template.execute(json, Shape::Map { missing_key_error: true }) {
+                        Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
+                            out.push_str(&text);
+                            out.push('\n');
+                        }
+                        Ok(_) => errors.push(format!(
+                            "template parsing error: template: : output is larger than {MAX_OUTPUT} bytes"
+                        )),
+                        Err(e) => errors.push(format!("template parsing error: {e}")),
+                    }
+                }
+                if out.is_empty() {
+                    out.push('\n');
+                }
+                Reply::out(out)
+            }
+        };
+        if !errors.is_empty() {
+            reply.stderr = format!("{}\n", errors.join("\n"));
+            reply.exit_code = 1;
+        }
+        reply
+    }
+}

@@ -1,0 +1,264 @@
+//! A container's life: create, start, run in the background, stop, kill, restart, wait, pause,
+//! rename, logs, top, port, inspect and ps, with Docker's output, and the host's part in each.
+
+mod common;
+
+use common::{HostAction, Session};
+use dockyard_engine::wasi::Stream;
+use dockyard_engine::ExitStatus;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const SECOND: u64 = 1_000_000_000;
+
+/// A session with `web`, a hello-world container running in the background until stopped.
+fn with_web() -> (Session, String) {
+    let mut s = Session::new();
+    s.done("docker pull hello-world");
+    let (reply, actions) = s.drive("docker run -d --name web hello-world", None);
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    let id = reply.stdout.trim().to_string();
+    assert_eq!(id.len(), 64, "run -d prints the full id: {reply:?}");
+    assert!(matches!(&actions[..], [HostAction::Spawned(c)] if c.as_str() == id));
+    (s, id)
+}
+
+#[test]
+fn run_detached_leaves_the_container_running() {
+    let (mut s, id) = with_web();
+    let ps = s.done("docker ps").stdout;
+    let row = ps.lines().nth(1).expect("one running container");
+    assert!(row.starts_with(&id[..12]) && row.contains("Up Less than a second") && row.ends_with("web"), "{ps}");
+    // What it writes shows in its log as it writes it.
+    let container = s.engine.find_container("web").unwrap().id.clone();
+    s.engine.output(&container, Stream::Stdout, b"ready\n", s.now);
+    assert_eq!(s.done("docker logs web").stdout, "ready\n");
+    let reply = s.done("docker run -d --name web hello-world");
+    assert!(reply
+        .stderr
+        .starts_with("docker: Error response from daemon: Conflict. The container name \"/web\" is already in use"));
+}
+
+#[test]
+fn stop_waits_out_the_grace_period_then_kills() {
+    let (mut s, _) = with_web();
+    let (reply, actions) = s.drive("docker stop -t 1 web", None);
+    assert_eq!(reply.stdout, "web\n");
+    assert!(matches!(&actions[..], [HostAction::Killed(_, 9, grace)] if *grace == SECOND), "{actions:?}");
+    let ps = s.done("docker ps -a").stdout;
+    assert!(ps.contains("Exited (137) "), "{ps}");
+    // Stopping a stopped container just names it; a missing one is an error, and the rest go on.
+    let (reply, _) = s.drive("docker stop web nosuch", None);
+    assert_eq!(reply.stdout, "web\n");
+    assert_eq!(
+        (reply.stderr.as_str(), reply.exit_code),
+        ("Error response from daemon: No such container: nosuch\n", 1)
+    );
+    let (reply, _) = s.drive("docker stop -t soon web", None);
+    assert!(reply.stderr.starts_with("invalid argument \"soon\" for \"-t, --time\" flag"));
+}
+
+#[test]
+fn a_process_that_ends_during_the_grace_keeps_its_own_exit_code() {
+    let mut s = Session::new();
+    s.drive("docker run -d --name quick --stop-timeout 30 hello-world", Some(2 * SECOND));
+    let (reply, actions) = s.drive("docker stop quick", None);
+    assert_eq!(reply.stdout, "quick\n");
+    assert!(matches!(&actions[..], [HostAction::Ended(_)]), "it ended within its own 30 s: {actions:?}");
+    assert!(s.done("docker ps -a").stdout.contains("Exited (0) "));
+}
+
+#[test]
+fn kill_sends_a_signal_whose_default_action_ends_the_process() {
+    let (mut s, id) = with_web();
+    let (reply, actions) = s.drive("docker kill -s WINCH web", None);
+    assert_eq!((reply.stdout.as_str(), actions.len()), ("web\n", 0), "a harmless signal changes nothing");
+    let (reply, actions) = s.drive("docker kill --signal TERM web", None);
+    assert_eq!(reply.stdout, "web\n");
+    assert!(matches!(&actions[..], [HostAction::Killed(_, 15, 0)]));
+    assert_eq!(s.done("docker inspect -f '{{.State.ExitCode}} {{.State.Status}}' web").stdout, "143 exited\n");
+    let (reply, _) = s.drive("docker kill web", None);
+    assert_eq!(
+        reply.stderr,
+        format!("Error response from daemon: Cannot kill container: web: Container {id} is not running\n")
+    );
+    let (reply, _) = s.drive("docker kill -s FOO web", None);
+    assert_eq!(reply.stderr, "Error response from daemon: Invalid signal: FOO\n");
+}
+
+#[test]
+fn create_then_start_and_restart() {
+    let mut s = Session::new();
+    let (reply, _) = s.drive("docker create --name later hello-world", None);
+    assert_eq!(reply.stdout.trim().len(), 64, "{reply:?}");
+    assert!(s.done("docker ps -a").stdout.lines().nth(1).unwrap().contains("   Created   "));
+    let (reply, actions) = s.drive("docker start later", None);
+    assert_eq!((reply.stdout.as_str(), actions.len()), ("later\n", 1));
+    let (reply, actions) = s.drive("docker start later", None);
+    assert_eq!((reply.stdout.as_str(), actions.len()), ("later\n", 0), "already running: nothing to start");
+    let (reply, actions) = s.drive("docker restart -t 0 later", None);
+    assert_eq!(reply.stdout, "later\n");
+    assert!(matches!(&actions[..], [HostAction::Killed(..), HostAction::Spawned(_)]), "{actions:?}");
+    let (reply, _) = s.drive("docker start nosuch", None);
+    assert_eq!(
+        reply.stderr,
+        "Error response from daemon: No such container: nosuch\nError: failed to start containers: nosuch\n"
+    );
+    let (reply, _) = s.drive("docker restart nosuch", None);
+    assert_eq!(
+        reply.stderr,
+        "Error response from daemon: Cannot restart container nosuch: No such container: nosuch\n"
+    );
+}
+
+#[test]
+fn wait_prints_exit_codes_once_processes_end() {
+    let mut s = Session::new();
+    s.drive("docker run -d --name aa hello-world", Some(SECOND));
+    s.run("docker run --name bb hello-world", ExitStatus::Code(3), "");
+    let (reply, actions) = s.drive("docker wait aa bb", None);
+    assert_eq!(reply.stdout, "0\n3\n");
+    assert!(matches!(&actions[..], [HostAction::Ended(_)]));
+}
+
+#[test]
+fn pause_and_unpause_freeze_the_process() {
+    let (mut s, id) = with_web();
+    let (reply, actions) = s.drive("docker pause web", None);
+    assert_eq!(reply.stdout, "web\n");
+    assert!(matches!(&actions[..], [HostAction::Paused(_, true)]));
+    assert!(s.done("docker ps").stdout.contains(" (Paused) "));
+    let (reply, _) = s.drive("docker pause web", None);
+    assert_eq!(reply.stderr, format!("Error response from daemon: Container {id} is already paused\n"));
+    let (_, actions) = s.drive("docker unpause web", None);
+    assert!(matches!(&actions[..], [HostAction::Paused(_, false)]));
+    let (reply, _) = s.drive("docker unpause web", None);
+    assert_eq!(reply.stderr, format!("Error response from daemon: Container {id} is not paused\n"));
+}
+
+#[test]
+fn rm_force_kills_first_and_rename_checks_names() {
+    let (mut s, id) = with_web();
+    let (reply, _) = s.drive("docker rm web", None);
+    assert_eq!(
+        reply.stderr,
+        format!("Error response from daemon: You cannot remove a running container {id}. Stop the container before attempting removal or force remove\n")
+    );
+    assert_eq!(s.done("docker rename web site").stdout, "");
+    assert_eq!(
+        s.done("docker rename site site").stderr,
+        "Error response from daemon: Renaming a container with the same name as its current name\n"
+    );
+    s.run("docker run --name other hello-world", ExitStatus::Code(0), "");
+    assert!(s
+        .done("docker rename site other")
+        .stderr
+        .starts_with("Error response from daemon: Error when allocating new name: Conflict."));
+    let (reply, actions) = s.drive("docker rm -f site", None);
+    assert_eq!(reply.stdout, "site\n");
+    assert!(matches!(&actions[..], [HostAction::Killed(_, 9, 0)]));
+    assert!(s.engine.find_container("site").is_none());
+}
+
+#[test]
+fn logs_tail_timestamps_since_and_follow() {
+    let (mut s, _) = with_web();
+    let container = s.engine.find_container("web").unwrap().id.clone();
+    s.engine.output(&container, Stream::Stdout, b"one\ntwo\n", s.now);
+    s.now.0 += 60 * SECOND;
+    s.engine.output(&container, Stream::Stderr, b"three\n", s.now);
+    let all = s.done("docker logs web");
+    assert_eq!((all.stdout.as_str(), all.stderr.as_str()), ("one\ntwo\n", "three\n"), "each stream to its own");
+    assert_eq!(s.done("docker logs --tail 2 web").stdout, "two\n");
+    assert_eq!(s.done("docker logs --since 30s web").stdout, "");
+    let stamped = s.done("docker logs -t --tail 1 web").stderr;
+    assert!(
+        stamped.ends_with("Z three\n") && stamped.len() == "2027-01-15T08:01:00.000000000Z three\n".len(),
+        "{stamped}"
+    );
+    // -f prints the log so far, then what arrives until the container stops.
+    s.running.iter_mut().for_each(|(_, left)| *left = Some(SECOND));
+    let (reply, actions) = s.drive("docker logs -f --tail 1 web", None);
+    assert!(reply.stdout.is_empty() && reply.stderr == "three\n", "{reply:?}");
+    assert!(matches!(&actions[..], [HostAction::Ended(_)]), "{actions:?}");
+    assert_eq!(s.done("docker logs nosuch").stderr, "Error response from daemon: No such container: nosuch\n");
+}
+
+#[test]
+fn top_port_and_inspect_describe_a_container() {
+    let (mut s, id) = with_web();
+    let top = s.done("docker top web").stdout;
+    assert!(top.starts_with("UID                 PID                 PPID"), "{top}");
+    assert!(top.lines().nth(1).unwrap().starts_with("root ") && top.trim_end().ends_with("/hello"), "{top}");
+    assert_eq!(s.done("docker port web").stdout, "");
+    assert_eq!(s.done("docker port web 80").stderr, "Error: No public port '80/tcp' published for web\n");
+    assert_eq!(
+        s.done("docker inspect -f '{{.Name}} {{.State.Running}} {{.Config.Hostname}} {{.HostConfig.RestartPolicy.Name}}' web").stdout,
+        format!("/web true {} no\n", &id[..12])
+    );
+    let json = s.done("docker container inspect web").stdout;
+    assert!(json.starts_with(&format!("[\n    {{\n        \"Id\": \"{id}\",\n        \"Created\": ")), "{json}");
+    // `docker inspect` finds images too, and names what it cannot find.
+    assert_eq!(s.done("docker inspect -f '{{.Os}}' hello-world").stdout, "linux\n");
+    let missing = s.done("docker inspect nosuch");
+    assert_eq!((missing.stdout.as_str(), missing.stderr.as_str()), ("[]\n", "Error: No such object: nosuch\n"));
+    assert_eq!(s.done("docker inspect --type container hello-world").stderr, "Error: No such container: hello-world\n");
+    s.drive("docker stop -t 0 web", None);
+    assert_eq!(s.done("docker top web").stderr, format!("Error response from daemon: Container {id} is not running\n"));
+}
+
+#[test]
+fn ps_filters_limits_sizes_and_formats() {
+    let (mut s, _) = with_web();
+    s.run("docker run --name done hello-world", ExitStatus::Code(2), "");
+    s.drive("docker create --name fresh hello-world", None);
+    let names = |s: &mut Session, line: &str| s.done(line).stdout;
+    assert_eq!(names(&mut s, "docker ps --format '{{.Names}}'"), "web\n");
+    assert_eq!(
+        names(&mut s, "docker ps -a --format '{{.Names}} {{.State}}'"),
+        "fresh created\ndone exited\nweb running\n"
+    );
+    assert_eq!(names(&mut s, "docker ps -n 1 --format '{{.Names}}'"), "fresh\n");
+    assert_eq!(names(&mut s, "docker ps -l -q").len(), 13);
+    assert_eq!(names(&mut s, "docker ps --filter status=exited --format '{{.Names}}'"), "done\n");
+    assert_eq!(names(&mut s, "docker ps -a --filter exited=2 --format '{{.Names}}'"), "done\n");
+    assert_eq!(names(&mut s, "docker ps -a --filter name=we --format '{{.Names}}'"), "web\n");
+    assert_eq!(names(&mut s, "docker ps -a --filter ancestor=hello-world -q").lines().count(), 3);
+    let table = names(&mut s, "docker ps --format 'table {{.Names}}\\t{{.Status}}'");
+    assert_eq!(table.lines().next(), Some("NAMES     STATUS"));
+    let sized = names(&mut s, "docker ps -s");
+    assert!(sized.lines().next().unwrap().ends_with("NAMES     SIZE") && sized.contains("0B (virtual "), "{sized}");
+    let bad = s.done("docker ps --filter color=red");
+    assert_eq!(bad.stderr, "Error response from daemon: invalid filter 'color'\n");
+}
+
+#[test]
+fn run_options_shape_the_container() {
+    let mut s = Session::new();
+    let (reply, _) = s.drive(
+        "docker run -d --name wk -w /srv/app -u nobody --stop-timeout 3 --restart on-failure:2 hello-world",
+        None,
+    );
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    assert_eq!(
+        s.done("docker inspect -f '{{.Config.WorkingDir}} {{.Config.User}} {{.Config.StopTimeout}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}' wk").stdout,
+        "/srv/app nobody 3 on-failure:2\n"
+    );
+    assert!(s.done("docker diff wk").stdout.contains("A /srv/app\n"), "the working directory is made");
+    let (_, actions) = s.drive("docker stop wk", None);
+    assert!(matches!(&actions[..], [HostAction::Killed(_, 9, grace)] if *grace == 3 * SECOND), "its own stop timeout");
+    let reply = s.done("docker run --restart sometimes hello-world");
+    assert!(reply.stderr.starts_with("docker: invalid restart policy 'sometimes'"), "{}", reply.stderr);
+    let reply = s.done("docker run --rm --restart always hello-world");
+    assert!(reply.stderr.starts_with("docker: Conflicting options: --restart and --rm"), "{}", reply.stderr);
+    let launch = s.launch("docker run --entrypoint /hello hello-world extra");
+    assert_eq!(launch.process.args, ["/hello", "extra"]);
+    // A detached container with --rm is gone once its process ends.
+    let (reply, _) = s.drive("docker run -d --rm --name brief hello-world", Some(SECOND));
+    assert_eq!(reply.exit_code, 0);
+    s.advance(2 * SECOND);
+    assert!(s.engine.find_container("brief").is_none());
+}
