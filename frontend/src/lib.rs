@@ -20,10 +20,8 @@ pub mod lessons {
     include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 }
 
-use wasm_bindgen::prelude::wasm_bindgen;
-
-/// Starts the app when the module loads.
-#[wasm_bindgen(start)]
+/// Starts the app when the module loads (but not in the module's own tests, which have no app).
+#[cfg_attr(not(test), wasm_bindgen::prelude::wasm_bindgen(start))]
 pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }

@@ -175,3 +175,6 @@ fn describe(error: &JsValue) -> String {
         .or_else(|| error.as_string())
         .unwrap_or_else(|| format!("{error:?}"))
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

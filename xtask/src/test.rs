@@ -67,7 +67,7 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
         process::run(cargo().args(["test", "--workspace", "--exclude", "dockyard-tests"]))
     })?;
 
-    const WASM_TESTS: &str = "engine tests on wasm32 in headless Chromium";
+    const WASM_TESTS: &str = "engine and browser-host tests on wasm32 in headless Chromium";
     if skip.browser {
         steps.skip(WASM_TESTS, "--skip-browser");
     } else {
@@ -81,7 +81,7 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
                     .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", tools.test_runner())
                     .env("CHROMEDRIVER", tools::CHROMEDRIVER_BIN)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-                    .args(["test", "-p", "dockyard-engine"])
+                    .args(["test", "-p", "dockyard-engine", "-p", "dockyard-frontend"])
                     .args(["--target", "wasm32-unknown-unknown"]),
             )
         })?;
