@@ -262,3 +262,17 @@ fn run_options_shape_the_container() {
     s.advance(2 * SECOND);
     assert!(s.engine.find_container("brief").is_none());
 }
+
+#[test]
+fn toolbox_runs_its_applets_through_hard_links() {
+    let mut s = Session::new();
+    let launch = s.launch("docker run --rm toolbox ls -l /");
+    assert_eq!(launch.process.module.0.as_ref(), common::TOOLBOX, "/bin/ls is a hard link to /bin/toolbox");
+    assert_eq!(launch.process.args, ["ls", "-l", "/"]);
+    let launch = s.launch("docker run toolbox");
+    assert_eq!(launch.process.args, ["sh"], "the image's command is a shell");
+    let history = s.done("docker history toolbox").stdout;
+    assert!(history.contains("CMD [\"sh\"]") && history.contains("COPY rootfs / # buildkit"), "{history}");
+    let reply = s.done("docker run toolbox nosuch");
+    assert_eq!(reply.exit_code, 127);
+}

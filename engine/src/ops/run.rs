@@ -5,7 +5,7 @@ use crate::container::{generate_name, Container, ContainerId, ContainerStatus, L
 use crate::engine::Pending;
 use crate::fs::lookup_in;
 use crate::image::Image;
-use crate::layer::{EntryKind, Layer};
+use crate::layer::{Entry, EntryKind, Layer};
 use crate::ops::daemon_error;
 use crate::progress::Progress;
 use crate::reference::Reference;
@@ -277,7 +277,12 @@ impl Engine {
         };
         let start_failed = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process";
         for candidate in &candidates {
-            match lookup(candidate).map(|e| (&e.kind, e.mode)) {
+            // A hard link is its target's content under another name, as busybox's applets are.
+            let entry = match lookup(candidate) {
+                Some(Entry { kind: EntryKind::Hardlink { target }, .. }) => lookup(target),
+                other => other,
+            };
+            match entry.map(|e| (&e.kind, e.mode)) {
                 Some((EntryKind::File { data }, mode)) if mode & 0o111 != 0 => {
                     if !data.0.starts_with(b"\0asm") {
                         return Err((format!("{start_failed}: exec {candidate}: exec format error: unknown"), 126));

@@ -16,6 +16,8 @@ use dockyard_engine::{Ctx, Engine, ExitStatus, Launch, ProcessOutcome, Reply, Se
 /// The smallest valid wasm module: enough for the engine, which only checks the magic number.
 pub const MODULE: &[u8] = b"\0asm\x01\0\0\0";
 pub const T0: u64 = 1_800_000_000;
+/// A different module for the toolbox image, so tests can tell which program a run picked.
+pub const TOOLBOX: &[u8] = b"\0asm\x01\0\0\0toolbox";
 
 pub struct Session {
     pub engine: Engine,
@@ -28,7 +30,8 @@ pub struct Session {
 
 impl Session {
     pub fn new() -> Self {
-        let hub = builtin::docker_hub(&Programs::default().with("hello", MODULE)).unwrap();
+        let programs = Programs::default().with("hello", MODULE).with("toolbox", TOOLBOX);
+        let hub = builtin::docker_hub(&programs).unwrap();
         Session {
             engine: Engine::new(hub),
             entropy: Seeded::new(9),
