@@ -31,6 +31,9 @@ pub struct Native {
     sender: Sender<Event>,
 }
 
+/// The signal a daemon's shutdown ends containers with.
+const SIGKILL: i32 = 9;
+
 /// What a process thread tells the CLI.
 enum Event {
     Output(ContainerId, Stream, Vec<u8>),
@@ -260,6 +263,15 @@ impl Native {
         }
     }
 
+    /// Ends every background process, as a daemon that shuts down kills its containers, and
+    /// records their ends: the shell that kept them alive is going away.
+    pub fn shutdown(&mut self) -> anyhow::Result<()> {
+        for control in self.running.values() {
+            control.kill(SIGKILL);
+        }
+        self.finish()
+    }
+
     /// Waits for every background process to end, so their ends are recorded before a one-shot
     /// `dockyard` exits; a process outliving the command would otherwise be lost with it.
     pub fn finish(&mut self) -> anyhow::Result<()> {
@@ -301,6 +313,7 @@ impl Native {
             last = self.execute(command, input, out, err)?;
             out.flush()?;
         }
+        self.shutdown()?;
         Ok(last)
     }
 }

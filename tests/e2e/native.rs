@@ -131,3 +131,42 @@ fn image_prune_asks_on_standard_input() {
     assert!(total.starts_with("Total reclaimed space: ") && !total.ends_with(" 0B"), "the program's bytes: {out}");
     assert_eq!(text(&dockyard(&home, &["images", "-q"]).stdout), "");
 }
+
+#[test]
+fn background_containers_live_in_the_shell_and_stop_as_docker_stops_them() {
+    let home = TempHome::new("lifecycle");
+    let script = "docker run -d --name sleeper toolbox sleep 100\n\
+                  docker ps --format '{{.Names}} {{.State}}'\n\
+                  docker stop -t 1 sleeper\n\
+                  docker ps -a --format '{{.Names}} {{.Status}}'\n\
+                  docker run -d --name spinner toolbox spin\n\
+                  docker kill spinner\n\
+                  docker inspect -f '{{.State.ExitCode}}' spinner\n\
+                  docker run --name writer toolbox sh -c 'echo hi > /tmp/x; cat /tmp/x'\n\
+                  docker diff writer\n";
+    let started = std::time::Instant::now();
+    let out = dockyard_with_input(&home, &["shell"], script);
+    let elapsed = started.elapsed();
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("Unable to find image 'toolbox:latest' locally\n")
+            && stderr.ends_with("Status: Downloaded newer image for toolbox:latest\n"),
+        "only the first run's pull goes to stderr: {stderr}"
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0].len(), 64, "run -d prints the id: {stdout}");
+    assert_eq!(lines[1], "sleeper running");
+    assert_eq!(lines[2], "sleeper");
+    assert!(lines[3].starts_with("sleeper Exited (137) "), "sleep ignores SIGTERM as a first process does: {stdout}");
+    assert_eq!(lines[4].len(), 64);
+    assert_eq!(lines[5], "spinner");
+    assert_eq!(lines[6], "137", "a spinning guest is killed");
+    assert_eq!(lines[7], "hi");
+    assert_eq!(&lines[8..], ["C /tmp", "A /tmp/x"]);
+    // The stop waited its one second of grace, and nothing waited for sleep's hundred.
+    assert!(
+        elapsed >= std::time::Duration::from_secs(1) && elapsed < std::time::Duration::from_secs(30),
+        "{elapsed:?}"
+    );
+}
