@@ -6,8 +6,12 @@
 /// `hello`: the program of the `hello-world` image.
 pub const HELLO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hello.wasm"));
 
+/// `toolbox`: the busybox-like multi-call program of the `toolbox` image, which holds it under
+/// each applet's name (`/bin/sh`, `/bin/ls`, ...) and picks the applet by the name it runs as.
+pub const TOOLBOX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/toolbox.wasm"));
+
 /// Every program by name, as the engine's `builtin::Programs` expects them.
-pub const ALL: &[(&str, &[u8])] = &[("hello", HELLO)];
+pub const ALL: &[(&str, &[u8])] = &[("hello", HELLO), ("toolbox", TOOLBOX)];
 
 /// The WASI conformance programs by name, one per area of preview1. They are test programs, not
 /// images: the server's tests run each under Dockyard and under wasmtime-wasi and compare.
