@@ -42,9 +42,9 @@ pub enum BuiltinError {
 /// The commands of the `toolbox` image, each a hard link to the one multi-call program, as
 /// busybox's image holds its applets.
 pub const TOOLBOX_APPLETS: &[&str] = &[
-    "basename", "cat", "cp", "date", "dirname", "echo", "env", "false", "grep", "head", "hostname", "id", "ln", "ls",
-    "mkdir", "mv", "printenv", "pwd", "rm", "rmdir", "seq", "sh", "sleep", "spin", "stat", "tail", "test", "touch",
-    "true", "uname", "wc", "whoami", "yes",
+    "[", "basename", "cat", "cp", "date", "dirname", "echo", "env", "false", "grep", "head", "hostname", "id", "ln",
+    "ls", "mkdir", "mv", "printenv", "pwd", "rm", "rmdir", "seq", "sh", "sleep", "spin", "stat", "tail", "tee", "test",
+    "touch", "true", "uname", "wc", "whoami", "yes",
 ];
 
 /// The simulated Docker Hub with every built-in image. `hello-world` is required; an image whose

@@ -179,6 +179,12 @@ impl UnionFs {
         self.layers.len()
     }
 
+    /// The layers, bottom first, the writable one last: what it takes to build this view again
+    /// elsewhere (a browser worker, say) with [`UnionFs::with_upper`].
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
     /// The writable layer: everything this container changed.
     pub fn upper(&self) -> &Layer {
         &self.layers[self.layers.len() - 1]

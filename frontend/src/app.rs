@@ -15,7 +15,7 @@ use crate::terminal::Terminal;
 pub fn app() -> Html {
     let term = use_reducer(TerminalState::default);
     let engine = use_mut_ref(session::new_engine);
-    let stdin = use_mut_ref(session::Stdin::default).borrow().clone();
+    let host = use_mut_ref(session::Host::default).borrow().clone();
     let lessons: std::rc::Rc<Vec<Lesson>> =
         use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
     let current = use_state(|| 0usize);
@@ -36,7 +36,7 @@ pub fn app() -> Html {
         let next = term.next_command().cloned();
         let mode = term.mode;
         let engine = engine.clone();
-        let stdin = stdin.clone();
+        let host = host.clone();
         use_effect_with((next, term.running.clone()), move |(next, _)| {
             if let Some(line) = next.clone() {
                 dispatcher.dispatch(Action::Start);
@@ -50,7 +50,7 @@ pub fn app() -> Html {
                         })
                     };
                     let code = match mode {
-                        Mode::Simulated => session::execute(engine, &line, &stdin, emit).await,
+                        Mode::Simulated => session::execute(engine, &line, &host, emit).await,
                         Mode::Host => {
                             let reply = host::run(&line).await;
                             emit(Output::Text(Stream::Stdout, reply.stdout));
@@ -68,7 +68,7 @@ pub fn app() -> Html {
     let on_submit = {
         let dispatcher = term.dispatcher();
         Callback::from(move |line: String| {
-            if let Err(line) = stdin.offer(line) {
+            if let Err(line) = host.stdin.offer(line) {
                 dispatcher.dispatch(Action::Submit(line));
             }
         })

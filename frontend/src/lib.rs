@@ -14,6 +14,7 @@ mod session;
 pub mod state;
 mod terminal;
 mod upload;
+pub mod worker;
 
 /// The lessons from `lessons/*.md`, embedded at build time.
 pub mod lessons {
@@ -23,5 +24,9 @@ pub mod lessons {
 /// Starts the app when the module loads (but not in the module's own tests, which have no app).
 #[cfg_attr(not(test), wasm_bindgen::prelude::wasm_bindgen(start))]
 pub fn start() {
+    // A container's worker loads this same module, and has no page to render into.
+    if web_sys::window().is_none() {
+        return;
+    }
     yew::Renderer::<app::App>::new().render();
 }

@@ -41,9 +41,15 @@ impl GuestMemory for JsMemory {
     }
 }
 
-/// The page's clocks: `Date.now()` for wall time, `performance.now()` for monotonic time. The
-/// page's own thread must never block, so a guest's sleep moves these clocks forward instead:
-/// the guest sees its time pass, and the page stays responsive.
+/// The global object: the window on the page, the worker's scope in a worker.
+fn global(name: &str) -> JsValue {
+    Reflect::get(&js_sys::global(), &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The browser's clocks: `Date.now()` for wall time, `performance.now()` for monotonic time. A
+/// worker of a cross-origin isolated page really sleeps, on `Atomics.wait`; the page's own
+/// thread must never block, so there a guest's sleep moves these clocks forward instead: the
+/// guest sees its time pass, and the page stays responsive.
 #[derive(Default)]
 struct BrowserClocks {
     slept: Cell<u64>,
@@ -55,25 +61,44 @@ impl Clocks for BrowserClocks {
     }
 
     fn monotonic(&self) -> u64 {
-        let millis = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-        (millis * 1e6) as u64 + self.slept.get()
+        let performance = global("performance");
+        let now = Reflect::get(&performance, &"now".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .and_then(|f| f.call0(&performance).ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        (now * 1e6) as u64 + self.slept.get()
     }
 
     fn sleep(&self, nanos: u64) {
+        let in_worker = web_sys::window().is_none();
+        let isolated = global("crossOriginIsolated").as_bool() == Some(true);
+        if in_worker && isolated {
+            let cell = js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4));
+            let millis = nanos as f64 / 1e6;
+            if js_sys::Atomics::wait_with_timeout(&cell, 0, 0, millis).is_ok() {
+                return;
+            }
+        }
         self.slept.set(self.slept.get().saturating_add(nanos));
     }
 }
 
-/// The browser's cryptographic randomness.
+/// The browser's cryptographic randomness, from the page's or the worker's `crypto`.
 pub struct BrowserEntropy;
 
 impl Entropy for BrowserEntropy {
     fn fill(&mut self, buf: &mut [u8]) {
-        let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+        let crypto = global("crypto");
+        let get = Reflect::get(&crypto, &"getRandomValues".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
         // getRandomValues fills at most 65536 bytes per call.
         for chunk in buf.chunks_mut(65_536) {
-            if let Some(crypto) = &crypto {
-                let _ = crypto.get_random_values_with_u8_array(chunk);
+            if let Some(get) = &get {
+                let view = Uint8Array::new_with_length(chunk.len() as u32);
+                if get.call1(&crypto, &view).is_ok() {
+                    view.copy_to(chunk);
+                }
             }
         }
     }
@@ -81,6 +106,16 @@ impl Entropy for BrowserEntropy {
 
 /// Runs `process` to its end in this page.
 pub async fn run(process: &Process) -> ProcessOutcome {
+    run_with(process, None).await
+}
+
+/// What a running guest writes, handed over as it writes it.
+pub type OutputSink = Box<dyn Fn(wasi::Stream, Vec<u8>)>;
+
+/// Runs `process` to its end; with `output`, what it writes goes there as it goes, and the
+/// outcome holds none of it.
+pub async fn run_with(process: &Process, output: Option<OutputSink>) -> ProcessOutcome {
+    let output = output.map(Rc::new);
     let ctx = Rc::new(RefCell::new(
         WasiCtx::new(
             process.args.clone(),
@@ -90,7 +125,7 @@ pub async fn run(process: &Process) -> ProcessOutcome {
         )
         .with_root(process.root.clone()),
     ));
-    let status = match start(process, ctx.clone()).await {
+    let status = match start(process, ctx.clone(), output).await {
         Ok(status) => status,
         Err(e) => ExitStatus::Trap(describe(&e)),
     };
@@ -99,7 +134,11 @@ pub async fn run(process: &Process) -> ProcessOutcome {
     ProcessOutcome { status, output, upper }
 }
 
-async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatus, JsValue> {
+async fn start(
+    process: &Process,
+    ctx: Rc<RefCell<WasiCtx>>,
+    output: Option<Rc<OutputSink>>,
+) -> Result<ExitStatus, JsValue> {
     let bytes = Uint8Array::from(&process.module.0[..]);
     // Chrome refuses to compile large modules synchronously on the main thread, so compile async.
     let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes)).await?.dyn_into()?;
@@ -122,11 +161,16 @@ async fn start(process: &Process, ctx: Rc<RefCell<WasiCtx>>) -> Result<ExitStatu
                 "the module imports {module_name}.{name}, which Dockyard does not provide"
             )));
         }
-        let (ctx, memory, exit_code) = (ctx.clone(), memory.clone(), exit_code.clone());
+        let (ctx, memory, exit_code, output) = (ctx.clone(), memory.clone(), exit_code.clone(), output.clone());
         let function_name = name.clone();
         let dispatch = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
             let args: Vec<i64> = args.iter().map(|v| to_i64(&v)).collect();
             let result = ctx.borrow_mut().call(&mut *memory.borrow_mut(), &function_name, &args);
+            if let Some(sink) = &output {
+                for (stream, bytes) in ctx.borrow_mut().take_output() {
+                    sink(stream, bytes);
+                }
+            }
             match result {
                 Ok(errno) => JsValue::from(errno),
                 Err(exit) => {

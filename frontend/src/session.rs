@@ -1,19 +1,22 @@
 //! Drives the engine for one command line: the engine decides, the page runs the process.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::cli::Command;
+use dockyard_engine::container::ContainerId;
 use dockyard_engine::copy::{Source, Tree};
 use dockyard_engine::layer::{Entry, EntryKind};
 use dockyard_engine::wasi::Stream;
-use dockyard_engine::{Ctx, Engine, ExitStatus, ProcessOutcome, Reply, Step, Timestamp};
+use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
 use futures_channel::oneshot;
+use futures_util::StreamExt;
 
 use crate::runtime::{self, BrowserEntropy};
 use crate::upload;
+use crate::worker;
 
 /// The engine of this page, with the built-in images compiled into the app.
 pub fn new_engine() -> Engine {
@@ -84,16 +87,110 @@ async fn print(reply: &Reply, emit: &impl Fn(Output)) {
         }
         emit(Output::Live(None));
     }
-    if !reply.stdout.is_empty() {
-        emit(Output::Text(Stream::Stdout, reply.stdout.clone()));
-    }
-    if !reply.stderr.is_empty() {
-        emit(Output::Text(Stream::Stderr, reply.stderr.clone()));
+    // A pull on stderr (`run` of a missing image) comes before what the command prints.
+    let streams = match reply.progress {
+        Some((Stream::Stderr, _)) => [Stream::Stderr, Stream::Stdout],
+        _ => [Stream::Stdout, Stream::Stderr],
+    };
+    for stream in streams {
+        let text = if stream == Stream::Stdout { &reply.stdout } else { &reply.stderr };
+        if !text.is_empty() {
+            emit(Output::Text(stream, text.clone()));
+        }
     }
 }
 
+/// The containers running on workers, and what the engine said when each one ended, for the
+/// command waiting on it.
+#[derive(Clone, Default)]
+pub struct Workers {
+    running: Rc<RefCell<HashMap<ContainerId, worker::Running>>>,
+    ended: Rc<RefCell<HashMap<ContainerId, Reply>>>,
+}
+
+impl Workers {
+    /// Starts `process` on a worker and, in the background, hands what it writes and how it ends
+    /// to the engine, whether or not a command is waiting on it.
+    fn spawn(&self, engine: &Rc<RefCell<Engine>>, process: &Process) -> Result<(), String> {
+        let (running, mut events) = worker::spawn(process)?;
+        let id = process.container.clone();
+        self.running.borrow_mut().insert(id.clone(), running);
+        let (engine, workers) = (engine.clone(), self.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            while let Some(event) = events.next().await {
+                match event {
+                    worker::Event::Output(stream, bytes) => engine.borrow_mut().output(&id, stream, &bytes, now()),
+                    worker::Event::Exit(outcome) => {
+                        // A worker killed meanwhile has had its end recorded already.
+                        if workers.running.borrow_mut().remove(&id).is_some() {
+                            let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                            let reply = engine.borrow_mut().exited(&id, outcome, &mut ctx);
+                            workers.ended.borrow_mut().insert(id.clone(), reply);
+                        }
+                        break;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Ends `id`'s worker at once and records the kill.
+    fn kill(&self, engine: &Rc<RefCell<Engine>>, id: &ContainerId, signal: i32) {
+        if let Some(running) = self.running.borrow_mut().remove(id) {
+            running.terminate();
+        }
+        if engine.borrow().is_running(id) {
+            let outcome = ProcessOutcome { status: ExitStatus::Killed(signal), output: Vec::new(), upper: None };
+            let reply = engine.borrow_mut().exited(id, outcome, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
+            self.ended.borrow_mut().insert(id.clone(), reply);
+        }
+    }
+
+    /// Waits for `id`'s process to end, killing it with `signal` once `deadline` (a time in
+    /// `Date.now()` milliseconds) passes, printing its log from `watch` on as it grows. Returns
+    /// what the engine said when it ended.
+    async fn wait(
+        &self,
+        engine: &Rc<RefCell<Engine>>,
+        id: &ContainerId,
+        deadline: Option<f64>,
+        signal: i32,
+        mut watch: Option<(usize, bool)>,
+        emit: &impl Fn(Output),
+    ) -> Option<Reply> {
+        loop {
+            if let Some((from, timestamps)) = watch {
+                let (text, next) = engine.borrow().log_text(id, from, timestamps);
+                print(&text, emit).await;
+                watch = Some((next, timestamps));
+            }
+            if let Some(reply) = self.ended.borrow_mut().remove(id) {
+                return Some(reply);
+            }
+            if !self.running.borrow().contains_key(id) {
+                return None;
+            }
+            if deadline.is_some_and(|d| js_sys::Date::now() >= d) {
+                self.kill(engine, id, signal);
+                continue;
+            }
+            sleep(25).await;
+        }
+    }
+}
+
+/// What a session needs besides the engine: the terminal's input and the running containers.
+#[derive(Clone, Default)]
+pub struct Host {
+    pub stdin: Stdin,
+    pub workers: Workers,
+}
+
 /// Runs `line`, sending output to `emit` as it becomes known, and returns the exit code.
-pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emit: impl Fn(Output)) -> i32 {
+pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit: impl Fn(Output)) -> i32 {
+    let stdin = &host.stdin;
+    let workers = &host.workers;
     let first = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
     // Commands left to run after the current step, for commands that go one container at a time.
     let mut queue: VecDeque<Command> = VecDeque::new();
@@ -111,35 +208,57 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, stdin: &Stdin, emi
             Step::Done(reply) => reply,
             Step::Launch(launch) => {
                 print(&launch.before, &emit).await;
-                let outcome = runtime::run(&launch.process).await;
-                for (stream, bytes) in &outcome.output {
-                    emit(Output::Text(*stream, String::from_utf8_lossy(bytes).into_owned()));
+                let id = launch.process.container.clone();
+                let from = engine.borrow().log_text(&id, 0, false).1;
+                match workers.spawn(&engine, &launch.process) {
+                    Ok(()) => workers
+                        .wait(&engine, &id, None, 9, Some((from, false)), &emit)
+                        .await
+                        .unwrap_or_else(|| Reply::err("dockyard: the container's worker vanished", 125)),
+                    // Without workers (an old browser), the process runs here, to its end.
+                    Err(_) => {
+                        let outcome = runtime::run(&launch.process).await;
+                        for (stream, bytes) in &outcome.output {
+                            emit(Output::Text(*stream, String::from_utf8_lossy(bytes).into_owned()));
+                        }
+                        let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                        engine.borrow_mut().exited(&id, outcome, &mut ctx)
+                    }
                 }
-                let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
-                engine.borrow_mut().exited(&launch.process.container, outcome, &mut ctx)
             }
-            // Until containers run in workers, a background process runs to its end here, before
-            // the command returns; its output goes to its log, as a detached container's does.
             Step::Spawn { processes, reply } => {
                 for process in processes {
-                    let outcome = runtime::run(&process).await;
-                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
-                    engine.borrow_mut().exited(&process.container, outcome, &mut ctx);
+                    if workers.spawn(&engine, &process).is_err() {
+                        // Without workers, a background process runs to its end before the reply.
+                        let outcome = runtime::run(&process).await;
+                        let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                        engine.borrow_mut().exited(&process.container, outcome, &mut ctx);
+                    }
                 }
                 reply
             }
-            Step::Await { container, signal, follow, reply, .. } => {
-                if let Some(follow) = follow {
-                    print(&follow.before, &emit).await;
-                    let (text, _) = engine.borrow().log_text(&container, follow.from, follow.timestamps);
-                    print(&text, &emit).await;
+            Step::Await { container, kill_after, signal, follow, reply } => {
+                let watch = match &follow {
+                    Some(follow) => {
+                        print(&follow.before, &emit).await;
+                        Some((follow.from, follow.timestamps))
+                    }
+                    None => None,
+                };
+                let deadline = kill_after.map(|ns| js_sys::Date::now() + ns as f64 / 1e6);
+                if workers.running.borrow().contains_key(&container) {
+                    workers.wait(&engine, &container, deadline, signal, watch, &emit).await;
+                } else if engine.borrow().is_running(&container) {
+                    // Nothing runs it in this page (it was running when the page was last open).
+                    workers.kill(&engine, &container, signal);
                 }
-                if engine.borrow().is_running(&container) {
-                    let outcome =
-                        ProcessOutcome { status: ExitStatus::Killed(signal), output: Vec::new(), upper: None };
-                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
-                    engine.borrow_mut().exited(&container, outcome, &mut ctx);
-                }
+                workers.ended.borrow_mut().remove(&container);
+                reply
+            }
+            // A worker cannot be frozen from outside; the container is marked paused, and its
+            // program runs on, which the terminal says.
+            Step::Pause { paused: true, mut reply, .. } => {
+                reply.stderr.push_str("dockyard: in the browser a paused container's program keeps running\n");
                 reply
             }
             Step::Pause { reply, .. } => reply,

@@ -361,8 +361,15 @@ fn print_reply(reply: &Reply, out: &mut dyn Write, err: &mut dyn Write) -> std::
             }
         }
     }
-    out.write_all(stdout.as_bytes())?;
-    err.write_all(stderr.as_bytes())?;
+    // A pull on stderr (`run` of a missing image) comes before what the command prints.
+    if matches!(reply.progress, Some((Stream::Stderr, _))) {
+        err.write_all(stderr.as_bytes())?;
+        err.flush()?;
+        out.write_all(stdout.as_bytes())?;
+    } else {
+        out.write_all(stdout.as_bytes())?;
+        err.write_all(stderr.as_bytes())?;
+    }
     out.flush()?;
     err.flush()
 }

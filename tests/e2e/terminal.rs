@@ -95,3 +95,38 @@ fn files_come_from_the_learners_computer_and_questions_wait_for_an_answer() {
         browser.close().await;
     });
 }
+
+#[test]
+fn a_spinning_container_runs_on_its_own_worker_and_stops() {
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+
+        // The guest never calls WASI; only a worker of its own keeps the page alive beside it.
+        browser.type_command("docker run -d --name spinner toolbox spin").await;
+        // The pull comes first, then the container's id.
+        let pulled_then_id = |t: &str| {
+            t.find("Status: Downloaded newer image for toolbox:latest")
+                .and_then(|at| t[at..].lines().nth(1))
+                .is_some_and(|line| line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()))
+        };
+        browser.wait_text("#terminal-output", 60, pulled_then_id).await;
+        browser.type_command("docker ps --format '{{.Names}}: {{.State}}'").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("spinner: running")).await;
+        // Two containers at once: a shell writes a file while the spinner spins.
+        browser
+            .type_command("docker run --name writer toolbox sh -c 'echo made by sh > /tmp/note; cat /tmp/note'")
+            .await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("made by sh")).await;
+        browser.type_command("docker stop -t 1 spinner").await;
+        browser.type_command("docker ps -a --format '{{.Names}} {{.Status}}'").await;
+        let out = browser.wait_text("#terminal-output", 30, |t| t.contains("spinner Exited (137)")).await;
+        assert!(out.contains("writer Exited (0)"), "{out}");
+        browser.type_command("docker diff writer").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("A /tmp/note")).await;
+        browser.screenshot("terminal-workers").await;
+        browser.close().await;
+    });
+}

@@ -1,0 +1,171 @@
+//! Containers in Web Workers: each process runs on a worker of its own, so that a guest that spins
+//! cannot freeze the page, several containers run at once, and `docker stop` can end one at once.
+//!
+//! The worker loads this same WebAssembly module and runs [`worker_run`], the same browser WASI
+//! host the page uses, over the container's layers. Messages are JSON: the job in, then output as
+//! the guest writes it, then how the process ended and the writable layer it left.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dockyard_engine::container::ContainerId;
+use dockyard_engine::fs::UnionFs;
+use dockyard_engine::layer::{Bytes, Layer};
+use dockyard_engine::wasi::Stream;
+use dockyard_engine::{ExitStatus, Process, ProcessOutcome};
+use futures_channel::mpsc;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::runtime;
+
+/// What the page sends a worker: the process, its filesystem as layers (the writable one last).
+#[derive(Serialize, Deserialize)]
+struct Job {
+    container: ContainerId,
+    module: Bytes,
+    args: Vec<String>,
+    env: Vec<String>,
+    layers: Vec<Layer>,
+}
+
+/// What a worker sends the page.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Message {
+    /// Loaded and listening: the job may come.
+    Ready,
+    Output {
+        stream: Stream,
+        data: Bytes,
+    },
+    Exit {
+        code: Option<i32>,
+        trap: Option<String>,
+        upper: Option<Layer>,
+    },
+}
+
+/// What the page hears from a running container.
+pub enum Event {
+    Output(Stream, Vec<u8>),
+    Exit(ProcessOutcome),
+}
+
+fn post(message: &Message) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&JsValue::from_str(&serde_json::to_string(message).unwrap_or_default()));
+}
+
+/// Inside a worker: runs the job `json` describes, posting its output and then its end.
+#[wasm_bindgen]
+pub async fn worker_run(json: String) {
+    let Ok(job) = serde_json::from_str::<Job>(&json) else {
+        post(&Message::Exit {
+            code: None,
+            trap: Some("the page sent a job this worker cannot read".into()),
+            upper: None,
+        });
+        return;
+    };
+    let mut layers = job.layers;
+    let upper = layers.pop().unwrap_or_default();
+    let process = Process {
+        container: job.container,
+        module: job.module,
+        args: job.args,
+        env: job.env,
+        root: UnionFs::with_upper(layers, upper),
+    };
+    let sink: runtime::OutputSink =
+        Box::new(|stream, bytes| post(&Message::Output { stream, data: Bytes::from(bytes) }));
+    let outcome = runtime::run_with(&process, Some(sink)).await;
+    for (stream, bytes) in outcome.output {
+        post(&Message::Output { stream, data: Bytes::from(bytes) });
+    }
+    let (code, trap) = match outcome.status {
+        ExitStatus::Code(code) => (Some(code), None),
+        ExitStatus::Trap(why) => (None, Some(why)),
+        ExitStatus::Killed(signal) => (Some(128 + signal), None),
+    };
+    post(&Message::Exit { code, trap, upper: outcome.upper });
+}
+
+/// A container's process running on a worker, seen from the page.
+pub struct Running {
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Running {
+    /// Ends the process at once, as SIGKILL does.
+    pub fn terminate(&self) {
+        self.worker.terminate();
+    }
+}
+
+/// The worker's script: it loads the app's module, says it is ready, and runs the first job.
+fn bootstrap() -> Result<String, String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let base = document.base_uri().map_err(|e| format!("{e:?}"))?.unwrap_or_default();
+    let module = web_sys::Url::new_with_base("dockyard.js", &base).map_err(|e| format!("{e:?}"))?.href();
+    let wasm = web_sys::Url::new_with_base("dockyard_bg.wasm", &base).map_err(|e| format!("{e:?}"))?.href();
+    Ok(format!(
+        "import init, {{ worker_run }} from {module:?};\n\
+         self.onmessage = (event) => worker_run(event.data);\n\
+         await init({{ module_or_path: {wasm:?} }});\n\
+         self.postMessage(JSON.stringify({{ kind: \"ready\" }}));\n"
+    ))
+}
+
+/// Starts `process` on a worker of its own; its output and its end arrive on the returned channel.
+pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Event>), String> {
+    let js = |e: JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&JsValue::from_str(&bootstrap()?));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
+    let worker_options = web_sys::WorkerOptions::new();
+    worker_options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(&url, &worker_options).map_err(js)?;
+    let job = Job {
+        container: process.container.clone(),
+        module: process.module.clone(),
+        args: process.args.clone(),
+        env: process.env.clone(),
+        layers: process.root.layers().to_vec(),
+    };
+    let job = Rc::new(RefCell::new(Some(serde_json::to_string(&job).map_err(|e| e.to_string())?)));
+    let (sender, receiver) = mpsc::unbounded();
+    let target = worker.clone();
+    let url_for_revoke = url.clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match serde_json::from_str::<Message>(&text) {
+            Ok(Message::Ready) => {
+                if let Some(job) = job.borrow_mut().take() {
+                    let _ = target.post_message(&JsValue::from_str(&job));
+                }
+                // The worker has loaded its script; the address can go.
+                let _ = web_sys::Url::revoke_object_url(&url_for_revoke);
+            }
+            Ok(Message::Output { stream, data }) => {
+                let _ = sender.unbounded_send(Event::Output(stream, data.0.to_vec()));
+            }
+            Ok(Message::Exit { code, trap, upper }) => {
+                let status = match (code, trap) {
+                    (_, Some(why)) => ExitStatus::Trap(why),
+                    (Some(code), None) => ExitStatus::Code(code),
+                    (None, None) => ExitStatus::Trap("the worker ended without an exit code".into()),
+                };
+                let _ = sender.unbounded_send(Event::Exit(ProcessOutcome { status, output: Vec::new(), upper }));
+            }
+            Err(_) => {}
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    Ok((Running { worker, _on_message: on_message }, receiver))
+}
