@@ -97,6 +97,9 @@ pub struct State {
     pub error: String,
     pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
+    /// The process was ended for passing its `--memory` limit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub oom_killed: bool,
 }
 
 /// One chunk of what the container's process wrote.
@@ -135,6 +138,9 @@ pub struct Container {
     pub restart_policy: String,
     #[serde(default)]
     pub restart_count: u32,
+    /// `--memory`: the most linear memory the process may have, in bytes.
+    #[serde(default)]
+    pub memory: Option<u64>,
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,

@@ -74,6 +74,8 @@ pub struct Process {
     pub args: Vec<String>,
     pub env: Vec<String>,
     pub root: UnionFs,
+    /// The most linear memory the guest may grow to, in bytes (`--memory`).
+    pub memory_limit: Option<u64>,
 }
 
 /// The host's part of a command: print `before`, run `process`, then report with [`Engine::exited`].
@@ -152,6 +154,9 @@ pub enum ExitStatus {
     Trap(String),
     /// The host ended it with this signal (9 for `docker kill`, or after `docker stop`'s grace).
     Killed(i32),
+    /// It asked for more memory than its `--memory` limit, and was killed for it, as the kernel's
+    /// OOM killer ends a container.
+    OutOfMemory,
 }
 
 /// What the host reports when a process ends.
@@ -293,6 +298,8 @@ impl Engine {
             Command::Rename { container, name } => self.rename(&container, &name),
             Command::Logs(options) => return self.logs(&options, ctx.now),
             Command::Top { container } => self.top(&container),
+            Command::Attach { container } => return self.attach(&container),
+            Command::ExitCodeOf { container } => self.exit_code_of(&container),
             Command::Port { container, port } => self.port(&container, port.as_deref()),
             Command::Inspect { names, format, kind } => {
                 self.inspect(&names, format.as_deref(), kind.as_deref(), ctx.now)

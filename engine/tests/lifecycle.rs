@@ -276,3 +276,36 @@ fn toolbox_runs_its_applets_through_hard_links() {
     let reply = s.done("docker run toolbox nosuch");
     assert_eq!(reply.exit_code, 127);
 }
+
+#[test]
+fn attach_follows_a_running_container_to_its_end() {
+    let (mut s, _) = with_web();
+    s.running.iter_mut().for_each(|(_, left)| *left = Some(SECOND));
+    let (reply, actions) = s.drive("docker attach web", None);
+    assert!(matches!(&actions[..], [HostAction::Ended(_)]), "{actions:?}");
+    assert_eq!(reply.exit_code, 0, "the container's exit code");
+    let reply = s.done("docker attach web");
+    assert_eq!(reply.stderr, "You cannot attach to a stopped container, start it first\n");
+}
+
+#[test]
+fn memory_limits_reach_the_process_and_an_oom_kill_shows() {
+    let mut s = Session::new();
+    let (launch, _) = s.run("docker run -m 64m --name capped hello-world", ExitStatus::OutOfMemory, "");
+    assert_eq!(launch.process.memory_limit, Some(64 << 20));
+    assert_eq!(
+        s.done("docker inspect -f '{{.HostConfig.Memory}} {{.State.OOMKilled}} {{.State.ExitCode}}' capped").stdout,
+        "67108864 true 137\n"
+    );
+    let reply = s.done("docker run -m 1m hello-world");
+    assert_eq!(
+        (reply.stderr.lines().next(), reply.exit_code),
+        (Some("docker: Error response from daemon: Minimum memory limit allowed is 6MB."), 125)
+    );
+    let reply = s.done("docker run --memory lots hello-world");
+    assert!(
+        reply.stderr.starts_with("invalid argument \"lots\" for \"-m, --memory\" flag: invalid size: 'lots'"),
+        "{}",
+        reply.stderr
+    );
+}

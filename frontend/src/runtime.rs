@@ -144,6 +144,8 @@ async fn start(
     let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes)).await?.dyn_into()?;
     let memory = Rc::new(RefCell::new(JsMemory(None)));
     let exit_code = Rc::new(Cell::new(None::<i32>));
+    let out_of_memory = Rc::new(Cell::new(false));
+    let limit = process.memory_limit;
     // Thrown by an import when the guest calls proc_exit; JS unwinds the guest, not Rust frames.
     let exit_signal = Object::new();
     let make_import = Function::new_with_args(
@@ -162,8 +164,14 @@ async fn start(
             )));
         }
         let (ctx, memory, exit_code, output) = (ctx.clone(), memory.clone(), exit_code.clone(), output.clone());
-        let function_name = name.clone();
+        let (function_name, out_of_memory) = (name.clone(), out_of_memory.clone());
         let dispatch = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
+            // The page cannot cap a module's own memory, so `--memory` is checked at each call
+            // the guest makes: past the limit, it ends as the OOM killer would end it.
+            if limit.is_some_and(|max| memory.borrow().size() as u64 > max) {
+                out_of_memory.set(true);
+                return JsValue::UNDEFINED;
+            }
             let args: Vec<i64> = args.iter().map(|v| to_i64(&v)).collect();
             let result = ctx.borrow_mut().call(&mut *memory.borrow_mut(), &function_name, &args);
             if let Some(sink) = &output {
@@ -197,6 +205,7 @@ async fn start(
     let result = start.call0(&JsValue::UNDEFINED);
     drop(closures);
     Ok(match (result, exit_code.get()) {
+        (Err(e), _) if out_of_memory.get() && Object::is(&e, &exit_signal) => ExitStatus::OutOfMemory,
         (Ok(_), _) => ExitStatus::Code(0),
         (Err(e), Some(code)) if Object::is(&e, &exit_signal) => ExitStatus::Code(code),
         (Err(e), _) => ExitStatus::Trap(describe(&e)),

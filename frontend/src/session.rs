@@ -106,6 +106,9 @@ async fn print(reply: &Reply, emit: &impl Fn(Output)) {
 pub struct Workers {
     running: Rc<RefCell<HashMap<ContainerId, worker::Running>>>,
     ended: Rc<RefCell<HashMap<ContainerId, Reply>>>,
+    /// Containers a command watches: their ends wait here until the watcher has printed their
+    /// last output, since recording the end removes a `--rm` container, log and all.
+    held: Rc<RefCell<HashMap<ContainerId, Option<ProcessOutcome>>>>,
 }
 
 impl Workers {
@@ -121,6 +124,10 @@ impl Workers {
                 match event {
                     worker::Event::Output(stream, bytes) => engine.borrow_mut().output(&id, stream, &bytes, now()),
                     worker::Event::Exit(outcome) => {
+                        if let Some(slot) = workers.held.borrow_mut().get_mut(&id) {
+                            *slot = Some(outcome);
+                            break;
+                        }
                         // A worker killed meanwhile has had its end recorded already.
                         if workers.running.borrow_mut().remove(&id).is_some() {
                             let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
@@ -159,16 +166,27 @@ impl Workers {
         mut watch: Option<(usize, bool)>,
         emit: &impl Fn(Output),
     ) -> Option<Reply> {
+        self.held.borrow_mut().insert(id.clone(), None);
         loop {
             if let Some((from, timestamps)) = watch {
                 let (text, next) = engine.borrow().log_text(id, from, timestamps);
                 print(&text, emit).await;
                 watch = Some((next, timestamps));
             }
+            let held = self.held.borrow_mut().get_mut(id).and_then(Option::take);
+            if let Some(outcome) = held {
+                // The last output is in the log and printed above; now the end may be recorded.
+                self.held.borrow_mut().remove(id);
+                self.running.borrow_mut().remove(id);
+                let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                return Some(engine.borrow_mut().exited(id, outcome, &mut ctx));
+            }
             if let Some(reply) = self.ended.borrow_mut().remove(id) {
+                self.held.borrow_mut().remove(id);
                 return Some(reply);
             }
             if !self.running.borrow().contains_key(id) {
+                self.held.borrow_mut().remove(id);
                 return None;
             }
             if deadline.is_some_and(|d| js_sys::Date::now() >= d) {

@@ -29,6 +29,8 @@ struct Job {
     args: Vec<String>,
     env: Vec<String>,
     layers: Vec<Layer>,
+    #[serde(default)]
+    memory_limit: Option<u64>,
 }
 
 /// What a worker sends the page.
@@ -45,6 +47,8 @@ enum Message {
         code: Option<i32>,
         trap: Option<String>,
         upper: Option<Layer>,
+        #[serde(default)]
+        out_of_memory: bool,
     },
 }
 
@@ -67,6 +71,7 @@ pub async fn worker_run(json: String) {
             code: None,
             trap: Some("the page sent a job this worker cannot read".into()),
             upper: None,
+            out_of_memory: false,
         });
         return;
     };
@@ -78,6 +83,7 @@ pub async fn worker_run(json: String) {
         args: job.args,
         env: job.env,
         root: UnionFs::with_upper(layers, upper),
+        memory_limit: job.memory_limit,
     };
     let sink: runtime::OutputSink =
         Box::new(|stream, bytes| post(&Message::Output { stream, data: Bytes::from(bytes) }));
@@ -85,12 +91,14 @@ pub async fn worker_run(json: String) {
     for (stream, bytes) in outcome.output {
         post(&Message::Output { stream, data: Bytes::from(bytes) });
     }
+    let out_of_memory = outcome.status == ExitStatus::OutOfMemory;
     let (code, trap) = match outcome.status {
         ExitStatus::Code(code) => (Some(code), None),
         ExitStatus::Trap(why) => (None, Some(why)),
         ExitStatus::Killed(signal) => (Some(128 + signal), None),
+        ExitStatus::OutOfMemory => (Some(137), None),
     };
-    post(&Message::Exit { code, trap, upper: outcome.upper });
+    post(&Message::Exit { code, trap, upper: outcome.upper, out_of_memory });
 }
 
 /// A container's process running on a worker, seen from the page.
@@ -137,6 +145,7 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         args: process.args.clone(),
         env: process.env.clone(),
         layers: process.root.layers().to_vec(),
+        memory_limit: process.memory_limit,
     };
     let job = Rc::new(RefCell::new(Some(serde_json::to_string(&job).map_err(|e| e.to_string())?)));
     let (sender, receiver) = mpsc::unbounded();
@@ -155,8 +164,9 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
             Ok(Message::Output { stream, data }) => {
                 let _ = sender.unbounded_send(Event::Output(stream, data.0.to_vec()));
             }
-            Ok(Message::Exit { code, trap, upper }) => {
+            Ok(Message::Exit { code, trap, upper, out_of_memory }) => {
                 let status = match (code, trap) {
+                    _ if out_of_memory => ExitStatus::OutOfMemory,
                     (_, Some(why)) => ExitStatus::Trap(why),
                     (Some(code), None) => ExitStatus::Code(code),
                     (None, None) => ExitStatus::Trap("the worker ended without an exit code".into()),

@@ -208,6 +208,17 @@ impl Native {
     /// Applies what the process threads reported so far (or, with `block`, waits up to that
     /// long for the next report), and returns the engine's replies to the processes that ended.
     fn apply_events(&mut self, block: Option<std::time::Duration>) -> Vec<(ContainerId, Reply)> {
+        self.apply_events_holding(block, None).0
+    }
+
+    /// As [`Native::apply_events`], but the end of `hold` is not applied: its last output goes
+    /// to the log and its outcome is returned, so the caller can print the log before the end
+    /// (which removes a `--rm` container, log and all) is recorded.
+    fn apply_events_holding(
+        &mut self,
+        block: Option<std::time::Duration>,
+        hold: Option<&ContainerId>,
+    ) -> (Vec<(ContainerId, Reply)>, Option<ProcessOutcome>) {
         let mut ended = Vec::new();
         let first = match block {
             Some(timeout) => self.events.recv_timeout(timeout).ok(),
@@ -218,6 +229,12 @@ impl Native {
             let mut entropy = OsEntropy;
             match current {
                 Event::Output(id, stream, bytes) => self.engine.output(&id, stream, &bytes, now()),
+                Event::Exited(id, mut outcome) if hold == Some(&id) => {
+                    for (stream, bytes) in std::mem::take(&mut outcome.output) {
+                        self.engine.output(&id, stream, &bytes, now());
+                    }
+                    return (ended, Some(outcome));
+                }
                 Event::Exited(id, outcome) => {
                     self.running.remove(&id);
                     let reply = self.engine.exited(&id, outcome, &mut Ctx { now: now(), entropy: &mut entropy });
@@ -226,7 +243,7 @@ impl Native {
             }
             event = self.events.try_recv().ok();
         }
-        ended
+        (ended, None)
     }
 
     /// Waits for `id`'s process to end, killing it with `signal` at `deadline`. With `watch`
@@ -248,14 +265,16 @@ impl Native {
                     control.kill(signal);
                 }
             }
-            let ended = self.apply_events(Some(std::time::Duration::from_millis(20)));
+            let (_, held) = self.apply_events_holding(Some(std::time::Duration::from_millis(20)), Some(id));
             if let (Some(from), Some((_, timestamps))) = (printed, watch) {
                 let (text, next) = self.engine.log_text(id, from, timestamps);
                 print_reply(&text, out, err)?;
                 printed = Some(next);
             }
-            if let Some((_, reply)) = ended.into_iter().find(|(ended, _)| ended == id) {
-                return Ok(Some(reply));
+            if let Some(outcome) = held {
+                self.running.remove(id);
+                let mut entropy = OsEntropy;
+                return Ok(Some(self.engine.exited(id, outcome, &mut Ctx { now: now(), entropy: &mut entropy })));
             }
             if !self.running.contains_key(id) {
                 return Ok(None);

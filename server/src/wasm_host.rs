@@ -61,6 +61,43 @@ impl std::error::Error for KillTrap {}
 /// Where a running guest's output goes as it writes it.
 pub type OutputSink = Box<dyn Fn(Stream, Vec<u8>) + Send + Sync>;
 
+/// What a guest's store holds: its WASI context and the cap on its memory.
+struct Guest {
+    wasi: WasiCtx,
+    cap: MemoryCap,
+}
+
+/// `--memory`: linear memory may not grow past `max` bytes. Growing past it ends the process,
+/// as the kernel's OOM killer ends a container over its cgroup's limit.
+struct MemoryCap {
+    max: Option<usize>,
+}
+
+/// The end of a process that asked for more memory than its cap.
+#[derive(Debug)]
+struct OutOfMemoryTrap;
+
+impl std::fmt::Display for OutOfMemoryTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("out of memory: the container's memory limit was reached")
+    }
+}
+
+impl std::error::Error for OutOfMemoryTrap {}
+
+impl wasmtime::ResourceLimiter for MemoryCap {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        match self.max {
+            Some(max) if desired > max => Err(wasmtime::Error::new(OutOfMemoryTrap)),
+            _ => Ok(true),
+        }
+    }
+
+    fn table_growing(&mut self, _current: usize, _desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}
+
 /// How often a running guest is interrupted to check whether it was killed or paused, and to
 /// hand over what it wrote.
 const TICK: Duration = Duration::from_millis(10);
@@ -148,14 +185,16 @@ impl WasmHost {
         output: Option<OutputSink>,
     ) -> ProcessOutcome {
         let clocks = SystemClocks { start: Instant::now(), control: control.clone() };
-        let ctx = WasiCtx::new(process.args.clone(), process.env.clone(), Box::new(clocks), Box::new(OsEntropy))
+        let wasi = WasiCtx::new(process.args.clone(), process.env.clone(), Box::new(clocks), Box::new(OsEntropy))
             .with_root(process.root.clone());
-        let mut store = Store::new(&self.engine, ctx);
+        let cap = MemoryCap { max: process.memory_limit.map(|m| m as usize) };
+        let mut store = Store::new(&self.engine, Guest { wasi, cap });
+        store.limiter(|guest| &mut guest.cap);
         store.set_epoch_deadline(1);
         let watched = control.clone();
         store.epoch_deadline_callback(move |mut ctx| {
             if let Some(sink) = &output {
-                for (stream, bytes) in ctx.data_mut().take_output() {
+                for (stream, bytes) in ctx.data_mut().wasi.take_output() {
                     sink(stream, bytes);
                 }
             }
@@ -174,6 +213,7 @@ impl WasmHost {
             Err(error) => match (error.downcast_ref::<ExitTrap>(), error.downcast_ref::<KillTrap>()) {
                 (Some(ExitTrap(code)), _) => ExitStatus::Code(*code),
                 (_, Some(KillTrap(signal))) => ExitStatus::Killed(*signal),
+                _ if error.downcast_ref::<OutOfMemoryTrap>().is_some() => ExitStatus::OutOfMemory,
                 _ => match control.killed() {
                     // Killed while inside a host call: the call returned, the guest went on, and
                     // the kill landed as some other error.
@@ -182,8 +222,8 @@ impl WasmHost {
                 },
             },
         };
-        let ctx = store.data_mut();
-        ProcessOutcome { status, output: ctx.take_output(), upper: Some(ctx.take_upper()) }
+        let wasi = &mut store.data_mut().wasi;
+        ProcessOutcome { status, output: wasi.take_output(), upper: Some(wasi.take_upper()) }
     }
 
     fn module(&self, bytes: &[u8]) -> wasmtime::Result<Module> {
@@ -197,9 +237,9 @@ impl WasmHost {
         Ok(module)
     }
 
-    fn start(&self, store: &mut Store<WasiCtx>, bytes: &[u8]) -> wasmtime::Result<()> {
+    fn start(&self, store: &mut Store<Guest>, bytes: &[u8]) -> wasmtime::Result<()> {
         let module = self.module(bytes)?;
-        let mut linker: Linker<WasiCtx> = Linker::new(&self.engine);
+        let mut linker: Linker<Guest> = Linker::new(&self.engine);
         for import in module.imports() {
             let ExternType::Func(ty) = import.ty() else {
                 wasmtime::bail!("the module imports {}.{}, which is not a function", import.module(), import.name());
@@ -221,7 +261,7 @@ impl WasmHost {
 
 /// Defines one preview1 import with the type the module declares, refusing a type that differs
 /// from the spec's, and forwarding every call to [`WasiCtx::call`].
-fn define(linker: &mut Linker<WasiCtx>, name: &str, ty: FuncType) -> wasmtime::Result<()> {
+fn define(linker: &mut Linker<Guest>, name: &str, ty: FuncType) -> wasmtime::Result<()> {
     if let Some((params, results)) = wasi::signature(name) {
         let declared: Vec<Option<ValType>> = ty.params().map(|t| val_type(&t)).collect();
         let declared_results: Vec<Option<ValType>> = ty.results().map(|t| val_type(&t)).collect();
@@ -236,7 +276,7 @@ fn define(linker: &mut Linker<WasiCtx>, name: &str, ty: FuncType) -> wasmtime::R
         wasi::MODULE,
         name,
         ty,
-        move |mut caller: Caller<'_, WasiCtx>, params: &[Val], results: &mut [Val]| {
+        move |mut caller: Caller<'_, Guest>, params: &[Val], results: &mut [Val]| {
             let args: Vec<i64> = params
                 .iter()
                 .map(|v| match v {
@@ -248,11 +288,11 @@ fn define(linker: &mut Linker<WasiCtx>, name: &str, ty: FuncType) -> wasmtime::R
             let memory = caller.get_export("memory").and_then(|e| e.into_memory());
             let outcome = match memory {
                 Some(memory) => {
-                    let (bytes, ctx) = memory.data_and_store_mut(&mut caller);
-                    ctx.call(&mut SliceMemory(bytes), &owned, &args)
+                    let (bytes, guest) = memory.data_and_store_mut(&mut caller);
+                    guest.wasi.call(&mut SliceMemory(bytes), &owned, &args)
                 }
                 // A module without an exported memory can still call functions that need none.
-                None => caller.data_mut().call(&mut SliceMemory(&mut []), &owned, &args),
+                None => caller.data_mut().wasi.call(&mut SliceMemory(&mut []), &owned, &args),
             };
             match outcome {
                 Ok(errno) => {
@@ -290,6 +330,7 @@ mod tests {
             args: vec!["/hello".to_string()],
             env: env.iter().map(|s| s.to_string()).collect(),
             root: dockyard_engine::fs::UnionFs::new(Vec::new()),
+            memory_limit: None,
         }
     }
 

@@ -79,6 +79,7 @@ fn process(argv: &[&str]) -> Process {
         .map(|s| s.to_string())
         .collect(),
         root: UnionFs::with_upper(vec![base_layer()], Layer::default()),
+        memory_limit: None,
     }
 }
 

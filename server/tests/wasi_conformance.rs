@@ -119,6 +119,7 @@ fn run_dockyard(case: &Case) -> Run {
         args: case.argv(),
         env: case.env.iter().map(|s| s.to_string()).collect(),
         root: UnionFs::with_upper(vec![base.clone()], Layer::default()),
+        memory_limit: None,
     };
     let outcome = WasmHost::new().run(&process);
     let stream = |which: Stream| {
@@ -130,6 +131,7 @@ fn run_dockyard(case: &Case) -> Run {
         ExitStatus::Code(code) => format!("exit {code}"),
         ExitStatus::Trap(why) => format!("trap: {why}"),
         ExitStatus::Killed(signal) => format!("killed by signal {signal}"),
+        ExitStatus::OutOfMemory => "out of memory".to_string(),
     };
     let mut stderr = stream(Stream::Stderr);
     if outcome.upper.is_none() {

@@ -170,3 +170,17 @@ fn background_containers_live_in_the_shell_and_stop_as_docker_stops_them() {
         "{elapsed:?}"
     );
 }
+
+#[test]
+fn a_container_over_its_memory_limit_is_killed_as_the_oom_killer_would() {
+    let home = TempHome::new("memory");
+    // `yes` into a pipeline buffers its lines in the shell's memory, well past 6 MB.
+    let out =
+        dockyard(&home, &["run", "-m", "6m", "--name", "hog", "toolbox", "sh", "-c", "yes | head -n 5000000 | wc -l"]);
+    assert_eq!(out.status.code(), Some(137), "{}", text(&out.stderr));
+    let state = text(&dockyard(&home, &["inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "hog"]).stdout);
+    assert_eq!(state, "true 137\n");
+    // Under its limit a container runs as ever, and a `--rm` one's last words are printed.
+    let fine = dockyard(&home, &["run", "--rm", "-m", "64m", "toolbox", "sh", "-c", "seq 3 | wc -l"]);
+    assert_eq!(text(&fine.stdout), "3\n", "{}", text(&fine.stderr));
+}

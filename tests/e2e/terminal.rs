@@ -126,6 +126,9 @@ fn a_spinning_container_runs_on_its_own_worker_and_stops() {
         assert!(out.contains("writer Exited (0)"), "{out}");
         browser.type_command("docker diff writer").await;
         browser.wait_text("#terminal-output", 30, |t| t.contains("A /tmp/note")).await;
+        // A --rm container's last words are printed before it is gone.
+        browser.type_command("docker run --rm toolbox echo bye from a removed container").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("bye from a removed container")).await;
         browser.screenshot("terminal-workers").await;
         browser.close().await;
     });

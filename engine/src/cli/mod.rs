@@ -45,6 +45,13 @@ pub enum Command {
     Top {
         container: String,
     },
+    Attach {
+        container: String,
+    },
+    /// Not typed, but run after `attach`: the attached container's exit code as the command's.
+    ExitCodeOf {
+        container: String,
+    },
     Port {
         container: String,
         port: Option<String>,
@@ -148,6 +155,8 @@ pub struct RunOptions {
     pub entrypoint: Option<String>,
     pub stop_timeout: Option<u64>,
     pub restart: Option<String>,
+    /// `--memory`/`-m`, in bytes.
+    pub memory: Option<u64>,
 }
 
 /// The options of `docker ps`.
@@ -245,6 +254,27 @@ impl Matches {
     }
 }
 
+/// Docker refuses a memory limit below 6 MB.
+const MIN_MEMORY: u64 = 6 * 1024 * 1024;
+
+/// A size as Docker's `--memory` reads it: a number with an optional `b`, `k`, `m` or `g`
+/// (binary units, either case, with or without a trailing `b`).
+fn ram_in_bytes(text: &str) -> Result<u64, String> {
+    let lower = text.to_ascii_lowercase();
+    let digits_end = lower.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(lower.len());
+    let (number, unit) = lower.split_at(digits_end);
+    let number: f64 = number.parse().map_err(|_| format!("invalid size: '{text}'"))?;
+    let scale: u64 = match unit.trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => return Err(format!("invalid size: '{text}'")),
+    };
+    Ok((number * scale as f64) as u64)
+}
+
 /// Parses a command line; a leading `docker` is optional.
 pub fn parse(line: &str) -> Result<Command, CliError> {
     let words = split(line).map_err(|e| CliError { message: format!("docker: {e}"), exit_code: 1 })?;
@@ -307,7 +337,18 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 entrypoint: m.last("entrypoint"),
                 stop_timeout: number("stop-timeout")?,
                 restart: m.last("restart"),
+                memory: m
+                    .last("memory")
+                    .map(|v| {
+                        ram_in_bytes(&v).map_err(|e| {
+                            CliError::usage(spec, &format!("invalid argument \"{v}\" for \"-m, --memory\" flag: {e}"))
+                        })
+                    })
+                    .transpose()?,
             };
+            if options.memory.is_some_and(|m| m < MIN_MEMORY) {
+                return Err(CliError { message: "docker: Error response from daemon: Minimum memory limit allowed is 6MB.\n\nRun 'docker run --help' for more information".into(), exit_code: 125 });
+            }
             if spec.name() == "run" {
                 Command::Run(options)
             } else {
@@ -360,6 +401,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             until: m.last("until"),
         }),
         "top" => Command::Top { container: m.args[0].clone() },
+        "attach" => Command::Attach { container: m.args[0].clone() },
         "port" => Command::Port { container: m.args[0].clone(), port: m.args.get(1).cloned() },
         "inspect" => Command::Inspect { names: m.args.clone(), format: m.format(), kind: m.last("type") },
         "images" => Command::Images(ImagesOptions {

@@ -55,6 +55,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
     flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
     flag("env", Some('e'), Some("list"), "Set environment variables"),
     flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
+    flag("memory", Some('m'), Some("bytes"), "Memory limit"),
     flag("name", None, Some("string"), "Assign a name to the container"),
     flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
     flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
@@ -77,6 +78,7 @@ const CREATE_FLAGS: &[FlagSpec] = &[
     flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
     flag("env", Some('e'), Some("list"), "Set environment variables"),
     flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
+    flag("memory", Some('m'), Some("bytes"), "Memory limit"),
     flag("name", None, Some("string"), "Assign a name to the container"),
     flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
     flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
@@ -95,6 +97,18 @@ pub const START: CommandSpec = CommandSpec {
         flag("interactive", Some('i'), None, "Attach container's STDIN"),
     ],
     arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const ATTACH: CommandSpec = CommandSpec {
+    names: &["attach", "container attach"],
+    usage: "docker attach [OPTIONS] CONTAINER",
+    about: "Attach local standard input, output, and error streams to a running container",
+    flags: &[
+        flag("no-stdin", None, None, "Do not attach STDIN"),
+        flag("sig-proxy", None, None, "Proxy all received signals to the process (default true)"),
+    ],
+    arity: Arity::Exactly(1),
     interspersed: true,
 };
 
@@ -440,6 +454,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &UNPAUSE,
     &RENAME,
     &LOGS,
+    &ATTACH,
     &TOP,
     &PORT,
     &INSPECT,

@@ -51,6 +51,7 @@ struct InspectState<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct HostConfig<'a> {
+    memory: u64,
     network_mode: &'a str,
     restart_policy: RestartPolicy<'a>,
     auto_remove: bool,
@@ -105,7 +106,7 @@ impl Engine {
                 running: c.state.status.can_exit(),
                 paused: status == ContainerStatus::Paused,
                 restarting: false,
-                oom_killed: false,
+                oom_killed: c.state.oom_killed,
                 dead: false,
                 pid: if status.can_exit() { 1000 } else { 0 },
                 exit_code: c.state.exit_code,
@@ -119,6 +120,7 @@ impl Engine {
             driver: "overlay2",
             platform: "linux",
             host_config: HostConfig {
+                memory: c.memory.unwrap_or(0),
                 network_mode: "none",
                 restart_policy: RestartPolicy {
                     name: if policy.is_empty() { "no" } else { policy },

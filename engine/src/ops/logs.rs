@@ -45,6 +45,34 @@ impl Engine {
         (reply, c.logs.len())
     }
 
+    /// `docker attach`: the running container's output from now until it stops, and its exit
+    /// code as the command's.
+    pub(crate) fn attach(&self, key: &str) -> Step {
+        let Some(container) = self.find_container(key) else {
+            return Step::Done(Reply::err(daemon_error(format!("No such container: {key}")), 1));
+        };
+        if !container.state.status.can_exit() {
+            return Step::Done(Reply::err("You cannot attach to a stopped container, start it first", 1));
+        }
+        let follow = Follow { before: Reply::default(), from: container.logs.len(), timestamps: false };
+        let watch = Step::Await {
+            container: container.id.clone(),
+            kill_after: None,
+            signal: SIGKILL,
+            follow: Some(follow),
+            reply: Reply::default(),
+        };
+        Step::Then {
+            first: Box::new(watch),
+            next: vec![crate::cli::Command::ExitCodeOf { container: container.id.to_string() }],
+        }
+    }
+
+    /// The exit code a finished container left, as the reply's own.
+    pub(crate) fn exit_code_of(&self, key: &str) -> Reply {
+        Reply { exit_code: self.find_container(key).map_or(0, |c| c.state.exit_code), ..Default::default() }
+    }
+
     pub(crate) fn logs(&self, options: &LogsOptions, now: Timestamp) -> Step {
         let key = &options.container;
         let Some(container) = self.find_container(key) else {

@@ -145,6 +145,7 @@ impl Engine {
                 error: String::new(),
                 started_at: None,
                 finished_at: None,
+                oom_killed: false,
             },
             auto_remove: options.remove,
             working_dir,
@@ -152,6 +153,7 @@ impl Engine {
             stop_timeout: options.stop_timeout,
             restart_policy: options.restart.clone().unwrap_or_else(|| "no".to_string()),
             restart_count: 0,
+            memory: options.memory,
             rw,
             logs: Vec::new(),
         });
@@ -186,10 +188,12 @@ impl Engine {
             c.state.started_at = Some(now);
             c.state.finished_at = None;
             c.state.error.clear();
+            c.state.oom_killed = false;
         }
         let mut argv = vec![path];
         argv.extend(args);
-        Ok(Process { container: id.clone(), module, args: argv, env, root })
+        let memory_limit = self.containers.iter().find(|c| &c.id == id).and_then(|c| c.memory);
+        Ok(Process { container: id.clone(), module, args: argv, env, root, memory_limit })
     }
 
     /// Records what a background process wrote, as it writes it, so `docker logs` sees it live.
@@ -224,6 +228,10 @@ impl Engine {
             ExitStatus::Code(code) => code,
             // A signal's default action ends the process; the shell reports that as 128 + signal.
             ExitStatus::Killed(signal) => 128 + signal,
+            ExitStatus::OutOfMemory => {
+                container.state.oom_killed = true;
+                137
+            }
             ExitStatus::Trap(message) => {
                 // A trap is the guest crashing; Linux reports an aborted process as 128 + SIGABRT.
                 reply.stderr = format!("dockyard: the container's program crashed: {message}\n");

@@ -40,6 +40,7 @@ async fn run(name: &str, args: &[&str], env: &[&str]) -> (ExitStatus, String, St
         args: std::iter::once(format!("/{name}")).chain(args.iter().map(|a| a.to_string())).collect(),
         env: env.iter().map(|e| e.to_string()).collect(),
         root: UnionFs::with_upper(vec![base_layer()], Layer::default()),
+        memory_limit: None,
     };
     let outcome = super::run(&process).await;
     let text = |which: Stream| -> String {
