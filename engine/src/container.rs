@@ -141,6 +141,9 @@ pub struct Container {
     /// `--memory`: the most linear memory the process may have, in bytes.
     #[serde(default)]
     pub memory: Option<u64>,
+    /// The volumes mounted into it.
+    #[serde(default)]
+    pub mounts: Vec<crate::volume::Mount>,
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,

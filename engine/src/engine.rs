@@ -15,6 +15,7 @@ use crate::progress::Progress;
 use crate::reference::DEFAULT_DOMAIN;
 use crate::registry::Registry;
 use crate::time::Timestamp;
+use crate::volume::Volume;
 use crate::wasi::Stream;
 use crate::Entropy;
 
@@ -190,6 +191,8 @@ struct Saved {
     /// Registries other than Docker Hub, by domain.
     #[serde(default)]
     registries: BTreeMap<String, Registry>,
+    #[serde(default)]
+    volumes: BTreeMap<String, Volume>,
 }
 
 /// What `docker save` and `docker export` say without `-o`: the terminal is the only standard
@@ -216,6 +219,7 @@ pub struct Engine {
     pub(crate) containers: Vec<Container>,
     pub(crate) registries: BTreeMap<String, Registry>,
     pub(crate) pending: BTreeMap<ContainerId, Pending>,
+    pub(crate) volumes: BTreeMap<String, Volume>,
 }
 
 impl Engine {
@@ -224,7 +228,13 @@ impl Engine {
         let mut registries = BTreeMap::new();
         registries.insert(DEFAULT_DOMAIN.to_string(), hub);
         registries.insert(LOCAL_REGISTRY.to_string(), Registry::new(LOCAL_REGISTRY));
-        Engine { images: ImageStore::default(), containers: Vec::new(), registries, pending: BTreeMap::new() }
+        Engine {
+            images: ImageStore::default(),
+            containers: Vec::new(),
+            registries,
+            pending: BTreeMap::new(),
+            volumes: BTreeMap::new(),
+        }
     }
 
     /// The state as JSON, for the host to keep.
@@ -240,6 +250,7 @@ impl Engine {
             images: self.images.clone(),
             containers: self.containers.clone(),
             registries,
+            volumes: self.volumes.clone(),
         };
         serde_json::to_string(&saved).unwrap_or_default()
     }
@@ -255,6 +266,7 @@ impl Engine {
         engine.images = saved.images;
         engine.containers = saved.containers;
         engine.registries.extend(saved.registries.into_iter().filter(|(domain, _)| domain != DEFAULT_DOMAIN));
+        engine.volumes = saved.volumes;
         for container in &mut engine.containers {
             if container.state.status == ContainerStatus::Running {
                 container.state.status = ContainerStatus::Exited;
@@ -299,6 +311,11 @@ impl Engine {
             Command::Logs(options) => return self.logs(&options, ctx.now),
             Command::Top { container } => self.top(&container),
             Command::Attach { container } => return self.attach(&container),
+            Command::VolumeCreate { name, labels } => self.volume_create(name.as_deref(), &labels, ctx),
+            Command::VolumeLs { quiet, filters } => self.volume_ls(quiet, &filters),
+            Command::VolumeInspect { names } => self.volume_inspect(&names),
+            Command::VolumeRm { names, force } => self.volume_rm(&names, force),
+            Command::VolumePrune { force } => return self.volume_prune(force),
             Command::ExitCodeOf { container } => self.exit_code_of(&container),
             Command::Port { container, port } => self.port(&container, port.as_deref()),
             Command::Inspect { names, format, kind } => {
@@ -321,7 +338,7 @@ impl Engine {
             }
             Command::ImageInspect { images, format } => self.image_inspect(&images, format.as_deref()),
             Command::Pull { image, quiet } => self.pull_command(&image, quiet),
-            Command::Rm { force, containers } => return self.rm(force, &containers),
+            Command::Rm { force, volumes, containers } => return self.rm(force, volumes, &containers),
             Command::Version => self.version(),
             Command::Cp(options) => return self.cp(options),
             Command::Export { container, output } => return self.export(&container, output),

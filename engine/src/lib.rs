@@ -38,6 +38,7 @@ pub mod registry;
 pub mod tar;
 pub mod template;
 pub mod time;
+pub mod volume;
 pub mod wasi;
 
 pub use engine::{

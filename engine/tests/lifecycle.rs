@@ -309,3 +309,57 @@ fn memory_limits_reach_the_process_and_an_oom_kill_shows() {
         reply.stderr
     );
 }
+
+#[test]
+fn volumes_outlive_containers_and_are_shared() {
+    let mut s = Session::new();
+    assert_eq!(s.done("docker volume create data").stdout, "data\n");
+    let launch = s.launch("docker run --name one -v data:/data toolbox sh -c 'echo kept > /data/note'");
+    // The process sees the volume at its mount point; what it writes there goes to the volume.
+    let mut upper = launch.process.root.upper().clone();
+    upper.insert("data/note", dockyard_engine::layer::Entry::file(&b"kept\n"[..], 0o644)).unwrap();
+    upper.insert("etc/motd", dockyard_engine::layer::Entry::file(&b"own\n"[..], 0o644)).unwrap();
+    let outcome =
+        dockyard_engine::ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new(), upper: Some(upper) };
+    let mut ctx = dockyard_engine::Ctx { now: s.now, entropy: &mut s.entropy };
+    s.engine.exited(&launch.process.container, outcome, &mut ctx);
+    assert_eq!(
+        s.done("docker diff one").stdout,
+        "A /data\nC /etc\nA /etc/motd\n",
+        "volume data is not the container's"
+    );
+    s.drive("docker rm one", None);
+    // A second container finds the file.
+    let launch = s.launch("docker run --rm --mount type=volume,source=data,target=/srv toolbox cat /srv/note");
+    assert!(launch.process.root.lookup("srv/note").is_some(), "the volume's file at the new mount point");
+    assert_eq!(s.done("docker volume ls").stdout, "DRIVER    VOLUME NAME\nlocal     data\n");
+    let reply = s.done("docker volume rm data");
+    assert!(
+        reply.stderr.starts_with("Error response from daemon: remove data: volume is in use - ["),
+        "{}",
+        reply.stderr
+    );
+    let inspect = s.done("docker volume inspect data").stdout;
+    assert!(inspect.contains("\"Mountpoint\": \"/var/lib/docker/volumes/data/_data\""), "{inspect}");
+    assert_eq!(s.done("docker volume inspect nosuch").stderr, "Error: No such volume: nosuch\n");
+}
+
+#[test]
+fn anonymous_volumes_go_with_rm_v_and_bind_mounts_are_explained() {
+    let mut s = Session::new();
+    s.run("docker run --name tmp -v /cache toolbox true", ExitStatus::Code(0), "");
+    assert_eq!(s.done("docker volume ls -q").stdout.trim().len(), 64, "an anonymous volume has a random name");
+    assert_eq!(s.drive("docker rm -v tmp", None).0.stdout, "tmp\n");
+    assert_eq!(s.done("docker volume ls -q").stdout, "", "rm -v took it");
+    let reply = s.done("docker run -v /home/me/site:/srv toolbox true");
+    assert!(
+        reply.stderr.starts_with("docker: dockyard: /home/me/site is a folder of your computer"),
+        "{}",
+        reply.stderr
+    );
+    let reply = s.done("docker run -v data:srv toolbox true");
+    assert!(reply.stderr.contains("invalid mount path: 'srv' mount path must be absolute"), "{}", reply.stderr);
+    s.done("docker volume create spare");
+    let (prompt_reply, _) = s.drive("docker volume prune -f", None);
+    assert_eq!(prompt_reply.stdout, "Deleted Volumes:\nspare\n\nTotal reclaimed space: 0B\n");
+}

@@ -87,6 +87,19 @@ const PIECES: &[&str] = &[
     "/",
     "/.",
     "x:y",
+    "volume",
+    "create",
+    "-v",
+    "data:/data",
+    "/data",
+    "--mount",
+    "type=volume,source=a,target=/b",
+    "-m",
+    "6m",
+    "attach",
+    "stop",
+    "start",
+    "-d",
 ];
 
 fn random_line(rng: &mut Seeded) -> String {

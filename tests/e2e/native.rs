@@ -184,3 +184,13 @@ fn a_container_over_its_memory_limit_is_killed_as_the_oom_killer_would() {
     let fine = dockyard(&home, &["run", "--rm", "-m", "64m", "toolbox", "sh", "-c", "seq 3 | wc -l"]);
     assert_eq!(text(&fine.stdout), "3\n", "{}", text(&fine.stderr));
 }
+
+#[test]
+fn a_volume_keeps_what_one_container_wrote_for_the_next() {
+    let home = TempHome::new("volumes");
+    let wrote = dockyard(&home, &["run", "--rm", "-v", "notes:/notes", "toolbox", "sh", "-c", "echo kept > /notes/a"]);
+    assert_eq!(wrote.status.code(), Some(0), "{}", text(&wrote.stderr));
+    let read = dockyard(&home, &["run", "--rm", "--mount", "source=notes,target=/n", "toolbox", "cat", "/n/a"]);
+    assert_eq!(text(&read.stdout), "kept\n", "{}", text(&read.stderr));
+    assert_eq!(text(&dockyard(&home, &["volume", "ls", "-q"]).stdout), "notes\n", "--rm leaves named volumes");
+}

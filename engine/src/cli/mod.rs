@@ -48,6 +48,24 @@ pub enum Command {
     Attach {
         container: String,
     },
+    VolumeCreate {
+        name: Option<String>,
+        labels: Vec<String>,
+    },
+    VolumeLs {
+        quiet: bool,
+        filters: Vec<String>,
+    },
+    VolumeInspect {
+        names: Vec<String>,
+    },
+    VolumeRm {
+        names: Vec<String>,
+        force: bool,
+    },
+    VolumePrune {
+        force: bool,
+    },
     /// Not typed, but run after `attach`: the attached container's exit code as the command's.
     ExitCodeOf {
         container: String,
@@ -112,6 +130,8 @@ pub enum Command {
     },
     Rm {
         force: bool,
+        /// `-v`: remove the container's anonymous volumes too.
+        volumes: bool,
         containers: Vec<String>,
     },
     Version,
@@ -157,6 +177,10 @@ pub struct RunOptions {
     pub restart: Option<String>,
     /// `--memory`/`-m`, in bytes.
     pub memory: Option<u64>,
+    /// `-v` values as typed (`data:/data`, `/cache`).
+    pub volumes: Vec<String>,
+    /// `--mount` values as typed (`type=volume,source=data,target=/data`).
+    pub mounts: Vec<String>,
 }
 
 /// The options of `docker ps`.
@@ -337,6 +361,8 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 entrypoint: m.last("entrypoint"),
                 stop_timeout: number("stop-timeout")?,
                 restart: m.last("restart"),
+                volumes: m.all("volume"),
+                mounts: m.all("mount"),
                 memory: m
                     .last("memory")
                     .map(|v| {
@@ -402,6 +428,13 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         }),
         "top" => Command::Top { container: m.args[0].clone() },
         "attach" => Command::Attach { container: m.args[0].clone() },
+        "volume create" => {
+            Command::VolumeCreate { name: m.args.first().cloned().or(m.last("name")), labels: m.all("label") }
+        }
+        "volume ls" => Command::VolumeLs { quiet: m.bool("quiet"), filters: m.all("filter") },
+        "volume inspect" => Command::VolumeInspect { names: m.args.clone() },
+        "volume rm" => Command::VolumeRm { names: m.args.clone(), force: m.bool("force") },
+        "volume prune" => Command::VolumePrune { force: m.bool("force") },
         "port" => Command::Port { container: m.args[0].clone(), port: m.args.get(1).cloned() },
         "inspect" => Command::Inspect { names: m.args.clone(), format: m.format(), kind: m.last("type") },
         "images" => Command::Images(ImagesOptions {
@@ -435,7 +468,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         },
         "image inspect" => Command::ImageInspect { format: m.format(), images: m.args },
         "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
-        "rm" => Command::Rm { force: m.bool("force"), containers: m.args },
+        "rm" => Command::Rm { force: m.bool("force"), volumes: m.bool("volumes"), containers: m.args },
         "version" => Command::Version,
         "cp" => Command::Cp(CpOptions {
             source: m.args[0].clone(),

@@ -56,12 +56,14 @@ const RUN_FLAGS: &[FlagSpec] = &[
     flag("env", Some('e'), Some("list"), "Set environment variables"),
     flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
     flag("memory", Some('m'), Some("bytes"), "Memory limit"),
+    flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),
     flag("name", None, Some("string"), "Assign a name to the container"),
     flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
     flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
     flag("stop-timeout", None, Some("int"), "Timeout (in seconds) to stop a container"),
     flag("tty", Some('t'), None, "Allocate a pseudo-TTY"),
     flag("user", Some('u'), Some("string"), "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
+    flag("volume", Some('v'), Some("list"), "Bind mount a volume"),
     flag("workdir", Some('w'), Some("string"), "Working directory inside the container"),
 ];
 
@@ -79,12 +81,14 @@ const CREATE_FLAGS: &[FlagSpec] = &[
     flag("env", Some('e'), Some("list"), "Set environment variables"),
     flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
     flag("memory", Some('m'), Some("bytes"), "Memory limit"),
+    flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),
     flag("name", None, Some("string"), "Assign a name to the container"),
     flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
     flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
     flag("stop-timeout", None, Some("int"), "Timeout (in seconds) to stop a container"),
     flag("tty", Some('t'), None, "Allocate a pseudo-TTY"),
     flag("user", Some('u'), Some("string"), "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
+    flag("volume", Some('v'), Some("list"), "Bind mount a volume"),
     flag("workdir", Some('w'), Some("string"), "Working directory inside the container"),
 ];
 
@@ -109,6 +113,58 @@ pub const ATTACH: CommandSpec = CommandSpec {
         flag("sig-proxy", None, None, "Proxy all received signals to the process (default true)"),
     ],
     arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const VOLUME_CREATE: CommandSpec = CommandSpec {
+    names: &["volume create"],
+    usage: "docker volume create [OPTIONS] [VOLUME]",
+    about: "Create a volume",
+    flags: &[
+        flag("driver", Some('d'), Some("string"), "Specify volume driver name (default \"local\")"),
+        flag("label", None, Some("list"), "Set metadata for a volume"),
+        flag("name", None, Some("string"), "Specify volume name"),
+    ],
+    arity: Arity::AtMost(1),
+    interspersed: true,
+};
+
+pub const VOLUME_LS: CommandSpec = CommandSpec {
+    names: &["volume ls", "volume list"],
+    usage: "docker volume ls [OPTIONS]",
+    about: "List volumes",
+    flags: &[
+        flag("filter", Some('f'), Some("filter"), "Provide filter values (e.g. 'dangling=true')"),
+        flag("quiet", Some('q'), None, "Only display volume names"),
+    ],
+    arity: Arity::None,
+    interspersed: true,
+};
+
+pub const VOLUME_INSPECT: CommandSpec = CommandSpec {
+    names: &["volume inspect"],
+    usage: "docker volume inspect [OPTIONS] VOLUME [VOLUME...]",
+    about: "Display detailed information on one or more volumes",
+    flags: &[],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const VOLUME_RM: CommandSpec = CommandSpec {
+    names: &["volume rm", "volume remove"],
+    usage: "docker volume rm [OPTIONS] VOLUME [VOLUME...]",
+    about: "Remove one or more volumes",
+    flags: &[flag("force", Some('f'), None, "Force the removal of one or more volumes")],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const VOLUME_PRUNE: CommandSpec = CommandSpec {
+    names: &["volume prune"],
+    usage: "docker volume prune [OPTIONS]",
+    about: "Remove all unused local volumes",
+    flags: &[flag("force", Some('f'), None, "Do not prompt for confirmation")],
+    arity: Arity::None,
     interspersed: true,
 };
 
@@ -418,7 +474,10 @@ pub const RM: CommandSpec = CommandSpec {
     names: &["rm", "container rm", "container remove"],
     usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
     about: "Remove one or more containers",
-    flags: &[flag("force", Some('f'), None, "Force the removal of a running container (uses SIGKILL)")],
+    flags: &[
+        flag("force", Some('f'), None, "Force the removal of a running container (uses SIGKILL)"),
+        flag("volumes", Some('v'), None, "Remove anonymous volumes associated with the container"),
+    ],
     arity: Arity::AtLeast(1),
     interspersed: true,
 };
@@ -474,6 +533,11 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &IMAGE_PRUNE,
     &SAVE,
     &LOAD,
+    &VOLUME_CREATE,
+    &VOLUME_LS,
+    &VOLUME_INSPECT,
+    &VOLUME_RM,
+    &VOLUME_PRUNE,
     &SYSTEM_DF,
     &VERSION,
 ];

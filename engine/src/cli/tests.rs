@@ -52,7 +52,10 @@ fn short_flags_combine_and_aliases_resolve() {
         Command::History { image: "hello-world".into(), human: true, no_trunc: false, quiet: false, format: None }
     );
     assert!(parse("images a b").unwrap_err().message.starts_with("\"docker images\" requires at most 1 argument."));
-    assert_eq!(parse("rm a -f b").unwrap(), Command::Rm { force: true, containers: vec!["a".into(), "b".into()] });
+    assert_eq!(
+        parse("rm a -f b").unwrap(),
+        Command::Rm { force: true, volumes: false, containers: vec!["a".into(), "b".into()] }
+    );
     assert_eq!(
         parse("run -eX=1 img").unwrap(),
         Command::Run(RunOptions { image: "img".into(), env: vec!["X=1".into()], ..Default::default() })

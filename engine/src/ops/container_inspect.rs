@@ -27,8 +27,23 @@ struct InspectContainer<'a> {
     driver: &'a str,
     platform: &'a str,
     host_config: HostConfig<'a>,
-    mounts: [(); 0],
+    mounts: Vec<InspectMount>,
     config: InspectConfig<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectMount {
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    name: String,
+    source: String,
+    destination: String,
+    driver: &'static str,
+    mode: &'static str,
+    #[serde(rename = "RW")]
+    rw: bool,
+    propagation: &'static str,
 }
 
 #[derive(Serialize)]
@@ -128,7 +143,20 @@ impl Engine {
                 },
                 auto_remove: c.auto_remove,
             },
-            mounts: [],
+            mounts: c
+                .mounts
+                .iter()
+                .map(|m| InspectMount {
+                    kind: "volume",
+                    name: m.volume.clone(),
+                    source: crate::ops::volume::mountpoint(&m.volume),
+                    destination: format!("/{}", m.destination),
+                    driver: "local",
+                    mode: if m.read_only { "ro" } else { "z" },
+                    rw: !m.read_only,
+                    propagation: "",
+                })
+                .collect(),
             config: InspectConfig {
                 hostname: c.id.short(),
                 domainname: "",

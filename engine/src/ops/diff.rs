@@ -4,27 +4,53 @@
 use crate::container::ContainerId;
 use crate::fs::UnionFs;
 use crate::image::{Empty, History, Image};
-use crate::layer::{Entry, LayerError};
+use crate::layer::{Entry, Layer, LayerError};
 use crate::ops::daemon_error;
 use crate::reference::Reference;
 use crate::time::Timestamp;
+use crate::volume;
 use crate::{Engine, Reply};
 
 impl Engine {
-    /// A container's filesystem: its image's layers under its writable layer.
+    /// A container's filesystem as its processes see it: its image's layers under its writable
+    /// layer, with its volumes mounted.
     pub fn container_fs(&self, key: &str) -> Option<UnionFs> {
+        let container = self.find_container(key)?;
+        let image = self.images.images.get(&container.image)?;
+        let lower = self.images.layers_of(image).ok()?.into_iter().cloned().collect();
+        let upper = volume::overlay(&container.rw, &container.mounts, &self.volumes);
+        Some(UnionFs::with_upper(lower, upper))
+    }
+
+    /// The container's own layers, without its volumes: what `docker diff` compares.
+    fn container_layers_fs(&self, key: &str) -> Option<UnionFs> {
         let container = self.find_container(key)?;
         let image = self.images.images.get(&container.image)?;
         let lower = self.images.layers_of(image).ok()?.into_iter().cloned().collect();
         Some(UnionFs::with_upper(lower, container.rw.clone()))
     }
 
+    /// Takes back the upper layer a process or an edit left over [`Engine::container_fs`]: what
+    /// lies under a mount point goes to its volume, the rest to the container's writable layer.
+    pub(crate) fn store_upper(&mut self, id: &ContainerId, upper: Layer) {
+        let Some(container) = self.containers.iter().find(|c| &c.id == id) else { return };
+        let (own, data) = volume::split(upper, &container.mounts);
+        for (name, layer) in data {
+            if let Some(volume) = self.volumes.get_mut(&name) {
+                volume.data = layer;
+            }
+        }
+        if let Some(container) = self.container_mut(id) {
+            container.rw = own;
+        }
+    }
+
     /// Changes a container's filesystem through `edit`, keeping what it wrote in the container's
-    /// writable layer. `None` if there is no such container.
+    /// writable layer and its volumes. `None` if there is no such container.
     pub(crate) fn edit_container_fs<R>(&mut self, id: &ContainerId, edit: impl FnOnce(&mut UnionFs) -> R) -> Option<R> {
         let mut fs = self.container_fs(id.as_str())?;
         let result = edit(&mut fs);
-        self.container_mut(id)?.rw = fs.upper().clone();
+        self.store_upper(id, fs.upper().clone());
         Some(result)
     }
 
@@ -39,7 +65,7 @@ impl Engine {
     }
 
     pub(crate) fn diff(&self, key: &str) -> Reply {
-        match self.container_fs(key) {
+        match self.container_layers_fs(key) {
             Some(fs) => {
                 Reply::out(fs.changes().iter().map(|(c, p)| format!("{} {p}\n", c.letter())).collect::<String>())
             }

@@ -24,6 +24,7 @@ mod system_df;
 mod tag;
 mod top;
 mod version;
+pub(crate) mod volume;
 
 pub(crate) use history::HistoryOptions;
 

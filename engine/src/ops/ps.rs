@@ -80,7 +80,7 @@ impl Engine {
                         "Image": c.image_name,
                         "Labels": "",
                         "LocalVolumes": "0",
-                        "Mounts": "",
+                        "Mounts": c.mounts.iter().map(|m| m.volume.get(..15).unwrap_or(&m.volume)).collect::<Vec<_>>().join(","),
                         "Names": c.name,
                         "Networks": "none",
                         "Ports": "",

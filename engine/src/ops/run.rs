@@ -103,6 +103,19 @@ impl Engine {
                 return Err(before.then(fail(&daemon_error(message), 125)));
             }
         }
+        let mut requests = Vec::new();
+        let parsed = options
+            .volumes
+            .iter()
+            .map(|v| crate::ops::volume::parse_volume_flag(v))
+            .chain(options.mounts.iter().map(|m| crate::ops::volume::parse_mount_flag(m)));
+        for request in parsed {
+            match request {
+                Ok(request) => requests.push(request),
+                Err(message) if message.starts_with("dockyard:") => return Err(before.then(fail(&message, 125))),
+                Err(message) => return Err(before.then(fail(&daemon_error(message), 125))),
+            }
+        }
         let config = &image.config.config;
         let mut argv: Vec<String> = match &options.entrypoint {
             Some(entrypoint) if entrypoint.is_empty() => Vec::new(),
@@ -116,6 +129,7 @@ impl Engine {
             return Err(before.then(fail(&daemon_error("no command specified"), 125)));
         }
         let id = ContainerId::generate(ctx.entropy);
+        let mounts = self.make_mounts(requests, &image, ctx);
         let name = match &options.name {
             Some(name) => name.clone(),
             None => generate_name(ctx.entropy, &|n| self.containers.iter().any(|c| c.name == n)),
@@ -154,6 +168,7 @@ impl Engine {
             restart_policy: options.restart.clone().unwrap_or_else(|| "no".to_string()),
             restart_count: 0,
             memory: options.memory,
+            mounts,
             rw,
             logs: Vec::new(),
         });
@@ -220,9 +235,14 @@ impl Engine {
         for (stream, bytes) in outcome.output {
             append_log(container, stream, &bytes, ctx.now);
         }
-        if let Some(upper) = outcome.upper {
-            container.rw = upper;
+        let upper = outcome.upper;
+        let container_id = container.id.clone();
+        if let Some(upper) = upper {
+            self.store_upper(&container_id, upper);
         }
+        let Some(container) = self.container_mut(id) else {
+            return Reply::err(daemon_error(format!("No such container: {id}")), 125);
+        };
         let mut reply = Reply::default();
         let code = match outcome.status {
             ExitStatus::Code(code) => code,
@@ -244,7 +264,8 @@ impl Engine {
         container.state.finished_at = Some(ctx.now);
         let _attached = pending.is_some_and(|p| p.attached);
         if container.auto_remove {
-            self.containers.retain(|c| &c.id != id);
+            // `--rm` takes the container's anonymous volumes with it, as Docker does.
+            self.remove_container(id, true);
         }
         reply.exit_code = code;
         reply

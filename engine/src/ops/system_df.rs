@@ -57,8 +57,15 @@ impl Engine {
             size(containers_total),
             reclaimable(stopped, containers_total),
         ]);
-        // Dockyard has no volumes or build cache yet, so there is nothing to count in them.
-        table.row(vec!["Local Volumes".into(), "0".into(), "0".into(), "0B".into(), "0B".into()]);
+        let (volumes, active, volume_bytes, unused) = self.volume_usage();
+        table.row(vec![
+            "Local Volumes".into(),
+            volumes.to_string(),
+            active.to_string(),
+            size(volume_bytes),
+            reclaimable(unused, volume_bytes),
+        ]);
+        // Dockyard has no build cache yet, so there is nothing to count in it.
         table.row(vec!["Build Cache".into(), "0".into(), "0".into(), "0B".into(), "0B".into()]);
         Reply::out(table.render())
     }
