@@ -35,6 +35,7 @@ mod ops;
 pub mod progress;
 pub mod reference;
 pub mod registry;
+pub mod sequence;
 pub mod tar;
 pub mod template;
 pub mod time;

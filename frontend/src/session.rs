@@ -1,14 +1,14 @@
 //! Drives the engine for one command line: the engine decides, the page runs the process.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use dockyard_engine::builtin::{self, Programs};
-use dockyard_engine::cli::Command;
 use dockyard_engine::container::ContainerId;
 use dockyard_engine::copy::{Source, Tree};
 use dockyard_engine::layer::{Entry, EntryKind};
+use dockyard_engine::sequence::Sequence;
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
 use futures_channel::oneshot;
@@ -210,17 +210,13 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
     let stdin = &host.stdin;
     let workers = &host.workers;
     let first = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
-    // Commands left to run after the current step, for commands that go one container at a time.
-    let mut queue: VecDeque<Command> = VecDeque::new();
-    let mut step = Some(first);
-    let mut code = 0;
+    // The command's steps, one container at a time for commands on several.
+    let mut sequence = Sequence::default();
+    let mut step = Some(sequence.current(first));
     while let Some(current) = step.take() {
         let reply = match current {
-            Step::Then { first, next } => {
-                for command in next.into_iter().rev() {
-                    queue.push_front(command);
-                }
-                step = Some(*first);
+            then @ Step::Then { .. } => {
+                step = Some(sequence.current(then));
                 continue;
             }
             Step::Done(reply) => reply,
@@ -314,26 +310,18 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 if !answer.trim().eq_ignore_ascii_case("y") {
                     declined
                 } else {
-                    step = Some(
-                        engine
-                            .borrow_mut()
-                            .execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy }),
-                    );
+                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                    let next = engine.borrow_mut().execute_command(command, &mut ctx);
+                    step = Some(sequence.current(next));
                     continue;
                 }
             }
         };
         print(&reply, &emit).await;
-        if reply.exit_code != 0 {
-            code = reply.exit_code;
-        }
-        if let Some(command) = queue.pop_front() {
-            step = Some(
-                engine.borrow_mut().execute_command(command, &mut Ctx { now: now(), entropy: &mut BrowserEntropy }),
-            );
-        }
+        let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+        step = sequence.finished(&reply, &mut engine.borrow_mut(), &mut ctx);
     }
-    code
+    sequence.exit_code()
 }
 
 /// Hands what `docker cp` copied out of a container to the browser: a file as itself, anything

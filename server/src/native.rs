@@ -1,7 +1,7 @@
 //! The native docker CLI: `dockyard run hello-world` runs the engine here, its processes in
 //! wasmtime, with state kept in a data folder so successive commands build on each other.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
@@ -10,10 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use dockyard_engine::builtin::{self, Programs};
-use dockyard_engine::cli::Command;
 use dockyard_engine::container::ContainerId;
 use dockyard_engine::progress::Progress;
 use dockyard_engine::registry::Registry;
+use dockyard_engine::sequence::Sequence;
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
 
@@ -97,17 +97,13 @@ impl Native {
         self.apply_events(None);
         let mut entropy = OsEntropy;
         let first = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
-        // Commands left to run after the current step, for commands that go one container at a time.
-        let mut queue: VecDeque<Command> = VecDeque::new();
-        let mut step = Some(first);
-        let mut code = 0;
+        // The command's steps, one container at a time for commands on several.
+        let mut sequence = Sequence::default();
+        let mut step = Some(sequence.current(first));
         while let Some(current) = step.take() {
             let reply = match current {
-                Step::Then { first, next } => {
-                    for command in next.into_iter().rev() {
-                        queue.push_front(command);
-                    }
-                    step = Some(*first);
+                then @ Step::Then { .. } => {
+                    step = Some(sequence.current(then));
                     continue;
                 }
                 Step::Done(reply) => reply,
@@ -170,22 +166,17 @@ impl Native {
                     if !answer.trim_end_matches(['\r', '\n']).eq_ignore_ascii_case("y") {
                         declined
                     } else {
-                        step =
-                            Some(self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy }));
+                        let next = self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy });
+                        step = Some(sequence.current(next));
                         continue;
                     }
                 }
             };
             print_reply(&reply, out, err)?;
-            if reply.exit_code != 0 {
-                code = reply.exit_code;
-            }
-            if let Some(command) = queue.pop_front() {
-                step = Some(self.engine.execute_command(command, &mut Ctx { now: now(), entropy: &mut entropy }));
-            }
+            step = sequence.finished(&reply, &mut self.engine, &mut Ctx { now: now(), entropy: &mut entropy });
         }
         self.save()?;
-        Ok(code)
+        Ok(sequence.exit_code())
     }
 
     /// Starts `process` on a thread of its own; its output and its end arrive as events.

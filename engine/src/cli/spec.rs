@@ -49,7 +49,7 @@ pub const RUN: CommandSpec = CommandSpec {
     interspersed: false,
 };
 
-/// The flags `run` and `create` share (`create` has all but `--detach`).
+/// The flags of `run`; `--detach` stays first, since `create` takes all the others.
 const RUN_FLAGS: &[FlagSpec] = &[
     flag("detach", Some('d'), None, "Run container in background and print container ID"),
     flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
@@ -76,21 +76,11 @@ pub const CREATE: CommandSpec = CommandSpec {
     interspersed: false,
 };
 
-const CREATE_FLAGS: &[FlagSpec] = &[
-    flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
-    flag("env", Some('e'), Some("list"), "Set environment variables"),
-    flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
-    flag("memory", Some('m'), Some("bytes"), "Memory limit"),
-    flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),
-    flag("name", None, Some("string"), "Assign a name to the container"),
-    flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
-    flag("rm", None, None, "Automatically remove the container and its associated anonymous volumes when it exits"),
-    flag("stop-timeout", None, Some("int"), "Timeout (in seconds) to stop a container"),
-    flag("tty", Some('t'), None, "Allocate a pseudo-TTY"),
-    flag("user", Some('u'), Some("string"), "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
-    flag("volume", Some('v'), Some("list"), "Bind mount a volume"),
-    flag("workdir", Some('w'), Some("string"), "Working directory inside the container"),
-];
+/// `create` takes every flag of `run` but the first, `--detach`: a created container does not run.
+const CREATE_FLAGS: &[FlagSpec] = match RUN_FLAGS.split_first() {
+    Some((_, rest)) => rest,
+    None => &[],
+};
 
 pub const START: CommandSpec = CommandSpec {
     names: &["start", "container start"],

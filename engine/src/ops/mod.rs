@@ -28,6 +28,23 @@ pub(crate) mod volume;
 
 pub(crate) use history::HistoryOptions;
 
+impl crate::Engine {
+    /// The container `key` names, or else Docker's "No such container" added to `reply`, which
+    /// then fails (exit 1): the way commands on several containers report one that is missing.
+    pub(crate) fn container_or_report(
+        &self,
+        key: &str,
+        reply: &mut crate::Reply,
+    ) -> Option<&crate::container::Container> {
+        let found = self.find_container(key);
+        if found.is_none() {
+            reply.stderr.push_str(&format!("{}\n", daemon_error(format!("No such container: {key}"))));
+            reply.exit_code = 1;
+        }
+        found
+    }
+}
+
 /// Prefixes a daemon error as the docker CLI prints it.
 pub(crate) fn daemon_error(message: impl std::fmt::Display) -> String {
     format!("Error response from daemon: {message}")

@@ -10,11 +10,7 @@ impl Engine {
     pub(crate) fn pause(&mut self, keys: &[String], paused: bool) -> Step {
         let mut reply = Reply::default();
         for (n, key) in keys.iter().enumerate() {
-            let Some(container) = self.find_container(key) else {
-                reply.stderr.push_str(&format!("{}\n", daemon_error(format!("No such container: {key}"))));
-                reply.exit_code = 1;
-                continue;
-            };
+            let Some(container) = self.container_or_report(key, &mut reply) else { continue };
             let id = container.id.clone();
             let status = container.state.status;
             let allowed = if paused { status.can_pause() } else { status.can_unpause() };

@@ -26,11 +26,7 @@ impl Engine {
     pub(crate) fn rm(&mut self, force: bool, volumes: bool, keys: &[String]) -> Step {
         let mut reply = Reply::default();
         for (n, key) in keys.iter().enumerate() {
-            let Some(container) = self.find_container(key) else {
-                reply.stderr.push_str(&format!("{}\n", daemon_error(format!("No such container: {key}"))));
-                reply.exit_code = 1;
-                continue;
-            };
+            let Some(container) = self.container_or_report(key, &mut reply) else { continue };
             let id = container.id.clone();
             if !container.state.status.can_remove(force) {
                 reply.stderr.push_str(&format!(

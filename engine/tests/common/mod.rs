@@ -7,10 +7,9 @@
 
 use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::wasi::Stream;
-use std::collections::VecDeque;
 
-use dockyard_engine::cli::Command;
 use dockyard_engine::container::ContainerId;
+use dockyard_engine::sequence::Sequence;
 use dockyard_engine::{Ctx, Engine, ExitStatus, Launch, ProcessOutcome, Reply, Seeded, Step, Timestamp};
 
 /// The smallest valid wasm module: enough for the engine, which only checks the magic number.
@@ -114,8 +113,8 @@ impl Session {
     pub fn drive(&mut self, line: &str, lifetime: Option<u64>) -> (Reply, Vec<HostAction>) {
         let mut printed = Reply::default();
         let mut actions = Vec::new();
-        let mut queue: VecDeque<Command> = VecDeque::new();
-        let mut step = Some(self.step(line));
+        let mut sequence = Sequence::default();
+        let mut step = Some(sequence.current(self.step(line)));
         let print = |printed: &mut Reply, r: &Reply| {
             printed.stdout.push_str(&r.stdout);
             printed.stderr.push_str(&r.stderr);
@@ -125,11 +124,8 @@ impl Session {
         };
         while let Some(current) = step.take() {
             let reply = match current {
-                Step::Then { first, next } => {
-                    for command in next.into_iter().rev() {
-                        queue.push_front(command);
-                    }
-                    step = Some(*first);
+                then @ Step::Then { .. } => {
+                    step = Some(sequence.current(then));
                     continue;
                 }
                 Step::Done(reply) => reply,
@@ -179,10 +175,8 @@ impl Session {
                 other => panic!("{line}: a step this host does not play: {other:?}"),
             };
             print(&mut printed, &reply);
-            if let Some(command) = queue.pop_front() {
-                let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
-                step = Some(self.engine.execute_command(command, &mut ctx));
-            }
+            let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
+            step = sequence.finished(&reply, &mut self.engine, &mut ctx);
         }
         (printed, actions)
     }
