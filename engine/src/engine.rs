@@ -220,6 +220,11 @@ pub struct Engine {
     pub(crate) registries: BTreeMap<String, Registry>,
     pub(crate) pending: BTreeMap<ContainerId, Pending>,
     pub(crate) volumes: BTreeMap<String, Volume>,
+    /// Processes started by `docker exec`, by the id their [`Process`] carries as its container.
+    pub(crate) execs: BTreeMap<ContainerId, crate::ops::exec::Exec>,
+    /// The writable layer each running process started from, so that what it changed can be
+    /// laid onto what other processes changed meanwhile when it ends.
+    pub(crate) bases: BTreeMap<ContainerId, Layer>,
 }
 
 impl Engine {
@@ -234,6 +239,8 @@ impl Engine {
             registries,
             pending: BTreeMap::new(),
             volumes: BTreeMap::new(),
+            execs: BTreeMap::new(),
+            bases: BTreeMap::new(),
         }
     }
 
@@ -311,6 +318,7 @@ impl Engine {
             Command::Logs(options) => return self.logs(&options, ctx.now),
             Command::Top { container } => self.top(&container),
             Command::Attach { container } => return self.attach(&container),
+            Command::Exec(options) => return self.exec(options, ctx),
             Command::VolumeCreate { name, labels } => self.volume_create(name.as_deref(), &labels, ctx),
             Command::VolumeLs { quiet, filters } => self.volume_ls(quiet, &filters),
             Command::VolumeInspect { names } => self.volume_inspect(&names),

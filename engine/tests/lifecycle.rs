@@ -363,3 +363,42 @@ fn anonymous_volumes_go_with_rm_v_and_bind_mounts_are_explained() {
     let (prompt_reply, _) = s.drive("docker volume prune -f", None);
     assert_eq!(prompt_reply.stdout, "Deleted Volumes:\nspare\n\nTotal reclaimed space: 0B\n");
 }
+
+#[test]
+fn exec_runs_beside_the_main_process_and_both_keep_their_changes() {
+    let (mut s, id) = with_web();
+    let web = s.engine.find_container("web").unwrap().id.clone();
+    let launch = s.launch("docker exec -e MODE=debug web /hello --check");
+    assert_ne!(launch.process.container, web, "an exec has an id of its own");
+    assert_eq!(launch.process.args, ["/hello", "--check"]);
+    assert!(
+        launch.process.env.contains(&"MODE=debug".to_string())
+            && launch.process.env.iter().any(|e| e.starts_with("HOSTNAME="))
+    );
+    // The exec writes a file; the main process, which started before, writes another.
+    let mut exec_upper = launch.process.root.upper().clone();
+    exec_upper.insert("tmp/from-exec", dockyard_engine::layer::Entry::file(&b"e"[..], 0o644)).unwrap();
+    let done =
+        dockyard_engine::ProcessOutcome { status: ExitStatus::Code(3), output: Vec::new(), upper: Some(exec_upper) };
+    let mut ctx = dockyard_engine::Ctx { now: s.now, entropy: &mut s.entropy };
+    let reply = s.engine.exited(&launch.process.container, done, &mut ctx);
+    assert_eq!(reply.exit_code, 3, "the exec's exit code is the command's");
+    let mut main_upper = dockyard_engine::layer::Layer::default();
+    main_upper.insert("tmp/from-main", dockyard_engine::layer::Entry::file(&b"m"[..], 0o644)).unwrap();
+    let done =
+        dockyard_engine::ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new(), upper: Some(main_upper) };
+    s.running.clear();
+    let mut ctx = dockyard_engine::Ctx { now: s.now, entropy: &mut s.entropy };
+    s.engine.exited(&web, done, &mut ctx);
+    assert_eq!(s.done("docker diff web").stdout, "A /tmp\nA /tmp/from-exec\nA /tmp/from-main\n");
+    // Errors as Docker words them.
+    assert_eq!(
+        s.done("docker exec web /hello").stderr,
+        format!("Error response from daemon: Container {id} is not running\n")
+    );
+    assert_eq!(s.done("docker exec nosuch ls").stderr, "Error response from daemon: No such container: nosuch\n");
+    let (mut s, _) = with_web();
+    let reply = s.done("docker exec web nosuch");
+    assert_eq!(reply.exit_code, 126);
+    assert!(reply.stderr.starts_with("OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH"), "{}", reply.stderr);
+}

@@ -194,3 +194,18 @@ fn a_volume_keeps_what_one_container_wrote_for_the_next() {
     assert_eq!(text(&read.stdout), "kept\n", "{}", text(&read.stderr));
     assert_eq!(text(&dockyard(&home, &["volume", "ls", "-q"]).stdout), "notes\n", "--rm leaves named volumes");
 }
+
+#[test]
+fn exec_runs_a_second_process_in_a_running_container() {
+    let home = TempHome::new("exec");
+    let script = "docker run -d --name box toolbox sleep 30\n\
+                  docker exec box sh -c 'echo from exec > /tmp/x'\n\
+                  docker exec box cat /tmp/x\n\
+                  docker exec -e WHO=learner box sh -c 'echo hello $WHO; exit 4'\n\
+                  docker stop -t 0 box\n\
+                  docker diff box\n";
+    let out = dockyard_with_input(&home, &["shell"], script);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[1..], ["from exec", "hello learner", "box", "C /tmp", "A /tmp/x"], "{stdout}");
+}

@@ -48,6 +48,7 @@ pub enum Command {
     Attach {
         container: String,
     },
+    Exec(ExecOptions),
     VolumeCreate {
         name: Option<String>,
         labels: Vec<String>,
@@ -181,6 +182,19 @@ pub struct RunOptions {
     pub volumes: Vec<String>,
     /// `--mount` values as typed (`type=volume,source=data,target=/data`).
     pub mounts: Vec<String>,
+}
+
+/// The options of `docker exec`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecOptions {
+    pub container: String,
+    pub command: Vec<String>,
+    pub detach: bool,
+    pub env: Vec<String>,
+    pub workdir: Option<String>,
+    pub user: Option<String>,
+    pub interactive: bool,
+    pub tty: bool,
 }
 
 /// The options of `docker ps`.
@@ -428,6 +442,16 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         }),
         "top" => Command::Top { container: m.args[0].clone() },
         "attach" => Command::Attach { container: m.args[0].clone() },
+        "exec" => Command::Exec(ExecOptions {
+            container: m.args[0].clone(),
+            command: m.args[1..].to_vec(),
+            detach: m.bool("detach"),
+            env: m.all("env"),
+            workdir: m.last("workdir"),
+            user: m.last("user"),
+            interactive: m.bool("interactive"),
+            tty: m.bool("tty"),
+        }),
         "volume create" => {
             Command::VolumeCreate { name: m.args.first().cloned().or(m.last("name")), labels: m.all("label") }
         }

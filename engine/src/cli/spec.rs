@@ -94,6 +94,22 @@ pub const START: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const EXEC: CommandSpec = CommandSpec {
+    names: &["exec", "container exec"],
+    usage: "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+    about: "Execute a command in a running container",
+    flags: &[
+        flag("detach", Some('d'), None, "Detached mode: run command in the background"),
+        flag("env", Some('e'), Some("list"), "Set environment variables"),
+        flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
+        flag("tty", Some('t'), None, "Allocate a pseudo-TTY"),
+        flag("user", Some('u'), Some("string"), "Username or UID (format: \"<name|uid>[:<group|gid>]\")"),
+        flag("workdir", Some('w'), Some("string"), "Working directory inside the container"),
+    ],
+    arity: Arity::AtLeast(2),
+    interspersed: false,
+};
+
 pub const ATTACH: CommandSpec = CommandSpec {
     names: &["attach", "container attach"],
     usage: "docker attach [OPTIONS] CONTAINER",
@@ -504,6 +520,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &RENAME,
     &LOGS,
     &ATTACH,
+    &EXEC,
     &TOP,
     &PORT,
     &INSPECT,

@@ -39,10 +39,16 @@ impl Engine {
     /// the index to ask from next time; for hosts following a log.
     pub fn log_text(&self, container: &crate::container::ContainerId, from: usize, timestamps: bool) -> (Reply, usize) {
         let mut reply = Reply::default();
-        let Some(c) = self.containers.iter().find(|c| &c.id == container) else { return (reply, from) };
-        let entries = c.logs.get(from..).unwrap_or_default();
+        let logs = match self.execs.get(container) {
+            Some(exec) => &exec.logs,
+            None => match self.containers.iter().find(|c| &c.id == container) {
+                Some(c) => &c.logs,
+                None => return (reply, from),
+            },
+        };
+        let entries = logs.get(from..).unwrap_or_default();
         print_entries(&mut reply, entries, timestamps);
-        (reply, c.logs.len())
+        (reply, logs.len())
     }
 
     /// `docker attach`: the running container's output from now until it stops, and its exit

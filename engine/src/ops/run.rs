@@ -198,6 +198,7 @@ impl Engine {
             }
         };
         let root = self.container_fs(id.as_str()).ok_or_else(|| (format!("No such container: {id}"), 1))?;
+        self.bases.insert(id.clone(), root.upper().clone());
         if let Some(c) = self.container_mut(id) {
             c.state.status = ContainerStatus::Running;
             c.state.started_at = Some(now);
@@ -213,6 +214,9 @@ impl Engine {
 
     /// Records what a background process wrote, as it writes it, so `docker logs` sees it live.
     pub fn output(&mut self, id: &ContainerId, stream: Stream, bytes: &[u8], now: crate::Timestamp) {
+        if self.execs.contains_key(id) {
+            return self.exec_output(id, stream, bytes, now);
+        }
         if let Some(container) = self.container_mut(id) {
             append_log(container, stream, bytes, now);
         }
@@ -220,11 +224,14 @@ impl Engine {
 
     /// Whether `id`'s process is meant to be alive, for hosts checking what they still run.
     pub fn is_running(&self, id: &ContainerId) -> bool {
-        self.containers.iter().any(|c| &c.id == id && c.state.status.can_exit())
+        self.execs.contains_key(id) || self.containers.iter().any(|c| &c.id == id && c.state.status.can_exit())
     }
 
     /// Records how a container's process ended and finishes the `docker run` that started it.
     pub fn exited(&mut self, id: &ContainerId, outcome: ProcessOutcome, ctx: &mut Ctx<'_>) -> Reply {
+        if self.execs.contains_key(id) {
+            return self.exec_exited(id, outcome);
+        }
         let pending = self.pending.remove(id);
         let Some(container) = self.container_mut(id) else {
             return Reply::err(daemon_error(format!("No such container: {id}")), 125);
@@ -237,8 +244,9 @@ impl Engine {
         }
         let upper = outcome.upper;
         let container_id = container.id.clone();
+        let base = self.bases.remove(&container_id);
         if let Some(upper) = upper {
-            self.store_upper(&container_id, upper);
+            self.merge_upper(&container_id, base, upper);
         }
         let Some(container) = self.container_mut(id) else {
             return Reply::err(daemon_error(format!("No such container: {id}")), 125);
@@ -289,7 +297,7 @@ impl Engine {
     }
 
     /// Finds the program `command` names in the image's layers, searching PATH as `execve` callers do.
-    fn resolve_executable(
+    pub(crate) fn resolve_executable(
         &self,
         image: &Image,
         command: &str,
