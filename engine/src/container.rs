@@ -144,6 +144,11 @@ pub struct Container {
     /// The volumes mounted into it.
     #[serde(default)]
     pub mounts: Vec<crate::volume::Mount>,
+    /// `-i` and `-t`: standard input kept open, and a terminal.
+    #[serde(default)]
+    pub open_stdin: bool,
+    #[serde(default)]
+    pub tty: bool,
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,

@@ -77,6 +77,8 @@ pub struct Process {
     pub root: UnionFs,
     /// The most linear memory the guest may grow to, in bytes (`--memory`).
     pub memory_limit: Option<u64>,
+    /// Whether the host attaches its standard input (`-i`); without, standard input is empty.
+    pub interactive: bool,
 }
 
 /// The host's part of a command: print `before`, run `process`, then report with [`Engine::exited`].

@@ -84,6 +84,8 @@ pub async fn worker_run(json: String) {
         env: job.env,
         root: UnionFs::with_upper(layers, upper),
         memory_limit: job.memory_limit,
+        // A worker has no terminal yet: standard input reads as empty there.
+        interactive: false,
     };
     let sink: runtime::OutputSink =
         Box::new(|stream, bytes| post(&Message::Output { stream, data: Bytes::from(bytes) }));

@@ -19,6 +19,7 @@ use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, S
 
 use crate::host_fs;
 use crate::wasm_host::{Control, OsEntropy, OutputSink, WasmHost};
+use dockyard_engine::wasi::Input;
 
 /// The engine, its state folder, and the wasmtime host that runs its processes.
 pub struct Native {
@@ -27,6 +28,9 @@ pub struct Native {
     host: Arc<WasmHost>,
     /// The processes running now, each on a thread of its own, by container.
     running: HashMap<ContainerId, Arc<Control>>,
+    /// Where to send the lines of `-i` processes' standard input, and which of them wait for one.
+    stdin: HashMap<ContainerId, Sender<Vec<u8>>>,
+    wanting: std::collections::HashSet<ContainerId>,
     events: Receiver<Event>,
     sender: Sender<Event>,
 }
@@ -37,7 +41,41 @@ const SIGKILL: i32 = 9;
 /// What a process thread tells the CLI.
 enum Event {
     Output(ContainerId, Stream, Vec<u8>),
+    /// The process waits on its standard input (`-i`).
+    WantsInput(ContainerId),
     Exited(ContainerId, ProcessOutcome),
+}
+
+/// A `-i` process's standard input: lines the CLI sends it, asked for when the process reads.
+struct LineInput {
+    id: ContainerId,
+    lines: Receiver<Vec<u8>>,
+    events: Sender<Event>,
+    control: Arc<Control>,
+    pending: Vec<u8>,
+    ended: bool,
+}
+
+impl Input for LineInput {
+    fn read(&mut self, max: usize, flush: Vec<(Stream, Vec<u8>)>) -> Vec<u8> {
+        for (stream, bytes) in flush {
+            let _ = self.events.send(Event::Output(self.id.clone(), stream, bytes));
+        }
+        if self.pending.is_empty() && !self.ended {
+            let _ = self.events.send(Event::WantsInput(self.id.clone()));
+            loop {
+                match self.lines.recv_timeout(std::time::Duration::from_millis(10)) {
+                    Ok(line) if line.is_empty() => self.ended = true,
+                    Ok(line) => self.pending = line,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) if self.control.killed().is_none() => continue,
+                    Err(_) => self.ended = true,
+                }
+                break;
+            }
+        }
+        let take = self.pending.len().min(max);
+        self.pending.drain(..take).collect()
+    }
 }
 
 /// The simulated Docker Hub with the built-in images, from the programs compiled into this binary.
@@ -82,7 +120,16 @@ impl Native {
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", state_file.display())),
         };
         let (sender, events) = std::sync::mpsc::channel();
-        Ok(Native { engine, state_file, host: Arc::new(WasmHost::new()), running: HashMap::new(), events, sender })
+        Ok(Native {
+            engine,
+            state_file,
+            host: Arc::new(WasmHost::new()),
+            running: HashMap::new(),
+            stdin: HashMap::new(),
+            wanting: Default::default(),
+            events,
+            sender,
+        })
     }
 
     /// Runs one docker command line, printing as docker prints, and returns its exit code.
@@ -95,6 +142,16 @@ impl Native {
         err: &mut dyn Write,
     ) -> anyhow::Result<i32> {
         self.apply_events(None);
+        // As the docker CLI, refuse a terminal for the container when this one has none.
+        let wants_tty = match dockyard_engine::cli::parse(line) {
+            Ok(dockyard_engine::cli::Command::Run(options)) => options.tty && options.interactive,
+            Ok(dockyard_engine::cli::Command::Exec(options)) => options.tty && options.interactive,
+            _ => false,
+        };
+        if wants_tty && !std::io::stdin().is_terminal() {
+            print_reply(&Reply::err("the input device is not a TTY", 1), out, err)?;
+            return Ok(1);
+        }
         let mut entropy = OsEntropy;
         let first = self.engine.execute(line, &mut Ctx { now: now(), entropy: &mut entropy });
         // The command's steps, one container at a time for commands on several.
@@ -113,7 +170,7 @@ impl Native {
                     // An attached process's output is printed from the container's log as it grows.
                     let from = self.engine.log_text(&id, 0, false).1;
                     self.spawn(launch.process);
-                    self.wait_for(&id, None, 0, Some((from, false)), out, err)?
+                    self.wait_for(&id, None, Some((from, false)), input, out, err)?
                         .unwrap_or_else(|| Reply::err("dockyard: the container's process vanished", 125))
                 }
                 Step::Spawn { processes, reply } => {
@@ -129,7 +186,8 @@ impl Native {
                     });
                     let deadline = kill_after.map(|ns| std::time::Instant::now() + std::time::Duration::from_nanos(ns));
                     if self.running.contains_key(&container) {
-                        self.wait_for(&container, deadline, signal, watch, out, err)?;
+                        let kill = deadline.map(|d| (d, signal));
+                        self.wait_for(&container, kill, watch, input, out, err)?;
                     } else if self.engine.is_running(&container) {
                         // Nothing runs it here (it was running when an earlier dockyard ended).
                         let outcome =
@@ -185,13 +243,26 @@ impl Native {
         let id = process.container.clone();
         self.running.insert(id.clone(), control.clone());
         let (host, sender) = (self.host.clone(), self.sender.clone());
+        let input: Option<Box<dyn Input + Send>> = process.interactive.then(|| {
+            let (lines_in, lines) = std::sync::mpsc::channel();
+            self.stdin.insert(id.clone(), lines_in);
+            let input = LineInput {
+                id: id.clone(),
+                lines,
+                events: sender.clone(),
+                control: control.clone(),
+                pending: Vec::new(),
+                ended: false,
+            };
+            Box::new(input) as Box<dyn Input + Send>
+        });
         std::thread::spawn(move || {
             let output_sender = sender.clone();
             let output_id = id.clone();
             let sink: OutputSink = Box::new(move |stream, bytes| {
                 let _ = output_sender.send(Event::Output(output_id.clone(), stream, bytes));
             });
-            let outcome = host.run_controlled(&process, control, Some(sink));
+            let outcome = host.run_controlled(&process, control, Some(sink), input);
             let _ = sender.send(Event::Exited(id, outcome));
         });
     }
@@ -220,6 +291,9 @@ impl Native {
             let mut entropy = OsEntropy;
             match current {
                 Event::Output(id, stream, bytes) => self.engine.output(&id, stream, &bytes, now()),
+                Event::WantsInput(id) => {
+                    self.wanting.insert(id);
+                }
                 Event::Exited(id, mut outcome) if hold == Some(&id) => {
                     for (stream, bytes) in std::mem::take(&mut outcome.output) {
                         self.engine.output(&id, stream, &bytes, now());
@@ -237,21 +311,22 @@ impl Native {
         (ended, None)
     }
 
-    /// Waits for `id`'s process to end, killing it with `signal` at `deadline`. With `watch`
-    /// (a log index, and whether to stamp times), prints the container's log as it grows.
-    /// Returns the engine's reply to the process's end.
+    /// Waits for `id`'s process to end, killing it at `kill`'s time with its signal. With `watch`
+    /// (a log index, and whether to stamp times), prints the container's log as it grows, and
+    /// gives a `-i` process the CLI's input lines when it reads. Returns the engine's reply to
+    /// the process's end.
     fn wait_for(
         &mut self,
         id: &ContainerId,
-        deadline: Option<std::time::Instant>,
-        signal: i32,
+        kill: Option<(std::time::Instant, i32)>,
         watch: Option<(usize, bool)>,
+        input: &mut dyn BufRead,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> anyhow::Result<Option<Reply>> {
         let mut printed = watch.map(|(from, _)| from);
         loop {
-            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            if let Some((_, signal)) = kill.filter(|(deadline, _)| std::time::Instant::now() >= *deadline) {
                 if let Some(control) = self.running.get(id) {
                     control.kill(signal);
                 }
@@ -262,7 +337,18 @@ impl Native {
                 print_reply(&text, out, err)?;
                 printed = Some(next);
             }
+            // The process reads its standard input: the next line the CLI has is its, and the
+            // end of the CLI's input is the end of its own, as Ctrl-D at a terminal.
+            if watch.is_some() && self.wanting.remove(id) {
+                let mut line = String::new();
+                input.read_line(&mut line)?;
+                if let Some(stdin) = self.stdin.get(id) {
+                    let _ = stdin.send(line.into_bytes());
+                }
+            }
             if let Some(outcome) = held {
+                self.stdin.remove(id);
+                self.wanting.remove(id);
                 self.running.remove(id);
                 let mut entropy = OsEntropy;
                 return Ok(Some(self.engine.exited(id, outcome, &mut Ctx { now: now(), entropy: &mut entropy })));

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use dockyard_engine::digest::Digest;
-use dockyard_engine::wasi::{self, Clocks, SliceMemory, Stream, ValType, WasiCtx};
+use dockyard_engine::wasi::{self, Clocks, Input, SliceMemory, Stream, ValType, WasiCtx};
 use dockyard_engine::{Entropy, ExitStatus, Process, ProcessOutcome};
 use wasmtime::{Caller, Engine, ExternType, FuncType, Linker, Module, Store, Val};
 
@@ -41,7 +41,7 @@ impl Control {
         self.paused.store(paused, Ordering::SeqCst);
     }
 
-    fn killed(&self) -> Option<i32> {
+    pub fn killed(&self) -> Option<i32> {
         Some(self.killed.load(Ordering::SeqCst)).filter(|s| *s != 0)
     }
 }
@@ -173,7 +173,7 @@ impl WasmHost {
 
     /// Runs `process` to its end and reports how it ended and what it wrote.
     pub fn run(&self, process: &Process) -> ProcessOutcome {
-        self.run_controlled(process, Arc::new(Control::default()), None)
+        self.run_controlled(process, Arc::new(Control::default()), None, None)
     }
 
     /// Runs `process` to its end under `control`. With `output`, what the guest writes is sent
@@ -183,10 +183,14 @@ impl WasmHost {
         process: &Process,
         control: Arc<Control>,
         output: Option<OutputSink>,
+        input: Option<Box<dyn Input + Send>>,
     ) -> ProcessOutcome {
         let clocks = SystemClocks { start: Instant::now(), control: control.clone() };
-        let wasi = WasiCtx::new(process.args.clone(), process.env.clone(), Box::new(clocks), Box::new(OsEntropy))
+        let mut wasi = WasiCtx::new(process.args.clone(), process.env.clone(), Box::new(clocks), Box::new(OsEntropy))
             .with_root(process.root.clone());
+        if let Some(input) = input {
+            wasi = wasi.with_stdin(input);
+        }
         let cap = MemoryCap { max: process.memory_limit.map(|m| m as usize) };
         let mut store = Store::new(&self.engine, Guest { wasi, cap });
         store.limiter(|guest| &mut guest.cap);
@@ -331,6 +335,7 @@ mod tests {
             env: env.iter().map(|s| s.to_string()).collect(),
             root: dockyard_engine::fs::UnionFs::new(Vec::new()),
             memory_limit: None,
+            interactive: false,
         }
     }
 

@@ -80,6 +80,7 @@ fn process(argv: &[&str]) -> Process {
         .collect(),
         root: UnionFs::with_upper(vec![base_layer()], Layer::default()),
         memory_limit: None,
+        interactive: false,
     }
 }
 
@@ -384,7 +385,7 @@ fn spin_can_be_killed() {
     let (send, receive) = mpsc::channel();
     let thread_control = control.clone();
     std::thread::spawn(move || {
-        let outcome = host().run_controlled(&process(&["/bin/spin"]), thread_control, None);
+        let outcome = host().run_controlled(&process(&["/bin/spin"]), thread_control, None, None);
         let _ = send.send(outcome.status);
     });
     std::thread::sleep(Duration::from_millis(100));

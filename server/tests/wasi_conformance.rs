@@ -120,6 +120,7 @@ fn run_dockyard(case: &Case) -> Run {
         env: case.env.iter().map(|s| s.to_string()).collect(),
         root: UnionFs::with_upper(vec![base.clone()], Layer::default()),
         memory_limit: None,
+        interactive: false,
     };
     let outcome = WasmHost::new().run(&process);
     let stream = |which: Stream| {

@@ -209,3 +209,20 @@ fn exec_runs_a_second_process_in_a_running_container() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[1..], ["from exec", "hello learner", "box", "C /tmp", "A /tmp/x"], "{stdout}");
 }
+
+#[test]
+fn run_i_gives_the_container_the_lines_that_follow() {
+    let home = TempHome::new("stdin");
+    let script = "docker run -i --name talk toolbox sh\n\
+                  echo hello from stdin\n\
+                  exit 3\n\
+                  docker ps -a --format '{{.Names}} {{.Status}}'\n";
+    let out = dockyard_with_input(&home, &["shell"], script);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "hello from stdin", "{stdout}");
+    assert!(lines[1].starts_with("talk Exited (3) "), "{stdout}");
+    // Without a terminal of its own, the CLI refuses to give the container one, as docker does.
+    let refused = dockyard(&home, &["run", "-it", "toolbox", "sh"]);
+    assert_eq!((text(&refused.stderr).as_str(), refused.status.code()), ("the input device is not a TTY\n", Some(1)));
+}

@@ -99,7 +99,12 @@ impl Engine {
         let exec_id = ContainerId::generate(ctx.entropy);
         self.bases.insert(exec_id.clone(), root.upper().clone());
         self.execs.insert(exec_id.clone(), Exec { container: id, logs: Vec::new() });
-        let process = Process { container: exec_id, module, args: options.command, env, root, memory_limit };
+        if options.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
+            env.push("TERM=xterm".to_string());
+        }
+        let interactive = options.interactive;
+        let process =
+            Process { container: exec_id, module, args: options.command, env, root, memory_limit, interactive };
         if options.detach {
             return Step::Spawn { processes: vec![process], reply: Reply::default() };
         }

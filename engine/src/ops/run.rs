@@ -134,7 +134,11 @@ impl Engine {
             Some(name) => name.clone(),
             None => generate_name(ctx.entropy, &|n| self.containers.iter().any(|c| c.name == n)),
         };
-        let env = container_env(&image, &id, &options.env);
+        let mut env = container_env(&image, &id, &options.env);
+        // With a terminal, Docker tells the process what kind, as a login would.
+        if options.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
+            env.push("TERM=xterm".to_string());
+        }
         let working_dir = options.workdir.clone().unwrap_or_else(|| config.working_dir.clone());
         let mut rw = Layer::default();
         // Docker makes the working directory when the image lacks it.
@@ -169,6 +173,8 @@ impl Engine {
             restart_count: 0,
             memory: options.memory,
             mounts,
+            open_stdin: options.interactive,
+            tty: options.tty,
             rw,
             logs: Vec::new(),
         });
@@ -208,8 +214,10 @@ impl Engine {
         }
         let mut argv = vec![path];
         argv.extend(args);
-        let memory_limit = self.containers.iter().find(|c| &c.id == id).and_then(|c| c.memory);
-        Ok(Process { container: id.clone(), module, args: argv, env, root, memory_limit })
+        let container = self.containers.iter().find(|c| &c.id == id);
+        let memory_limit = container.and_then(|c| c.memory);
+        let interactive = container.is_some_and(|c| c.open_stdin);
+        Ok(Process { container: id.clone(), module, args: argv, env, root, memory_limit, interactive })
     }
 
     /// Records what a background process wrote, as it writes it, so `docker logs` sees it live.

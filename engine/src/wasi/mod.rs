@@ -120,8 +120,18 @@ pub trait Clocks {
     fn sleep(&self, nanos: u64);
 }
 
+/// A process's standard input when the host attaches one (`docker run -i`). Without it, standard
+/// input is empty, as `/dev/null` is.
+pub trait Input {
+    /// Blocks until input is there and returns up to `max` bytes of it; empty means the end of
+    /// input. `flush` is what the process wrote before it asked, which a host should show first
+    /// (a shell's prompt, say), since the process now waits on the reader.
+    fn read(&mut self, max: usize, flush: Vec<(Stream, Vec<u8>)>) -> Vec<u8>;
+}
+
 /// Everything one guest process sees through preview1.
 pub struct WasiCtx {
+    stdin: Option<Box<dyn Input>>,
     args: Vec<String>,
     env: Vec<String>,
     clocks: Box<dyn Clocks>,
@@ -136,6 +146,7 @@ impl WasiCtx {
     /// A context whose filesystem is an empty root, until [`WasiCtx::with_root`] gives it one.
     pub fn new(args: Vec<String>, env: Vec<String>, clocks: Box<dyn Clocks>, random: Box<dyn Entropy>) -> Self {
         WasiCtx {
+            stdin: None,
             args,
             env,
             clocks,
@@ -150,6 +161,12 @@ impl WasiCtx {
     /// Gives the process `root` as its filesystem, pre-opened as `/` on descriptor 3.
     pub fn with_root(mut self, root: UnionFs) -> Self {
         self.files = Files::new(root);
+        self
+    }
+
+    /// Gives the process a standard input (`docker run -i`).
+    pub fn with_stdin(mut self, input: Box<dyn Input>) -> Self {
+        self.stdin = Some(input);
         self
     }
 
@@ -280,8 +297,25 @@ impl WasiCtx {
     ) -> Result<(), Errno> {
         let iovecs = memory.read_iovecs(iovs, count)?;
         if let Descriptor::Stdio(n) = self.files.get(fd)? {
+            if *n != 0 {
+                return Err(Errno::Badf);
+            }
             // Without -i a container's stdin is empty, as /dev/null is: every read is end of file.
-            return if *n == 0 { memory.write_u32(nread, 0) } else { Err(Errno::Badf) };
+            let Some((buf, len)) = iovecs.into_iter().find(|(_, len)| *len > 0) else {
+                return memory.write_u32(nread, 0);
+            };
+            checked_range(buf, len as usize, memory.size())?;
+            let flush = std::mem::take(&mut self.output);
+            let bytes = match &mut self.stdin {
+                Some(input) => input.read((len as usize).min(MAX_READ), flush),
+                None => {
+                    self.output = flush;
+                    Vec::new()
+                }
+            };
+            let bytes = &bytes[..bytes.len().min(len as usize)];
+            memory.write(buf, bytes)?;
+            return memory.write_u32(nread, bytes.len() as u32);
         }
         let mut total: u32 = 0;
         let mut position = at;

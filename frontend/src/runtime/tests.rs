@@ -41,6 +41,7 @@ async fn run(name: &str, args: &[&str], env: &[&str]) -> (ExitStatus, String, St
         env: env.iter().map(|e| e.to_string()).collect(),
         root: UnionFs::with_upper(vec![base_layer()], Layer::default()),
         memory_limit: None,
+        interactive: false,
     };
     let outcome = super::run(&process).await;
     let text = |which: Stream| -> String {
