@@ -64,6 +64,13 @@ pub fn app() -> Html {
         });
     }
 
+    // Ctrl-D ends the input of a container reading the terminal.
+    let on_end = {
+        let stdin = host.stdin.clone();
+        Callback::from(move |_| {
+            stdin.offer_end();
+        })
+    };
     // A line typed while a command waits for an answer is that answer, not a new command.
     let on_submit = {
         let dispatcher = term.dispatcher();
@@ -138,7 +145,7 @@ pub fn app() -> Html {
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }
                 <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
-                    mode={term.mode} on_submit={on_submit} on_clear={on_clear} />
+                    mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} />
             </main>
         </div>
     }

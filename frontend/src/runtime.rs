@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use dockyard_engine::wasi::{self, checked_range, Clocks, Errno, GuestMemory, WasiCtx};
+use dockyard_engine::wasi::{self, checked_range, Clocks, Errno, GuestMemory, Input, WasiCtx};
 use dockyard_engine::{Entropy, ExitStatus, Process, ProcessOutcome};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
 use wasm_bindgen::closure::Closure;
@@ -106,7 +106,7 @@ impl Entropy for BrowserEntropy {
 
 /// Runs `process` to its end in this page.
 pub async fn run(process: &Process) -> ProcessOutcome {
-    run_with(process, None).await
+    run_with(process, None, None).await
 }
 
 /// What a running guest writes, handed over as it writes it.
@@ -114,17 +114,19 @@ pub type OutputSink = Box<dyn Fn(wasi::Stream, Vec<u8>)>;
 
 /// Runs `process` to its end; with `output`, what it writes goes there as it goes, and the
 /// outcome holds none of it.
-pub async fn run_with(process: &Process, output: Option<OutputSink>) -> ProcessOutcome {
+pub async fn run_with(process: &Process, output: Option<OutputSink>, input: Option<Box<dyn Input>>) -> ProcessOutcome {
     let output = output.map(Rc::new);
-    let ctx = Rc::new(RefCell::new(
-        WasiCtx::new(
-            process.args.clone(),
-            process.env.clone(),
-            Box::new(BrowserClocks::default()),
-            Box::new(BrowserEntropy),
-        )
-        .with_root(process.root.clone()),
-    ));
+    let mut wasi = WasiCtx::new(
+        process.args.clone(),
+        process.env.clone(),
+        Box::new(BrowserClocks::default()),
+        Box::new(BrowserEntropy),
+    )
+    .with_root(process.root.clone());
+    if let Some(input) = input {
+        wasi = wasi.with_stdin(input);
+    }
+    let ctx = Rc::new(RefCell::new(wasi));
     let status = match start(process, ctx.clone(), output).await {
         Ok(status) => status,
         Err(e) => ExitStatus::Trap(describe(&e)),

@@ -36,22 +36,28 @@ fn now() -> Timestamp {
 /// Where a running command waits for a line the learner types, such as the answer to
 /// `image prune`'s "Are you sure you want to continue? [y/N]".
 #[derive(Clone, Default)]
-pub struct Stdin(Rc<RefCell<Option<oneshot::Sender<String>>>>);
+pub struct Stdin(Rc<RefCell<Option<oneshot::Sender<Option<String>>>>>);
 
 impl Stdin {
-    /// Waits for the next line typed into the terminal.
+    /// Waits for the next line typed into the terminal; `None` when the learner ends the input
+    /// with Ctrl-D.
     async fn read_line(&self) -> Option<String> {
         let (sender, receiver) = oneshot::channel();
         *self.0.borrow_mut() = Some(sender);
-        receiver.await.ok()
+        receiver.await.ok().flatten()
     }
 
     /// Hands a typed line to the command waiting for one; gives the line back if none waits.
     pub fn offer(&self, line: String) -> Result<(), String> {
         match self.0.borrow_mut().take() {
-            Some(sender) => sender.send(line),
+            Some(sender) => sender.send(Some(line)).map_err(|line| line.unwrap_or_default()),
             None => Err(line),
         }
+    }
+
+    /// Ends the input of the command waiting for a line (Ctrl-D); whether one was waiting.
+    pub fn offer_end(&self) -> bool {
+        self.0.borrow_mut().take().is_some_and(|sender| sender.send(None).is_ok())
     }
 }
 
@@ -109,6 +115,8 @@ pub struct Workers {
     /// Containers a command watches: their ends wait here until the watcher has printed their
     /// last output, since recording the end removes a `--rm` container, log and all.
     held: Rc<RefCell<HashMap<ContainerId, Option<ProcessOutcome>>>>,
+    /// `-i` processes waiting on their standard input.
+    wanting: Rc<RefCell<std::collections::HashSet<ContainerId>>>,
 }
 
 impl Workers {
@@ -123,6 +131,9 @@ impl Workers {
             while let Some(event) = events.next().await {
                 match event {
                     worker::Event::Output(stream, bytes) => engine.borrow_mut().output(&id, stream, &bytes, now()),
+                    worker::Event::WantsInput => {
+                        workers.wanting.borrow_mut().insert(id.clone());
+                    }
                     worker::Event::Exit(outcome) => {
                         if let Some(slot) = workers.held.borrow_mut().get_mut(&id) {
                             *slot = Some(outcome);
@@ -154,16 +165,16 @@ impl Workers {
         }
     }
 
-    /// Waits for `id`'s process to end, killing it with `signal` once `deadline` (a time in
-    /// `Date.now()` milliseconds) passes, printing its log from `watch` on as it grows. Returns
-    /// what the engine said when it ended.
+    /// Waits for `id`'s process to end, killing it with `kill`'s signal once its deadline (a time
+    /// in `Date.now()` milliseconds) passes, printing its log from `watch` on as it grows and
+    /// handing it typed lines when it reads them. Returns what the engine said when it ended.
     async fn wait(
         &self,
         engine: &Rc<RefCell<Engine>>,
         id: &ContainerId,
-        deadline: Option<f64>,
-        signal: i32,
+        kill: Option<(f64, i32)>,
         mut watch: Option<(usize, bool)>,
+        stdin: &Stdin,
         emit: &impl Fn(Output),
     ) -> Option<Reply> {
         self.held.borrow_mut().insert(id.clone(), None);
@@ -172,6 +183,17 @@ impl Workers {
                 let (text, next) = engine.borrow().log_text(id, from, timestamps);
                 print(&text, emit).await;
                 watch = Some((next, timestamps));
+            }
+            // An attached `-i` process reads: the next line typed is its, Ctrl-D its end.
+            if watch.is_some() && self.wanting.borrow_mut().remove(id) {
+                let line = stdin.read_line().await;
+                if let Some(line) = &line {
+                    emit(Output::Text(Stream::Stdout, format!("{line}\n")));
+                }
+                if let Some(running) = self.running.borrow().get(id) {
+                    running.send_input(line.map(|l| format!("{l}\n").into_bytes()).as_deref());
+                }
+                continue;
             }
             let held = self.held.borrow_mut().get_mut(id).and_then(Option::take);
             if let Some(outcome) = held {
@@ -189,7 +211,7 @@ impl Workers {
                 self.held.borrow_mut().remove(id);
                 return None;
             }
-            if deadline.is_some_and(|d| js_sys::Date::now() >= d) {
+            if let Some((_, signal)) = kill.filter(|(deadline, _)| js_sys::Date::now() >= *deadline) {
                 self.kill(engine, id, signal);
                 continue;
             }
@@ -226,7 +248,7 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 let from = engine.borrow().log_text(&id, 0, false).1;
                 match workers.spawn(&engine, &launch.process) {
                     Ok(()) => workers
-                        .wait(&engine, &id, None, 9, Some((from, false)), &emit)
+                        .wait(&engine, &id, None, Some((from, false)), stdin, &emit)
                         .await
                         .unwrap_or_else(|| Reply::err("dockyard: the container's worker vanished", 125)),
                     // Without workers (an old browser), the process runs here, to its end.
@@ -261,7 +283,7 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 };
                 let deadline = kill_after.map(|ns| js_sys::Date::now() + ns as f64 / 1e6);
                 if workers.running.borrow().contains_key(&container) {
-                    workers.wait(&engine, &container, deadline, signal, watch, &emit).await;
+                    workers.wait(&engine, &container, deadline.map(|d| (d, signal)), watch, stdin, &emit).await;
                 } else if engine.borrow().is_running(&container) {
                     // Nothing runs it in this page (it was running when the page was last open).
                     workers.kill(&engine, &container, signal);

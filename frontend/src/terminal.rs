@@ -14,6 +14,8 @@ pub struct TerminalProps {
     pub mode: Mode,
     pub on_submit: Callback<String>,
     pub on_clear: Callback<()>,
+    /// Ctrl-D on an empty line: the end of input for a container reading it.
+    pub on_end: Callback<()>,
 }
 
 /// The prompt, which tells the learner which engine will receive the command.
@@ -47,6 +49,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let browsing = browsing.clone();
         let on_submit = props.on_submit.clone();
         let on_clear = props.on_clear.clone();
+        let on_end = props.on_end.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
@@ -79,6 +82,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 "l" if e.ctrl_key() => {
                     e.prevent_default();
                     on_clear.emit(());
+                }
+                "d" if e.ctrl_key() && field.value().is_empty() => {
+                    e.prevent_default();
+                    on_end.emit(());
                 }
                 _ => {}
             }

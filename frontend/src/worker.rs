@@ -43,6 +43,8 @@ enum Message {
         stream: Stream,
         data: Bytes,
     },
+    /// The process waits on its standard input, in the shared buffer.
+    Wants,
     Exit {
         code: Option<i32>,
         trap: Option<String>,
@@ -55,6 +57,8 @@ enum Message {
 /// What the page hears from a running container.
 pub enum Event {
     Output(Stream, Vec<u8>),
+    /// It reads its standard input: the page should hand it a line with [`Running::send_input`].
+    WantsInput,
     Exit(ProcessOutcome),
 }
 
@@ -63,9 +67,51 @@ fn post(message: &Message) {
     let _ = scope.post_message(&JsValue::from_str(&serde_json::to_string(message).unwrap_or_default()));
 }
 
-/// Inside a worker: runs the job `json` describes, posting its output and then its end.
+/// The layout of a standard input shared between the page and a worker: a state word (empty,
+/// a line waiting, or the end of input), the line's length, then its bytes.
+const STDIN_EMPTY: i32 = 0;
+const STDIN_LINE: i32 = 1;
+const STDIN_END: i32 = 2;
+const STDIN_CAPACITY: u32 = 64 * 1024;
+
+/// A process's standard input in a worker: it asks the page for a line and sleeps on the shared
+/// buffer until the page has put one there.
+struct SharedInput {
+    header: js_sys::Int32Array,
+    data: js_sys::Uint8Array,
+    pending: Vec<u8>,
+    ended: bool,
+}
+
+impl dockyard_engine::wasi::Input for SharedInput {
+    fn read(&mut self, max: usize, flush: Vec<(Stream, Vec<u8>)>) -> Vec<u8> {
+        for (stream, bytes) in flush {
+            post(&Message::Output { stream, data: Bytes::from(bytes) });
+        }
+        if self.pending.is_empty() && !self.ended {
+            post(&Message::Wants);
+            while js_sys::Atomics::load(&self.header, 0).unwrap_or(STDIN_END) == STDIN_EMPTY {
+                let _ = js_sys::Atomics::wait(&self.header, 0, STDIN_EMPTY);
+            }
+            match js_sys::Atomics::load(&self.header, 0).unwrap_or(STDIN_END) {
+                STDIN_LINE => {
+                    let len =
+                        js_sys::Atomics::load(&self.header, 1).unwrap_or(0).clamp(0, STDIN_CAPACITY as i32) as u32;
+                    self.pending = self.data.subarray(0, len).to_vec();
+                    let _ = js_sys::Atomics::store(&self.header, 0, STDIN_EMPTY);
+                }
+                _ => self.ended = true,
+            }
+        }
+        let take = self.pending.len().min(max);
+        self.pending.drain(..take).collect()
+    }
+}
+
+/// Inside a worker: runs the job `json` describes, posting its output and then its end. With a
+/// shared buffer as `stdin`, the process reads lines the page puts there.
 #[wasm_bindgen]
-pub async fn worker_run(json: String) {
+pub async fn worker_run(json: String, stdin: JsValue) {
     let Ok(job) = serde_json::from_str::<Job>(&json) else {
         post(&Message::Exit {
             code: None,
@@ -84,12 +130,20 @@ pub async fn worker_run(json: String) {
         env: job.env,
         root: UnionFs::with_upper(layers, upper),
         memory_limit: job.memory_limit,
-        // A worker has no terminal yet: standard input reads as empty there.
         interactive: false,
     };
     let sink: runtime::OutputSink =
         Box::new(|stream, bytes| post(&Message::Output { stream, data: Bytes::from(bytes) }));
-    let outcome = runtime::run_with(&process, Some(sink)).await;
+    let input = stdin.dyn_into::<js_sys::SharedArrayBuffer>().ok().map(|buffer| {
+        let input = SharedInput {
+            header: js_sys::Int32Array::new_with_byte_offset_and_length(&buffer, 0, 2),
+            data: js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, 8, STDIN_CAPACITY),
+            pending: Vec::new(),
+            ended: false,
+        };
+        Box::new(input) as Box<dyn dockyard_engine::wasi::Input>
+    });
+    let outcome = runtime::run_with(&process, Some(sink), input).await;
     for (stream, bytes) in outcome.output {
         post(&Message::Output { stream, data: Bytes::from(bytes) });
     }
@@ -107,6 +161,8 @@ pub async fn worker_run(json: String) {
 pub struct Running {
     worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    /// The standard input shared with the worker, for `-i` processes on a cross-origin isolated page.
+    stdin: Option<js_sys::SharedArrayBuffer>,
 }
 
 impl Running {
@@ -114,6 +170,30 @@ impl Running {
     pub fn terminate(&self) {
         self.worker.terminate();
     }
+
+    /// Hands the process a line of standard input, or its end (`None`), and wakes it.
+    pub fn send_input(&self, line: Option<&[u8]>) {
+        let Some(buffer) = &self.stdin else { return };
+        let header = js_sys::Int32Array::new_with_byte_offset_and_length(buffer, 0, 2);
+        match line {
+            Some(bytes) => {
+                let len = (bytes.len() as u32).min(STDIN_CAPACITY);
+                let data = js_sys::Uint8Array::new_with_byte_offset_and_length(buffer, 8, STDIN_CAPACITY);
+                data.subarray(0, len).copy_from(&bytes[..len as usize]);
+                let _ = js_sys::Atomics::store(&header, 1, len as i32);
+                let _ = js_sys::Atomics::store(&header, 0, STDIN_LINE);
+            }
+            None => {
+                let _ = js_sys::Atomics::store(&header, 0, STDIN_END);
+            }
+        }
+        let _ = js_sys::Atomics::notify(&header, 0);
+    }
+}
+
+/// Whether the page may share memory with its workers, which blocking standard input needs.
+fn isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool()) == Some(true)
 }
 
 /// The worker's script: it loads the app's module, says it is ready, and runs the first job.
@@ -124,7 +204,7 @@ fn bootstrap() -> Result<String, String> {
     let wasm = web_sys::Url::new_with_base("dockyard_bg.wasm", &base).map_err(|e| format!("{e:?}"))?.href();
     Ok(format!(
         "import init, {{ worker_run }} from {module:?};\n\
-         self.onmessage = (event) => worker_run(event.data);\n\
+         self.onmessage = (event) => worker_run(event.data[0], event.data[1]);\n\
          await init({{ module_or_path: {wasm:?} }});\n\
          self.postMessage(JSON.stringify({{ kind: \"ready\" }}));\n"
     ))
@@ -150,6 +230,8 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         memory_limit: process.memory_limit,
     };
     let job = Rc::new(RefCell::new(Some(serde_json::to_string(&job).map_err(|e| e.to_string())?)));
+    let stdin = (process.interactive && isolated()).then(|| js_sys::SharedArrayBuffer::new(8 + STDIN_CAPACITY));
+    let stdin_for_job = stdin.clone().map_or(JsValue::NULL, JsValue::from);
     let (sender, receiver) = mpsc::unbounded();
     let target = worker.clone();
     let url_for_revoke = url.clone();
@@ -158,13 +240,17 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         match serde_json::from_str::<Message>(&text) {
             Ok(Message::Ready) => {
                 if let Some(job) = job.borrow_mut().take() {
-                    let _ = target.post_message(&JsValue::from_str(&job));
+                    let message = js_sys::Array::of2(&JsValue::from_str(&job), &stdin_for_job);
+                    let _ = target.post_message(&message);
                 }
                 // The worker has loaded its script; the address can go.
                 let _ = web_sys::Url::revoke_object_url(&url_for_revoke);
             }
             Ok(Message::Output { stream, data }) => {
                 let _ = sender.unbounded_send(Event::Output(stream, data.0.to_vec()));
+            }
+            Ok(Message::Wants) => {
+                let _ = sender.unbounded_send(Event::WantsInput);
             }
             Ok(Message::Exit { code, trap, upper, out_of_memory }) => {
                 let status = match (code, trap) {
@@ -179,5 +265,5 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok((Running { worker, _on_message: on_message }, receiver))
+    Ok((Running { worker, _on_message: on_message, stdin }, receiver))
 }

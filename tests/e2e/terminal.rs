@@ -133,3 +133,33 @@ fn a_spinning_container_runs_on_its_own_worker_and_stops() {
         browser.close().await;
     });
 }
+
+#[test]
+fn run_it_is_a_shell_in_the_terminal() {
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+
+        browser.type_command("docker run -it --name talk toolbox sh").await;
+        // With a terminal, the shell prompts; what is typed then goes to it, not to docker.
+        browser.wait_text("#terminal-output", 60, |t| t.contains("/ # ")).await;
+        browser.type_command("echo hello from the terminal > /tmp/said; cat /tmp/said").await;
+        browser.wait_text("#terminal-output", 30, |t| t.matches("hello from the terminal").count() >= 2).await;
+        browser.type_command("exit 5").await;
+        browser.type_command("docker ps -a --format '{{.Names}} {{.Status}}'").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("talk Exited (5)")).await;
+
+        // Ctrl-D ends a container's input, as at a real terminal.
+        browser.type_command("docker run -i --rm toolbox wc -l").await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        browser.type_command("one").await;
+        browser.type_command("two").await;
+        let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
+        input.send_keys("\u{E009}d").await.expect("ctrl-d");
+        browser.wait_text("#terminal-output", 30, |t| t.lines().any(|l| l.trim() == "2")).await;
+        browser.screenshot("terminal-interactive").await;
+        browser.close().await;
+    });
+}
