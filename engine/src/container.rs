@@ -138,6 +138,9 @@ pub struct Container {
     pub restart_policy: String,
     #[serde(default)]
     pub restart_count: u32,
+    /// Stopped or killed by a command, which a restart policy respects until the next start.
+    #[serde(default)]
+    pub manually_stopped: bool,
     /// `--memory`: the most linear memory the process may have, in bytes.
     #[serde(default)]
     pub memory: Option<u64>,

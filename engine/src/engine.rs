@@ -227,6 +227,8 @@ pub struct Engine {
     /// The writable layer each running process started from, so that what it changed can be
     /// laid onto what other processes changed meanwhile when it ends.
     pub(crate) bases: BTreeMap<ContainerId, Layer>,
+    /// Processes a restart policy started again, for the host to run after their delays.
+    pub(crate) restarts: Vec<(Process, u64)>,
 }
 
 impl Engine {
@@ -243,6 +245,7 @@ impl Engine {
             volumes: BTreeMap::new(),
             execs: BTreeMap::new(),
             bases: BTreeMap::new(),
+            restarts: Vec::new(),
         }
     }
 

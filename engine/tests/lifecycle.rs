@@ -402,3 +402,33 @@ fn exec_runs_beside_the_main_process_and_both_keep_their_changes() {
     assert_eq!(reply.exit_code, 126);
     assert!(reply.stderr.starts_with("OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH"), "{}", reply.stderr);
 }
+
+#[test]
+fn restart_policies_start_a_container_again_until_a_command_stops_it() {
+    let mut s = Session::new();
+    s.drive("docker run -d --name flaky --restart on-failure:2 hello-world", None);
+    let id = s.engine.find_container("flaky").unwrap().id.clone();
+    // It fails three times: the policy allows two restarts.
+    for _ in 0..3 {
+        s.end(&id, ExitStatus::Code(1));
+    }
+    assert_eq!(s.restarted.len(), 2);
+    assert_eq!(
+        s.done("docker inspect -f '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}' flaky").stdout,
+        "2 exited 1\n"
+    );
+    // A clean exit is not a failure.
+    s.drive("docker run -d --name tidy --restart on-failure hello-world", None);
+    let tidy = s.engine.find_container("tidy").unwrap().id.clone();
+    s.end(&tidy, ExitStatus::Code(0));
+    assert_eq!(s.restarted.len(), 2);
+    // `always` restarts any end, but not one a command caused.
+    s.drive("docker run -d --name keeper --restart always hello-world", None);
+    let keeper = s.engine.find_container("keeper").unwrap().id.clone();
+    s.end(&keeper, ExitStatus::Code(0));
+    assert_eq!(s.restarted.last(), Some(&keeper));
+    assert!(s.done("docker ps --format '{{.Names}}'").stdout.contains("keeper"));
+    s.drive("docker stop -t 0 keeper", None);
+    assert!(!s.done("docker ps --format '{{.Names}}'").stdout.contains("keeper"), "stopped stays stopped");
+    assert_eq!(s.restarted.len(), 3);
+}

@@ -144,6 +144,7 @@ impl Workers {
                             let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
                             let reply = engine.borrow_mut().exited(&id, outcome, &mut ctx);
                             workers.ended.borrow_mut().insert(id.clone(), reply);
+                            workers.spawn_restarts(&engine);
                         }
                         break;
                     }
@@ -151,6 +152,22 @@ impl Workers {
             }
         });
         Ok(())
+    }
+
+    /// Runs what restart policies started again, each after its back-off.
+    fn spawn_restarts(&self, engine: &Rc<RefCell<Engine>>) {
+        let restarts = engine.borrow_mut().take_restarts();
+        for (process, delay) in restarts {
+            let (engine, workers) = (engine.clone(), self.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                sleep((delay / 1_000_000).min(i32::MAX as u64) as i32).await;
+                if workers.spawn(&engine, &process).is_err() {
+                    let outcome = runtime::run(&process).await;
+                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                    engine.borrow_mut().exited(&process.container, outcome, &mut ctx);
+                }
+            });
+        }
     }
 
     /// Ends `id`'s worker at once and records the kill.
@@ -201,7 +218,9 @@ impl Workers {
                 self.held.borrow_mut().remove(id);
                 self.running.borrow_mut().remove(id);
                 let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
-                return Some(engine.borrow_mut().exited(id, outcome, &mut ctx));
+                let reply = engine.borrow_mut().exited(id, outcome, &mut ctx);
+                self.spawn_restarts(engine);
+                return Some(reply);
             }
             if let Some(reply) = self.ended.borrow_mut().remove(id) {
                 self.held.borrow_mut().remove(id);

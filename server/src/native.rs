@@ -237,8 +237,20 @@ impl Native {
         Ok(sequence.exit_code())
     }
 
+    /// Runs what restart policies started again, each after its back-off.
+    fn spawn_restarts(&mut self) {
+        for (process, delay) in self.engine.take_restarts() {
+            self.spawn_after(process, std::time::Duration::from_nanos(delay));
+        }
+    }
+
     /// Starts `process` on a thread of its own; its output and its end arrive as events.
     fn spawn(&mut self, process: Process) {
+        self.spawn_after(process, std::time::Duration::ZERO);
+    }
+
+    /// As [`Native::spawn`], after `delay` (a restart policy's back-off).
+    fn spawn_after(&mut self, process: Process, delay: std::time::Duration) {
         let control = Arc::new(Control::default());
         let id = process.container.clone();
         self.running.insert(id.clone(), control.clone());
@@ -262,6 +274,7 @@ impl Native {
             let sink: OutputSink = Box::new(move |stream, bytes| {
                 let _ = output_sender.send(Event::Output(output_id.clone(), stream, bytes));
             });
+            std::thread::sleep(delay);
             let outcome = host.run_controlled(&process, control, Some(sink), input);
             let _ = sender.send(Event::Exited(id, outcome));
         });
@@ -303,6 +316,7 @@ impl Native {
                 Event::Exited(id, outcome) => {
                     self.running.remove(&id);
                     let reply = self.engine.exited(&id, outcome, &mut Ctx { now: now(), entropy: &mut entropy });
+                    self.spawn_restarts();
                     ended.push((id, reply));
                 }
             }
@@ -351,7 +365,9 @@ impl Native {
                 self.wanting.remove(id);
                 self.running.remove(id);
                 let mut entropy = OsEntropy;
-                return Ok(Some(self.engine.exited(id, outcome, &mut Ctx { now: now(), entropy: &mut entropy })));
+                let reply = self.engine.exited(id, outcome, &mut Ctx { now: now(), entropy: &mut entropy });
+                self.spawn_restarts();
+                return Ok(Some(reply));
             }
             if !self.running.contains_key(id) {
                 return Ok(None);

@@ -226,3 +226,16 @@ fn run_i_gives_the_container_the_lines_that_follow() {
     let refused = dockyard(&home, &["run", "-it", "toolbox", "sh"]);
     assert_eq!((text(&refused.stderr).as_str(), refused.status.code()), ("the input device is not a TTY\n", Some(1)));
 }
+
+#[test]
+fn a_restart_policy_runs_a_failing_container_again_as_often_as_it_allows() {
+    let home = TempHome::new("restart");
+    let script = "docker run -d --name flaky --restart on-failure:2 toolbox sh -c 'echo try; exit 1'\n\
+                  docker wait flaky\n\
+                  docker inspect -f '{{.RestartCount}} {{.State.ExitCode}}' flaky\n\
+                  docker logs flaky\n";
+    let out = dockyard_with_input(&home, &["shell"], script);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[1..], ["1", "2 1", "try", "try", "try"], "{stdout}");
+}

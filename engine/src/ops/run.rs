@@ -171,6 +171,7 @@ impl Engine {
             stop_timeout: options.stop_timeout,
             restart_policy: options.restart.clone().unwrap_or_else(|| "no".to_string()),
             restart_count: 0,
+            manually_stopped: false,
             memory: options.memory,
             mounts,
             open_stdin: options.interactive,
@@ -206,6 +207,7 @@ impl Engine {
         let root = self.container_fs(id.as_str()).ok_or_else(|| (format!("No such container: {id}"), 1))?;
         self.bases.insert(id.clone(), root.upper().clone());
         if let Some(c) = self.container_mut(id) {
+            c.manually_stopped = false;
             c.state.status = ContainerStatus::Running;
             c.state.started_at = Some(now);
             c.state.finished_at = None;
@@ -228,6 +230,12 @@ impl Engine {
         if let Some(container) = self.container_mut(id) {
             append_log(container, stream, bytes, now);
         }
+    }
+
+    /// The processes restart policies have started again, each with how long (in nanoseconds) the
+    /// host should wait before it runs it: Docker's back-off, which doubles from 100 ms.
+    pub fn take_restarts(&mut self) -> Vec<(Process, u64)> {
+        std::mem::take(&mut self.restarts)
     }
 
     /// Whether `id`'s process is meant to be alive, for hosts checking what they still run.
@@ -282,6 +290,11 @@ impl Engine {
         if container.auto_remove {
             // `--rm` takes the container's anonymous volumes with it, as Docker does.
             self.remove_container(id, true);
+        } else if let Some(delay) = restart_delay(container, code) {
+            container.restart_count += 1;
+            if let Ok(process) = self.start_process(id, ctx.now) {
+                self.restarts.push((process, delay));
+            }
         }
         reply.exit_code = code;
         reply
@@ -367,6 +380,27 @@ fn append_log(container: &mut Container, stream: Stream, bytes: &[u8], now: crat
         }
         _ => container.logs.push(LogEntry { stream, time: now, text }),
     }
+}
+
+/// Whether a container's policy restarts it after its process ended with `code`, and after how
+/// long: never once a command stopped it; `always` and `unless-stopped` every time; `on-failure`
+/// after a nonzero code, up to its count.
+fn restart_delay(container: &Container, code: i32) -> Option<u64> {
+    if container.manually_stopped {
+        return None;
+    }
+    let restart = match container.restart_policy.split_once(':') {
+        None => match container.restart_policy.as_str() {
+            "always" | "unless-stopped" => true,
+            "on-failure" => code != 0,
+            _ => false,
+        },
+        Some(("on-failure", max)) => code != 0 && max.parse::<u32>().map_or(true, |max| container.restart_count < max),
+        Some(_) => false,
+    };
+    // 100 ms, doubling with each restart, at most a minute, as Docker's back-off goes.
+    let delay = (100_000_000u64 << container.restart_count.min(10)).min(60_000_000_000);
+    restart.then_some(delay)
 }
 
 /// Docker's restart policies: `no`, `always`, `unless-stopped`, and `on-failure` with an optional

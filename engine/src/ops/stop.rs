@@ -86,6 +86,10 @@ impl Engine {
                 true => (Some(0), signal.unwrap_or(SIGKILL)),
                 false => (self.grace(&id, time), SIGKILL),
             };
+            // A restart policy does not undo what a command did.
+            if let Some(c) = self.container_mut(&id) {
+                c.manually_stopped = true;
+            }
             let rest = &keys[n + 1..];
             let next = if rest.is_empty() {
                 Vec::new()
@@ -112,6 +116,9 @@ impl Engine {
             )),
             Some(container) if container.state.status.can_exit() => {
                 let id = container.id.clone();
+                if let Some(c) = self.container_mut(&id) {
+                    c.manually_stopped = true;
+                }
                 next.push(Command::Start { containers: vec![key.clone()], attach: false });
                 await_exit(&id, self.grace(&id, time), SIGKILL, Reply::default())
             }

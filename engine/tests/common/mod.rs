@@ -25,6 +25,8 @@ pub struct Session {
     /// Background processes the simulated host is running, and how long each has yet to run
     /// (`None`: until killed).
     pub running: Vec<(ContainerId, Option<u64>)>,
+    /// Containers a restart policy started again, in order.
+    pub restarted: Vec<ContainerId>,
 }
 
 impl Session {
@@ -36,6 +38,7 @@ impl Session {
             entropy: Seeded::new(9),
             now: Timestamp::from_secs(T0),
             running: Vec::new(),
+            restarted: Vec::new(),
         }
     }
 
@@ -100,11 +103,17 @@ impl Session {
         }
     }
 
-    fn end(&mut self, id: &ContainerId, status: ExitStatus) {
+    /// Ends `id`'s process as a host would report it, and starts what restart policies start
+    /// again, each running until the test ends it.
+    pub fn end(&mut self, id: &ContainerId, status: ExitStatus) {
         self.running.retain(|(r, _)| r != id);
         let outcome = ProcessOutcome { status, output: Vec::new(), upper: None };
         let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
         self.engine.exited(id, outcome, &mut ctx);
+        for (process, _delay) in self.engine.take_restarts() {
+            self.restarted.push(process.container.clone());
+            self.running.push((process.container, None));
+        }
     }
 
     /// Runs `line` to its end as a host would, with background processes that run for
