@@ -98,8 +98,10 @@ pub enum Step {
     /// The host must write `bytes` to `path` (`docker save -o`, `docker export -o`), then print
     /// `then`. `action` names the work for error messages, as in "failed to {action}: ...".
     Write { path: String, bytes: Bytes, action: &'static str, then: Reply },
-    /// The host must read `path` and hand its bytes to [`Engine::load_archive`] (`docker load -i`).
-    Read { path: String },
+    /// The host must read the file at `path` and hand its bytes (or why it could not) to
+    /// [`Engine::read_done`] with `then`: `docker load -i`'s archive, `run --env-file`'s file.
+    /// `then` also says, for a host that must ask the user for the file, what it is for.
+    Read { path: String, then: ReadThen },
     /// `docker cp` out of a container: the host puts `tree` at `dest` on its side, where
     /// [`crate::copy::place`] says, then prints `then`.
     CopyOut { tree: Tree, source: Source, dest: String, then: Reply },
@@ -124,6 +126,27 @@ pub enum Step {
     /// The command asks before it destroys: the host prints `prompt` and reads a line. On `y` (in
     /// either case) it runs `command`, which no longer asks; on anything else it prints `declined`.
     Confirm { prompt: String, command: Command, declined: Reply },
+}
+
+/// What a [`Step::Read`] is for, handed back with the file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadThen(pub(crate) ReadPurpose);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ReadPurpose {
+    LoadArchive,
+    /// The next of `run`'s (or `create`'s) `--env-file`s, and the command to go on with.
+    EnvFile(Box<Command>),
+}
+
+impl ReadThen {
+    /// What the file is for, in a few words a file chooser can show ("the image archive").
+    pub fn purpose(&self) -> &'static str {
+        match self.0 {
+            ReadPurpose::LoadArchive => "the image archive to load",
+            ReadPurpose::EnvFile(_) => "the file of environment variables",
+        }
+    }
 }
 
 /// What `docker logs -f` prints while it waits: `before` (the log so far) at once, then the
@@ -311,7 +334,7 @@ impl Engine {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),
             Command::Ps(options) => self.ps(&options, ctx.now),
-            Command::Create(options) => self.create(options, ctx),
+            Command::Create(options) => return self.create(options, ctx),
             Command::Start { containers, attach } => return self.start(&containers, attach, ctx.now),
             Command::Stop { containers, time, signal, kill } => {
                 return self.stop(&containers, time.as_deref(), signal.as_deref(), kill)
@@ -342,7 +365,9 @@ impl Engine {
                 self.commit(&container, repository.as_deref(), &message, &changes, ctx.now)
             }
             Command::Save { images, output } => return self.save_images(&images, output),
-            Command::Load { input: Some(path) } => return Step::Read { path },
+            Command::Load { input: Some(path) } => {
+                return Step::Read { path, then: ReadThen(ReadPurpose::LoadArchive) }
+            }
             Command::Load { input: None } => Reply::err("requested load from stdin, but stdin is empty", 1),
             Command::Push { image, all_tags, quiet } => self.push(&image, all_tags, quiet),
             Command::Rmi { force, no_prune: _, images } => self.rmi(force, &images),
@@ -365,6 +390,38 @@ impl Engine {
         match crate::archive::save(&self.images, images) {
             Ok(bytes) => Step::Write { path, bytes: Bytes::from(bytes), action: "save image", then: Reply::default() },
             Err(e) => Step::Done(Reply::err(crate::ops::daemon_error(e), 1)),
+        }
+    }
+
+    /// Goes on with the command that asked for a file, given its bytes or why it could not be
+    /// read (in Go's words: "open env.list: no such file or directory").
+    pub fn read_done(&mut self, then: ReadThen, read: Result<Vec<u8>, String>, ctx: &mut Ctx<'_>) -> Step {
+        match (then.0, read) {
+            (ReadPurpose::LoadArchive, Ok(bytes)) => Step::Done(self.load_archive(&bytes)),
+            (ReadPurpose::LoadArchive, Err(why)) => Step::Done(Reply::err(why, 1)),
+            (ReadPurpose::EnvFile(command), read) => {
+                let (name, mut options) = match *command {
+                    Command::Run(options) => ("run", options),
+                    Command::Create(options) => ("create", options),
+                    other => return self.execute_command(other, ctx),
+                };
+                let fail =
+                    |why: String| Step::Done(Reply::err(format!("docker: {why}.\nSee 'docker {name} --help'."), 125));
+                let bytes = match read {
+                    Ok(bytes) => bytes,
+                    Err(why) => return fail(why),
+                };
+                match crate::ops::env_file::parse(&String::from_utf8_lossy(&bytes)) {
+                    Ok(vars) => {
+                        // A file's variables come before `-e`'s, which win over them.
+                        options.env_files.remove(0);
+                        options.env.splice(0..0, vars);
+                        let command = if name == "run" { Command::Run(options) } else { Command::Create(options) };
+                        self.execute_command(command, ctx)
+                    }
+                    Err(why) => fail(why),
+                }
+            }
         }
     }
 

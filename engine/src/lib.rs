@@ -43,7 +43,7 @@ pub mod volume;
 pub mod wasi;
 
 pub use engine::{
-    CopyTarget, Ctx, Engine, ExitStatus, Follow, Launch, Process, ProcessOutcome, Reply, StateError, Step,
+    CopyTarget, Ctx, Engine, ExitStatus, Follow, Launch, Process, ProcessOutcome, ReadThen, Reply, StateError, Step,
     LOCAL_REGISTRY,
 };
 pub use time::Timestamp;

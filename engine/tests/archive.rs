@@ -67,7 +67,7 @@ fn save_errors_read_like_docker() {
     assert_eq!(reply.stderr, "Error response from daemon: No such image: nosuch:latest\n");
     let reply = s.done("docker load");
     assert_eq!(reply.stderr, "requested load from stdin, but stdin is empty\n");
-    assert!(matches!(s.step("docker load -i some.tar"), Step::Read { path } if path == "some.tar"));
+    assert!(matches!(s.step("docker load -i some.tar"), Step::Read { path, .. } if path == "some.tar"));
 }
 
 #[test]

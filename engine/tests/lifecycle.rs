@@ -432,3 +432,27 @@ fn restart_policies_start_a_container_again_until_a_command_stops_it() {
     assert!(!s.done("docker ps --format '{{.Names}}'").stdout.contains("keeper"), "stopped stays stopped");
     assert_eq!(s.restarted.len(), 3);
 }
+
+#[test]
+fn env_files_are_read_by_the_host_and_come_before_e() {
+    let mut s = Session::new();
+    let (path, then) = match s.step("docker run --env-file app.env -e MODE=prod hello-world") {
+        dockyard_engine::Step::Read { path, then } => (path, then),
+        other => panic!("no file asked for: {other:?}"),
+    };
+    assert_eq!((path.as_str(), then.purpose()), ("app.env", "the file of environment variables"));
+    let mut ctx = dockyard_engine::Ctx { now: s.now, entropy: &mut s.entropy };
+    let step = s.engine.read_done(then.clone(), Ok(b"# app\nMODE=dev\nGREETING=hi\n".to_vec()), &mut ctx);
+    let dockyard_engine::Step::Launch(launch) = step else { panic!("the run goes on") };
+    assert!(launch.process.env.contains(&"GREETING=hi".to_string()));
+    assert!(
+        launch.process.env.contains(&"MODE=prod".to_string()) && !launch.process.env.contains(&"MODE=dev".to_string())
+    );
+    let mut ctx = dockyard_engine::Ctx { now: s.now, entropy: &mut s.entropy };
+    let step = s.engine.read_done(then, Err("open app.env: no such file or directory".into()), &mut ctx);
+    let dockyard_engine::Step::Done(reply) = step else { panic!("an error") };
+    assert_eq!(
+        (reply.stderr.as_str(), reply.exit_code),
+        ("docker: open app.env: no such file or directory.\nSee 'docker run --help'.\n", 125)
+    );
+}

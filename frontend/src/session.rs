@@ -324,13 +324,17 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 upload::download(name, &bytes.0)
                     .map_or_else(|e| Reply::err(format!("failed to {action}: {e}"), 1), |()| then)
             }
-            Step::Read { path } => {
-                let reason = format!("docker load reads {path} from your computer: choose the image archive.");
-                match upload::choose_file(&reason).await {
-                    Ok(Some(file)) => engine.borrow_mut().load_archive(&file.bytes),
-                    Ok(None) => Reply::err(format!("open {path}: no file was chosen"), 1),
-                    Err(e) => Reply::err(format!("open {path}: {e}"), 1),
-                }
+            Step::Read { path, then } => {
+                let reason = format!("docker reads {path} from your computer: choose {}.", then.purpose());
+                let read = match upload::choose_file(&reason).await {
+                    Ok(Some(file)) => Ok(file.bytes),
+                    Ok(None) => Err(format!("open {path}: no file was chosen")),
+                    Err(e) => Err(format!("open {path}: {e}")),
+                };
+                let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                let next = engine.borrow_mut().read_done(then, read, &mut ctx);
+                step = Some(sequence.current(next));
+                continue;
             }
             Step::CopyOut { tree, source, dest, then } => download_tree(&tree, &source, &dest, then),
             Step::CopyIn { source, follow_link: _, target } => {

@@ -205,10 +205,12 @@ impl Native {
                 Step::Write { path, bytes, action, then } => {
                     write_archive(&path, &bytes.0, action).map_or_else(|e| Reply::err(e, 1), |()| then)
                 }
-                Step::Read { path } => match std::fs::read(&path) {
-                    Ok(bytes) => self.engine.load_archive(&bytes),
-                    Err(e) => Reply::err(format!("open {path}: {}", io_words(&e)), 1),
-                },
+                Step::Read { path, then } => {
+                    let read = std::fs::read(&path).map_err(|e| format!("open {path}: {}", io_words(&e)));
+                    let next = self.engine.read_done(then, read, &mut Ctx { now: now(), entropy: &mut entropy });
+                    step = Some(sequence.current(next));
+                    continue;
+                }
                 Step::CopyOut { tree, source, dest, then } => {
                     host_fs::place(&tree, &source, &dest).map_or_else(|e| Reply::err(e, 1), |()| then)
                 }

@@ -239,3 +239,19 @@ fn a_restart_policy_runs_a_failing_container_again_as_often_as_it_allows() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[1..], ["1", "2 1", "try", "try", "try"], "{stdout}");
 }
+
+#[test]
+fn env_files_are_read_from_the_disk() {
+    let home = TempHome::new("envfile");
+    let file = home.0.join("app.env");
+    std::fs::write(&file, "# settings\nGREETING=hello from a file\n").expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    let out = dockyard(&home, &["run", "--rm", "--env-file", path, "toolbox", "printenv", "GREETING"]);
+    assert_eq!(text(&out.stdout), "hello from a file\n", "{}", text(&out.stderr));
+    let missing = dockyard(&home, &["run", "--env-file", "/nonexistent/app.env", "toolbox", "true"]);
+    assert_eq!(missing.status.code(), Some(125));
+    assert_eq!(
+        text(&missing.stderr),
+        "docker: open /nonexistent/app.env: no such file or directory.\nSee 'docker run --help'.\n"
+    );
+}

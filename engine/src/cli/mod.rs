@@ -182,6 +182,8 @@ pub struct RunOptions {
     pub volumes: Vec<String>,
     /// `--mount` values as typed (`type=volume,source=data,target=/data`).
     pub mounts: Vec<String>,
+    /// `--env-file` paths not read yet, on the client's side, as the docker CLI reads them.
+    pub env_files: Vec<String>,
 }
 
 /// The options of `docker exec`.
@@ -377,6 +379,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 restart: m.last("restart"),
                 volumes: m.all("volume"),
                 mounts: m.all("mount"),
+                env_files: m.all("env-file"),
                 memory: m
                     .last("memory")
                     .map(|v| {

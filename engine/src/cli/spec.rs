@@ -54,6 +54,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
     flag("detach", Some('d'), None, "Run container in background and print container ID"),
     flag("entrypoint", None, Some("string"), "Overwrite the default ENTRYPOINT of the image"),
     flag("env", Some('e'), Some("list"), "Set environment variables"),
+    flag("env-file", None, Some("list"), "Read in a file of environment variables"),
     flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
     flag("memory", Some('m'), Some("bytes"), "Memory limit"),
     flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),

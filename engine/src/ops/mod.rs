@@ -3,6 +3,7 @@
 mod container_inspect;
 mod cp;
 mod diff;
+pub(crate) mod env_file;
 pub(crate) mod exec;
 mod export;
 mod history;

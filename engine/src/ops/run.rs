@@ -1,8 +1,9 @@
 //! `docker run`: find or pull the image, create the container, and hand its process to the host.
 
-use crate::cli::RunOptions;
+use crate::cli::{Command, RunOptions};
 use crate::container::{generate_name, Container, ContainerId, ContainerStatus, LogEntry, State};
 use crate::engine::Pending;
+use crate::engine::{ReadPurpose, ReadThen};
 use crate::fs::lookup_in;
 use crate::image::Image;
 use crate::layer::{Entry, EntryKind, Layer};
@@ -29,6 +30,9 @@ pub(crate) struct Created {
 
 impl Engine {
     pub(crate) fn run(&mut self, options: RunOptions, ctx: &mut Ctx<'_>) -> Step {
+        if let Some(path) = options.env_files.first().cloned() {
+            return Step::Read { path, then: ReadThen(ReadPurpose::EnvFile(Box::new(Command::Run(options)))) };
+        }
         let created = match self.create_container(&options, ctx, |m, c| run_error(m, c)) {
             Ok(created) => created,
             Err(reply) => return Step::Done(reply),
@@ -53,7 +57,14 @@ impl Engine {
     }
 
     /// `docker create`: the container, made and named but not started.
-    pub(crate) fn create(&mut self, options: RunOptions, ctx: &mut Ctx<'_>) -> Reply {
+    pub(crate) fn create(&mut self, options: RunOptions, ctx: &mut Ctx<'_>) -> Step {
+        if let Some(path) = options.env_files.first().cloned() {
+            return Step::Read { path, then: ReadThen(ReadPurpose::EnvFile(Box::new(Command::Create(options)))) };
+        }
+        Step::Done(self.create_now(options, ctx))
+    }
+
+    fn create_now(&mut self, options: RunOptions, ctx: &mut Ctx<'_>) -> Reply {
         let create_error = |message: String, code: i32| {
             Reply::err(format!("{message}\n\nRun 'docker create --help' for more information"), code)
         };
