@@ -106,7 +106,17 @@ impl Entropy for BrowserEntropy {
 
 /// Runs `process` to its end in this page.
 pub async fn run(process: &Process) -> ProcessOutcome {
-    run_with(process, None, None).await
+    run_with(process, Host::default()).await
+}
+
+/// What a host lends a process besides its files: where its output goes as it writes it, its
+/// standard input, and a flag that pauses it (a shared word: while it holds 1, the process
+/// sleeps at its next call).
+#[derive(Default)]
+pub struct Host {
+    pub output: Option<OutputSink>,
+    pub input: Option<Box<dyn Input>>,
+    pub pause: Option<js_sys::Int32Array>,
 }
 
 /// What a running guest writes, handed over as it writes it.
@@ -114,7 +124,8 @@ pub type OutputSink = Box<dyn Fn(wasi::Stream, Vec<u8>)>;
 
 /// Runs `process` to its end; with `output`, what it writes goes there as it goes, and the
 /// outcome holds none of it.
-pub async fn run_with(process: &Process, output: Option<OutputSink>, input: Option<Box<dyn Input>>) -> ProcessOutcome {
+pub async fn run_with(process: &Process, host: Host) -> ProcessOutcome {
+    let Host { output, input, pause } = host;
     let output = output.map(Rc::new);
     let mut wasi = WasiCtx::new(
         process.args.clone(),
@@ -127,7 +138,7 @@ pub async fn run_with(process: &Process, output: Option<OutputSink>, input: Opti
         wasi = wasi.with_stdin(input);
     }
     let ctx = Rc::new(RefCell::new(wasi));
-    let status = match start(process, ctx.clone(), output).await {
+    let status = match start(process, ctx.clone(), output, pause).await {
         Ok(status) => status,
         Err(e) => ExitStatus::Trap(describe(&e)),
     };
@@ -140,6 +151,7 @@ async fn start(
     process: &Process,
     ctx: Rc<RefCell<WasiCtx>>,
     output: Option<Rc<OutputSink>>,
+    pause: Option<js_sys::Int32Array>,
 ) -> Result<ExitStatus, JsValue> {
     let bytes = Uint8Array::from(&process.module.0[..]);
     // Chrome refuses to compile large modules synchronously on the main thread, so compile async.
@@ -167,7 +179,14 @@ async fn start(
         }
         let (ctx, memory, exit_code, output) = (ctx.clone(), memory.clone(), exit_code.clone(), output.clone());
         let (function_name, out_of_memory) = (name.clone(), out_of_memory.clone());
+        let pause = pause.clone();
         let dispatch = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
+            // Paused (`docker pause`), the process sleeps here, at its next call, until thawed.
+            if let Some(flag) = &pause {
+                while js_sys::Atomics::load(flag, 0).unwrap_or(0) == 1 {
+                    let _ = js_sys::Atomics::wait(flag, 0, 1);
+                }
+            }
             // The page cannot cap a module's own memory, so `--memory` is checked at each call
             // the guest makes: past the limit, it ends as the OOM killer would end it.
             if limit.is_some_and(|max| memory.borrow().size() as u64 > max) {

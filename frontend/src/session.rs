@@ -310,13 +310,17 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 workers.ended.borrow_mut().remove(&container);
                 reply
             }
-            // A worker cannot be frozen from outside; the container is marked paused, and its
-            // program runs on, which the terminal says.
-            Step::Pause { paused: true, mut reply, .. } => {
-                reply.stderr.push_str("dockyard: in the browser a paused container's program keeps running\n");
+            // A worker sleeps at its next call while paused; a page that cannot share memory with
+            // its workers cannot pause them, which the terminal says.
+            Step::Pause { container, paused, mut reply } => {
+                let done = workers.running.borrow().get(&container).is_some_and(|r| r.set_paused(paused));
+                if paused && !done {
+                    reply
+                        .stderr
+                        .push_str("dockyard: this page cannot pause a container's program, which keeps running\n");
+                }
                 reply
             }
-            Step::Pause { reply, .. } => reply,
             // The page cannot write into the learner's folders; it hands the archive to the
             // browser as a download under the name given with -o.
             Step::Write { path, bytes, action, then } => {

@@ -109,9 +109,10 @@ impl dockyard_engine::wasi::Input for SharedInput {
 }
 
 /// Inside a worker: runs the job `json` describes, posting its output and then its end. With a
-/// shared buffer as `stdin`, the process reads lines the page puts there.
+/// shared buffer as `stdin`, the process reads lines the page puts there; with one as `control`,
+/// the page can pause it.
 #[wasm_bindgen]
-pub async fn worker_run(json: String, stdin: JsValue) {
+pub async fn worker_run(json: String, stdin: JsValue, control: JsValue) {
     let Ok(job) = serde_json::from_str::<Job>(&json) else {
         post(&Message::Exit {
             code: None,
@@ -143,7 +144,8 @@ pub async fn worker_run(json: String, stdin: JsValue) {
         };
         Box::new(input) as Box<dyn dockyard_engine::wasi::Input>
     });
-    let outcome = runtime::run_with(&process, Some(sink), input).await;
+    let pause = control.dyn_into::<js_sys::SharedArrayBuffer>().ok().map(|buffer| js_sys::Int32Array::new(&buffer));
+    let outcome = runtime::run_with(&process, runtime::Host { output: Some(sink), input, pause }).await;
     for (stream, bytes) in outcome.output {
         post(&Message::Output { stream, data: Bytes::from(bytes) });
     }
@@ -163,12 +165,23 @@ pub struct Running {
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     /// The standard input shared with the worker, for `-i` processes on a cross-origin isolated page.
     stdin: Option<js_sys::SharedArrayBuffer>,
+    /// The pause flag shared with the worker, on a cross-origin isolated page.
+    control: Option<js_sys::SharedArrayBuffer>,
 }
 
 impl Running {
     /// Ends the process at once, as SIGKILL does.
     pub fn terminate(&self) {
         self.worker.terminate();
+    }
+
+    /// Pauses or thaws the process; false where the page cannot share memory with its workers.
+    pub fn set_paused(&self, paused: bool) -> bool {
+        let Some(buffer) = &self.control else { return false };
+        let flag = js_sys::Int32Array::new(buffer);
+        let _ = js_sys::Atomics::store(&flag, 0, i32::from(paused));
+        let _ = js_sys::Atomics::notify(&flag, 0);
+        true
     }
 
     /// Hands the process a line of standard input, or its end (`None`), and wakes it.
@@ -204,7 +217,7 @@ fn bootstrap() -> Result<String, String> {
     let wasm = web_sys::Url::new_with_base("dockyard_bg.wasm", &base).map_err(|e| format!("{e:?}"))?.href();
     Ok(format!(
         "import init, {{ worker_run }} from {module:?};\n\
-         self.onmessage = (event) => worker_run(event.data[0], event.data[1]);\n\
+         self.onmessage = (event) => worker_run(event.data[0], event.data[1], event.data[2]);\n\
          await init({{ module_or_path: {wasm:?} }});\n\
          self.postMessage(JSON.stringify({{ kind: \"ready\" }}));\n"
     ))
@@ -232,6 +245,8 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
     let job = Rc::new(RefCell::new(Some(serde_json::to_string(&job).map_err(|e| e.to_string())?)));
     let stdin = (process.interactive && isolated()).then(|| js_sys::SharedArrayBuffer::new(8 + STDIN_CAPACITY));
     let stdin_for_job = stdin.clone().map_or(JsValue::NULL, JsValue::from);
+    let control = isolated().then(|| js_sys::SharedArrayBuffer::new(4));
+    let control_for_job = control.clone().map_or(JsValue::NULL, JsValue::from);
     let (sender, receiver) = mpsc::unbounded();
     let target = worker.clone();
     let url_for_revoke = url.clone();
@@ -240,7 +255,7 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         match serde_json::from_str::<Message>(&text) {
             Ok(Message::Ready) => {
                 if let Some(job) = job.borrow_mut().take() {
-                    let message = js_sys::Array::of2(&JsValue::from_str(&job), &stdin_for_job);
+                    let message = js_sys::Array::of3(&JsValue::from_str(&job), &stdin_for_job, &control_for_job);
                     let _ = target.post_message(&message);
                 }
                 // The worker has loaded its script; the address can go.
@@ -265,5 +280,5 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok((Running { worker, _on_message: on_message, stdin }, receiver))
+    Ok((Running { worker, _on_message: on_message, stdin, control }, receiver))
 }

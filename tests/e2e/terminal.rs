@@ -163,3 +163,38 @@ fn run_it_is_a_shell_in_the_terminal() {
         browser.close().await;
     });
 }
+
+/// How many lines of `docker logs NAME` the terminal shows after clearing it.
+async fn logged_lines(browser: &Browser, name: &str, word: &str) -> usize {
+    let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
+    input.send_keys("\u{E009}l").await.expect("ctrl-l clears");
+    browser.type_command(&format!("docker logs {name}")).await;
+    let marker = format!("docker logs {name}");
+    let text = browser.wait_text("#terminal-output", 30, |t| t.contains(&marker) && t.contains(word)).await;
+    text.lines().filter(|l| l.trim() == word).count()
+}
+
+#[test]
+fn pause_freezes_a_container_in_its_worker() {
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser
+            .type_command("docker run -d --name ticker toolbox sh -c 'while true; do echo tick; sleep 0.1; done'")
+            .await;
+        browser.wait_text("#terminal-output", 60, |t| t.contains("Status: Downloaded newer image")).await;
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        browser.type_command("docker pause ticker").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("docker pause ticker\nticker")).await;
+        let frozen = logged_lines(&browser, "ticker", "tick").await;
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        assert_eq!(logged_lines(&browser, "ticker", "tick").await, frozen, "no ticks while paused");
+        browser.type_command("docker unpause ticker").await;
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        assert!(logged_lines(&browser, "ticker", "tick").await > frozen, "ticking again");
+        browser.type_command("docker rm -f ticker").await;
+        browser.close().await;
+    });
+}
