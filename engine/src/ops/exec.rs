@@ -84,7 +84,10 @@ impl Engine {
         let Some(image) = self.images.images.get(&container.image).cloned() else {
             return Step::Done(Reply::err(daemon_error(format!("No such image: {}", container.image)), 1));
         };
-        let module = match self.resolve_executable(&image, &options.command[0], &env) {
+        let Some(program) = options.command.first() else {
+            return Step::Done(Reply::err("\"docker exec\" requires at least 2 arguments.", 1));
+        };
+        let module = match self.resolve_executable(&image, program, &env) {
             Ok(module) => module,
             Err((message, _)) => {
                 let why =
