@@ -252,6 +252,9 @@ pub struct Engine {
     pub(crate) bases: BTreeMap<ContainerId, Layer>,
     /// Processes a restart policy started again, for the host to run after their delays.
     pub(crate) restarts: Vec<(Process, u64)>,
+    /// What hosts measured of running processes: memory in bytes and CPU time in nanoseconds,
+    /// the last two samples each, for `docker stats`.
+    pub(crate) usage: BTreeMap<ContainerId, [(Timestamp, u64, u64); 2]>,
 }
 
 impl Engine {
@@ -269,6 +272,7 @@ impl Engine {
             execs: BTreeMap::new(),
             bases: BTreeMap::new(),
             restarts: Vec::new(),
+            usage: BTreeMap::new(),
         }
     }
 
@@ -347,6 +351,7 @@ impl Engine {
             Command::Top { container } => self.top(&container),
             Command::Attach { container } => return self.attach(&container),
             Command::Exec(options) => return self.exec(options, ctx),
+            Command::Stats { containers, all, format } => self.stats(&containers, all, format.as_deref()),
             Command::VolumeCreate { name, labels } => self.volume_create(name.as_deref(), &labels, ctx),
             Command::VolumeLs { quiet, filters } => self.volume_ls(quiet, &filters),
             Command::VolumeInspect { names } => self.volume_inspect(&names),

@@ -456,3 +456,20 @@ fn env_files_are_read_by_the_host_and_come_before_e() {
         ("docker: open app.env: no such file or directory.\nSee 'docker run --help'.\n", 125)
     );
 }
+
+#[test]
+fn stats_show_what_hosts_measured() {
+    let (mut s, id) = with_web();
+    let web = s.engine.find_container("web").unwrap().id.clone();
+    s.engine.record_usage(&web, dockyard_engine::Timestamp::from_secs(100), 1 << 20, 0);
+    s.engine.record_usage(&web, dockyard_engine::Timestamp::from_secs(101), 3 << 20, 500_000_000);
+    let out = s.done("docker stats --no-stream").stdout;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O   BLOCK I/O   PIDS");
+    assert_eq!(
+        lines[1],
+        format!("{}   web       50.00%    3.00MiB / 4.00GiB   0.07%     0B / 0B   0B / 0B     1", &id[..12])
+    );
+    assert_eq!(s.done("docker stats --no-stream --format '{{.Name}} {{.CPUPerc}}' web").stdout, "web 50.00%\n");
+    assert_eq!(s.done("docker stats nosuch").stderr, "Error response from daemon: No such container: nosuch\n");
+}

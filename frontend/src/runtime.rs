@@ -117,15 +117,22 @@ pub struct Host {
     pub output: Option<OutputSink>,
     pub input: Option<Box<dyn Input>>,
     pub pause: Option<js_sys::Int32Array>,
+    /// Told, a few times a second, the process's memory in bytes and its CPU time in
+    /// nanoseconds (the time spent in guest code between its calls).
+    pub usage: Option<UsageSink>,
 }
 
 /// What a running guest writes, handed over as it writes it.
 pub type OutputSink = Box<dyn Fn(wasi::Stream, Vec<u8>)>;
 
+/// Where a running guest's memory (bytes) and CPU time (nanoseconds) are reported.
+pub type UsageSink = Box<dyn Fn(u64, u64)>;
+
 /// Runs `process` to its end; with `output`, what it writes goes there as it goes, and the
 /// outcome holds none of it.
 pub async fn run_with(process: &Process, host: Host) -> ProcessOutcome {
-    let Host { output, input, pause } = host;
+    let Host { output, input, pause, usage } = host;
+    let usage = usage.map(Rc::new);
     let output = output.map(Rc::new);
     let mut wasi = WasiCtx::new(
         process.args.clone(),
@@ -138,7 +145,7 @@ pub async fn run_with(process: &Process, host: Host) -> ProcessOutcome {
         wasi = wasi.with_stdin(input);
     }
     let ctx = Rc::new(RefCell::new(wasi));
-    let status = match start(process, ctx.clone(), output, pause).await {
+    let status = match start(process, ctx.clone(), output, pause, usage).await {
         Ok(status) => status,
         Err(e) => ExitStatus::Trap(describe(&e)),
     };
@@ -152,7 +159,13 @@ async fn start(
     ctx: Rc<RefCell<WasiCtx>>,
     output: Option<Rc<OutputSink>>,
     pause: Option<js_sys::Int32Array>,
+    usage: Option<Rc<UsageSink>>,
 ) -> Result<ExitStatus, JsValue> {
+    // Guest time: from each call's return to the next call; the calls themselves (a sleep, a
+    // read waiting for input) are the host's.
+    let guest_ms = Rc::new(Cell::new(0.0f64));
+    let left_host_at = Rc::new(Cell::new(js_sys::Date::now()));
+    let reported_at = Rc::new(Cell::new(0.0f64));
     let bytes = Uint8Array::from(&process.module.0[..]);
     // Chrome refuses to compile large modules synchronously on the main thread, so compile async.
     let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes)).await?.dyn_into()?;
@@ -180,7 +193,17 @@ async fn start(
         let (ctx, memory, exit_code, output) = (ctx.clone(), memory.clone(), exit_code.clone(), output.clone());
         let (function_name, out_of_memory) = (name.clone(), out_of_memory.clone());
         let pause = pause.clone();
+        let (usage, guest_ms, left_host_at, reported_at) =
+            (usage.clone(), guest_ms.clone(), left_host_at.clone(), reported_at.clone());
         let dispatch = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
+            let entered = js_sys::Date::now();
+            guest_ms.set(guest_ms.get() + (entered - left_host_at.get()).max(0.0));
+            if let Some(report) = &usage {
+                if entered - reported_at.get() >= 200.0 {
+                    reported_at.set(entered);
+                    report(memory.borrow().size() as u64, (guest_ms.get() * 1e6) as u64);
+                }
+            }
             // Paused (`docker pause`), the process sleeps here, at its next call, until thawed.
             if let Some(flag) = &pause {
                 while js_sys::Atomics::load(flag, 0).unwrap_or(0) == 1 {
@@ -200,6 +223,7 @@ async fn start(
                     sink(stream, bytes);
                 }
             }
+            left_host_at.set(js_sys::Date::now());
             match result {
                 Ok(errno) => JsValue::from(errno),
                 Err(exit) => {

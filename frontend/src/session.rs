@@ -134,6 +134,9 @@ impl Workers {
                     worker::Event::WantsInput => {
                         workers.wanting.borrow_mut().insert(id.clone());
                     }
+                    worker::Event::Usage(memory, cpu_ns) => {
+                        engine.borrow_mut().record_usage(&id, now(), memory, cpu_ns)
+                    }
                     worker::Event::Exit(outcome) => {
                         if let Some(slot) = workers.held.borrow_mut().get_mut(&id) {
                             *slot = Some(outcome);

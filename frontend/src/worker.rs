@@ -45,6 +45,11 @@ enum Message {
     },
     /// The process waits on its standard input, in the shared buffer.
     Wants,
+    /// What the process uses: memory in bytes, CPU time in nanoseconds.
+    Usage {
+        memory: u64,
+        cpu_ns: u64,
+    },
     Exit {
         code: Option<i32>,
         trap: Option<String>,
@@ -59,6 +64,8 @@ pub enum Event {
     Output(Stream, Vec<u8>),
     /// It reads its standard input: the page should hand it a line with [`Running::send_input`].
     WantsInput,
+    /// What it uses now: memory in bytes, CPU time in nanoseconds.
+    Usage(u64, u64),
     Exit(ProcessOutcome),
 }
 
@@ -145,7 +152,9 @@ pub async fn worker_run(json: String, stdin: JsValue, control: JsValue) {
         Box::new(input) as Box<dyn dockyard_engine::wasi::Input>
     });
     let pause = control.dyn_into::<js_sys::SharedArrayBuffer>().ok().map(|buffer| js_sys::Int32Array::new(&buffer));
-    let outcome = runtime::run_with(&process, runtime::Host { output: Some(sink), input, pause }).await;
+    let usage: runtime::UsageSink = Box::new(|memory, cpu_ns| post(&Message::Usage { memory, cpu_ns }));
+    let host = runtime::Host { output: Some(sink), input, pause, usage: Some(usage) };
+    let outcome = runtime::run_with(&process, host).await;
     for (stream, bytes) in outcome.output {
         post(&Message::Output { stream, data: Bytes::from(bytes) });
     }
@@ -266,6 +275,9 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
             }
             Ok(Message::Wants) => {
                 let _ = sender.unbounded_send(Event::WantsInput);
+            }
+            Ok(Message::Usage { memory, cpu_ns }) => {
+                let _ = sender.unbounded_send(Event::Usage(memory, cpu_ns));
             }
             Ok(Message::Exit { code, trap, upper, out_of_memory }) => {
                 let status = match (code, trap) {

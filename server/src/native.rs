@@ -142,6 +142,13 @@ impl Native {
         err: &mut dyn Write,
     ) -> anyhow::Result<i32> {
         self.apply_events(None);
+        self.record_usage();
+        if matches!(dockyard_engine::cli::parse(line), Ok(dockyard_engine::cli::Command::Stats { .. })) {
+            // CPU use is a rate: measure it over half a second, as docker stats samples it.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            self.apply_events(None);
+            self.record_usage();
+        }
         // As the docker CLI, refuse a terminal for the container when this one has none.
         let wants_tty = match dockyard_engine::cli::parse(line) {
             Ok(dockyard_engine::cli::Command::Run(options)) => options.tty && options.interactive,
@@ -237,6 +244,14 @@ impl Native {
         }
         self.save()?;
         Ok(sequence.exit_code())
+    }
+
+    /// Tells the engine what each running process uses now.
+    fn record_usage(&mut self) {
+        for (id, control) in &self.running {
+            let (memory, cpu_ns) = control.usage();
+            self.engine.record_usage(id, now(), memory, cpu_ns);
+        }
     }
 
     /// Runs what restart policies started again, each after its back-off.

@@ -2,7 +2,7 @@
 //! import is a thin call into the engine's preview1 implementation.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -30,6 +30,10 @@ pub struct Control {
     /// The signal that ends the process, 0 while it may run.
     killed: AtomicI32,
     paused: AtomicBool,
+    /// What it uses: its linear memory in bytes, and the time it has spent running guest code
+    /// (counted in epoch ticks, so time asleep in a host call is not CPU time).
+    memory: AtomicU64,
+    cpu_ns: AtomicU64,
 }
 
 impl Control {
@@ -39,6 +43,11 @@ impl Control {
 
     pub fn set_paused(&self, paused: bool) {
         self.paused.store(paused, Ordering::SeqCst);
+    }
+
+    /// The process's memory in bytes and its CPU time in nanoseconds, for `docker stats`.
+    pub fn usage(&self) -> (u64, u64) {
+        (self.memory.load(Ordering::SeqCst), self.cpu_ns.load(Ordering::SeqCst))
     }
 
     pub fn killed(&self) -> Option<i32> {
@@ -71,6 +80,7 @@ struct Guest {
 /// as the kernel's OOM killer ends a container over its cgroup's limit.
 struct MemoryCap {
     max: Option<usize>,
+    control: Arc<Control>,
 }
 
 /// The end of a process that asked for more memory than its cap.
@@ -89,7 +99,10 @@ impl wasmtime::ResourceLimiter for MemoryCap {
     fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
         match self.max {
             Some(max) if desired > max => Err(wasmtime::Error::new(OutOfMemoryTrap)),
-            _ => Ok(true),
+            _ => {
+                self.control.memory.store(desired as u64, Ordering::SeqCst);
+                Ok(true)
+            }
         }
     }
 
@@ -191,12 +204,14 @@ impl WasmHost {
         if let Some(input) = input {
             wasi = wasi.with_stdin(input);
         }
-        let cap = MemoryCap { max: process.memory_limit.map(|m| m as usize) };
+        let cap = MemoryCap { max: process.memory_limit.map(|m| m as usize), control: control.clone() };
         let mut store = Store::new(&self.engine, Guest { wasi, cap });
         store.limiter(|guest| &mut guest.cap);
         store.set_epoch_deadline(1);
         let watched = control.clone();
         store.epoch_deadline_callback(move |mut ctx| {
+            // A tick that lands in guest code is a tick of CPU time.
+            watched.cpu_ns.fetch_add(TICK.as_nanos() as u64, Ordering::SeqCst);
             if let Some(sink) = &output {
                 for (stream, bytes) in ctx.data_mut().wasi.take_output() {
                     sink(stream, bytes);

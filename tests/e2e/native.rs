@@ -255,3 +255,19 @@ fn env_files_are_read_from_the_disk() {
         "docker: open /nonexistent/app.env: no such file or directory.\nSee 'docker run --help'.\n"
     );
 }
+
+#[test]
+fn stats_measure_a_spinning_container() {
+    let home = TempHome::new("stats");
+    // The first run compiles the toolbox, so the spinner starts at once and spins all the sample.
+    let script = "docker run --rm toolbox true\n\
+                  docker run -d --name hot toolbox spin\n\
+                  docker stats --no-stream --format '{{.Name}} {{.CPUPerc}} {{.MemUsage}}'\n\
+                  docker kill hot\n";
+    let out = dockyard_with_input(&home, &["shell"], script);
+    let stdout = text(&out.stdout);
+    let line = stdout.lines().nth(1).unwrap_or_default();
+    let cpu: f64 = line.split_whitespace().nth(1).and_then(|c| c.trim_end_matches('%').parse().ok()).unwrap_or(0.0);
+    assert!(line.starts_with("hot ") && cpu > 30.0, "a spinning guest keeps a core busy: {stdout}");
+    assert!(line.contains("MiB / 4.00GiB") || line.contains("KiB / 4.00GiB"), "{stdout}");
+}

@@ -49,6 +49,11 @@ pub enum Command {
         container: String,
     },
     Exec(ExecOptions),
+    Stats {
+        containers: Vec<String>,
+        all: bool,
+        format: Option<String>,
+    },
     VolumeCreate {
         name: Option<String>,
         labels: Vec<String>,
@@ -445,6 +450,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         }),
         "top" => Command::Top { container: m.args[0].clone() },
         "attach" => Command::Attach { container: m.args[0].clone() },
+        "stats" => Command::Stats { containers: m.args.clone(), all: m.bool("all"), format: m.format() },
         "exec" => Command::Exec(ExecOptions {
             container: m.args[0].clone(),
             command: m.args[1..].to_vec(),

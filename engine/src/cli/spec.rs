@@ -111,6 +111,20 @@ pub const EXEC: CommandSpec = CommandSpec {
     interspersed: false,
 };
 
+pub const STATS: CommandSpec = CommandSpec {
+    names: &["stats", "container stats"],
+    usage: "docker stats [OPTIONS] [CONTAINER...]",
+    about: "Display a live stream of container(s) resource usage statistics",
+    flags: &[
+        flag("all", Some('a'), None, "Show all containers (default shows just running)"),
+        flag("format", None, Some("string"), "Pretty-print images using a Go template"),
+        flag("no-stream", None, None, "Disable streaming stats and only pull the first result"),
+        flag("no-trunc", None, None, "Do not truncate output"),
+    ],
+    arity: Arity::AtLeast(0),
+    interspersed: true,
+};
+
 pub const ATTACH: CommandSpec = CommandSpec {
     names: &["attach", "container attach"],
     usage: "docker attach [OPTIONS] CONTAINER",
@@ -523,6 +537,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &ATTACH,
     &EXEC,
     &TOP,
+    &STATS,
     &PORT,
     &INSPECT,
     &PS,

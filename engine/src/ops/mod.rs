@@ -21,6 +21,7 @@ mod rmi;
 mod run;
 mod signal;
 mod start;
+mod stats;
 mod stop;
 mod system_df;
 mod tag;
