@@ -59,6 +59,10 @@ pub fn app() -> Html {
                         }
                     };
                     dispatcher.dispatch(Action::Finished(code));
+                    // What was typed ahead of a container that did not read it is the terminal's.
+                    for line in host.stdin.take_leftover() {
+                        dispatcher.dispatch(Action::Submit(line));
+                    }
                 });
             }
         });

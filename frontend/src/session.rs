@@ -1,7 +1,7 @@
 //! Drives the engine for one command line: the engine decides, the page runs the process.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use dockyard_engine::builtin::{self, Programs};
@@ -36,28 +36,68 @@ fn now() -> Timestamp {
 /// Where a running command waits for a line the learner types, such as the answer to
 /// `image prune`'s "Are you sure you want to continue? [y/N]".
 #[derive(Clone, Default)]
-pub struct Stdin(Rc<RefCell<Option<oneshot::Sender<Option<String>>>>>);
+pub struct Stdin(Rc<RefCell<StdinState>>);
+
+#[derive(Default)]
+struct StdinState {
+    /// The command waiting for a line now.
+    reader: Option<oneshot::Sender<Option<String>>>,
+    /// While an interactive container is in the foreground, what the learner types is its input
+    /// even before it asks, as a terminal keeps typed lines for the process; `None` is Ctrl-D.
+    captured: Option<VecDeque<Option<String>>>,
+    /// Lines typed ahead that the container ended without reading: the terminal's again.
+    leftover: Vec<String>,
+}
 
 impl Stdin {
     /// Waits for the next line typed into the terminal; `None` when the learner ends the input
     /// with Ctrl-D.
     async fn read_line(&self) -> Option<String> {
+        if let Some(line) = self.0.borrow_mut().captured.as_mut().and_then(VecDeque::pop_front) {
+            return line;
+        }
         let (sender, receiver) = oneshot::channel();
-        *self.0.borrow_mut() = Some(sender);
+        self.0.borrow_mut().reader = Some(sender);
         receiver.await.ok().flatten()
     }
 
-    /// Hands a typed line to the command waiting for one; gives the line back if none waits.
-    pub fn offer(&self, line: String) -> Result<(), String> {
-        match self.0.borrow_mut().take() {
-            Some(sender) => sender.send(Some(line)).map_err(|line| line.unwrap_or_default()),
+    /// Keeps typed lines for the foreground container (`true`), or stops, keeping what it did
+    /// not read for the terminal (`false`), as a shell reads what was typed ahead of it.
+    fn capture(&self, on: bool) {
+        let mut state = self.0.borrow_mut();
+        let unread = std::mem::replace(&mut state.captured, on.then(VecDeque::new));
+        state.leftover.extend(unread.into_iter().flatten().flatten());
+    }
+
+    /// The lines typed ahead of a container that ended without reading them.
+    pub fn take_leftover(&self) -> Vec<String> {
+        std::mem::take(&mut self.0.borrow_mut().leftover)
+    }
+
+    /// Hands a typed line (or, as `None`, the end of input) to whoever reads the terminal now;
+    /// gives it back if nobody does.
+    fn give(&self, line: Option<String>) -> Result<(), Option<String>> {
+        let mut state = self.0.borrow_mut();
+        if let Some(reader) = state.reader.take() {
+            return reader.send(line);
+        }
+        match &mut state.captured {
+            Some(queue) => {
+                queue.push_back(line);
+                Ok(())
+            }
             None => Err(line),
         }
     }
 
-    /// Ends the input of the command waiting for a line (Ctrl-D); whether one was waiting.
+    /// Hands a typed line to the command reading the terminal; gives the line back if none does.
+    pub fn offer(&self, line: String) -> Result<(), String> {
+        self.give(Some(line)).map_err(Option::unwrap_or_default)
+    }
+
+    /// Ends the input of the command reading the terminal (Ctrl-D); whether one was reading.
     pub fn offer_end(&self) -> bool {
-        self.0.borrow_mut().take().is_some_and(|sender| sender.send(None).is_ok())
+        self.give(None).is_ok()
     }
 }
 
@@ -194,18 +234,38 @@ impl Workers {
         id: &ContainerId,
         kill: Option<(f64, i32)>,
         mut watch: Option<(usize, bool)>,
-        stdin: &Stdin,
+        stdin: Option<&Stdin>,
         emit: &impl Fn(Output),
     ) -> Option<Reply> {
+        let reply = self.wait_for(engine, id, kill, &mut watch, stdin, emit).await;
+        if let Some(stdin) = stdin {
+            stdin.capture(false);
+        }
+        reply
+    }
+
+    async fn wait_for(
+        &self,
+        engine: &Rc<RefCell<Engine>>,
+        id: &ContainerId,
+        kill: Option<(f64, i32)>,
+        watch: &mut Option<(usize, bool)>,
+        stdin: Option<&Stdin>,
+        emit: &impl Fn(Output),
+    ) -> Option<Reply> {
+        if let Some(stdin) = stdin {
+            stdin.capture(true);
+        }
         self.held.borrow_mut().insert(id.clone(), None);
         loop {
-            if let Some((from, timestamps)) = watch {
+            if let Some((from, timestamps)) = *watch {
                 let (text, next) = engine.borrow().log_text(id, from, timestamps);
                 print(&text, emit).await;
-                watch = Some((next, timestamps));
+                *watch = Some((next, timestamps));
             }
             // An attached `-i` process reads: the next line typed is its, Ctrl-D its end.
-            if watch.is_some() && self.wanting.borrow_mut().remove(id) {
+            let reads = stdin.filter(|_| self.wanting.borrow_mut().remove(id));
+            if let Some(stdin) = reads {
                 let line = stdin.read_line().await;
                 if let Some(line) = &line {
                     emit(Output::Text(Stream::Stdout, format!("{line}\n")));
@@ -270,7 +330,14 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 let from = engine.borrow().log_text(&id, 0, false).1;
                 match workers.spawn(&engine, &launch.process) {
                     Ok(()) => workers
-                        .wait(&engine, &id, None, Some((from, false)), stdin, &emit)
+                        .wait(
+                            &engine,
+                            &id,
+                            None,
+                            Some((from, false)),
+                            launch.process.interactive.then_some(stdin),
+                            &emit,
+                        )
                         .await
                         .unwrap_or_else(|| Reply::err("dockyard: the container's worker vanished", 125)),
                     // Without workers (an old browser), the process runs here, to its end.
@@ -305,7 +372,7 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 };
                 let deadline = kill_after.map(|ns| js_sys::Date::now() + ns as f64 / 1e6);
                 if workers.running.borrow().contains_key(&container) {
-                    workers.wait(&engine, &container, deadline.map(|d| (d, signal)), watch, stdin, &emit).await;
+                    workers.wait(&engine, &container, deadline.map(|d| (d, signal)), watch, None, &emit).await;
                 } else if engine.borrow().is_running(&container) {
                     // Nothing runs it in this page (it was running when the page was last open).
                     workers.kill(&engine, &container, signal);
