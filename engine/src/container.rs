@@ -147,6 +147,12 @@ pub struct Container {
     /// The volumes mounted into it.
     #[serde(default)]
     pub mounts: Vec<crate::volume::Mount>,
+    /// The ports it asks to publish on its host (`-p`, `-P`; host port 0 for "any"), and those
+    /// it holds while it runs, every host port chosen.
+    #[serde(default)]
+    pub ports: Vec<crate::ops::publish::PortBinding>,
+    #[serde(default)]
+    pub published: Vec<crate::ops::publish::PortBinding>,
     /// `-i` and `-t`: standard input kept open, and a terminal.
     #[serde(default)]
     pub open_stdin: bool,

@@ -307,6 +307,7 @@ impl Engine {
         engine.registries.extend(saved.registries.into_iter().filter(|(domain, _)| domain != DEFAULT_DOMAIN));
         engine.volumes = saved.volumes;
         for container in &mut engine.containers {
+            container.published.clear();
             if container.state.status == ContainerStatus::Running {
                 container.state.status = ContainerStatus::Exited;
                 container.state.exit_code = 137;

@@ -473,3 +473,31 @@ fn stats_show_what_hosts_measured() {
     assert_eq!(s.done("docker stats --no-stream --format '{{.Name}} {{.CPUPerc}}' web").stdout, "web 50.00%\n");
     assert_eq!(s.done("docker stats nosuch").stderr, "Error response from daemon: No such container: nosuch\n");
 }
+
+#[test]
+fn published_ports_show_while_running_and_are_one_containers_at_a_time() {
+    let mut s = Session::new();
+    s.drive("docker run -d --name web -p 8080:80 -p 127.0.0.1:5353:53/udp -p 9000 hello-world", None);
+    let ports = s.done("docker port web").stdout;
+    assert_eq!(ports, "80/tcp -> 0.0.0.0:8080\n53/udp -> 127.0.0.1:5353\n9000/tcp -> 0.0.0.0:32768\n");
+    assert_eq!(s.done("docker port web 80").stdout, "0.0.0.0:8080\n");
+    assert_eq!(s.done("docker port web 81").stderr, "Error: No public port '81/tcp' published for web\n");
+    assert_eq!(
+        s.done("docker ps --format '{{.Ports}}'").stdout,
+        "0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp, 0.0.0.0:32768->9000/tcp\n"
+    );
+    assert_eq!(
+        s.done("docker inspect -f '{{json .HostConfig.PortBindings}}' web").stdout.trim(),
+        r#"{"53/udp":[{"HostIp":"127.0.0.1","HostPort":"5353"}],"80/tcp":[{"HostIp":"","HostPort":"8080"}],"9000/tcp":[{"HostIp":"","HostPort":""}]}"#
+    );
+    // A second container cannot take the host port while the first holds it.
+    let reply = s.done("docker run -d --name other -p 8080:80 hello-world");
+    assert!(reply.stderr.contains("Bind for 0.0.0.0:8080 failed: port is already allocated"), "{}", reply.stderr);
+    assert_eq!(reply.exit_code, 125);
+    // Stopped, the container gives its ports back.
+    s.drive("docker stop -t 0 web", None);
+    assert_eq!(s.done("docker port web").stdout, "");
+    let (reply, _) = s.drive("docker run -d --name third -p 8080:80 hello-world", None);
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    assert!(s.done("docker run -p 8080:http hello-world").stderr.contains("invalid containerPort: 8080:http"));
+}

@@ -189,6 +189,9 @@ pub struct RunOptions {
     pub mounts: Vec<String>,
     /// `--env-file` paths not read yet, on the client's side, as the docker CLI reads them.
     pub env_files: Vec<String>,
+    /// `-p` values as typed (`8080:80`), and `-P`: publish every port the image exposes.
+    pub publish: Vec<String>,
+    pub publish_all: bool,
 }
 
 /// The options of `docker exec`.
@@ -385,6 +388,8 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 volumes: m.all("volume"),
                 mounts: m.all("mount"),
                 env_files: m.all("env-file"),
+                publish: m.all("publish"),
+                publish_all: m.bool("publish-all"),
                 memory: m
                     .last("memory")
                     .map(|v| {

@@ -68,8 +68,16 @@ struct InspectState<'a> {
 struct HostConfig<'a> {
     memory: u64,
     network_mode: &'a str,
+    port_bindings: std::collections::BTreeMap<String, Vec<HostPort>>,
     restart_policy: RestartPolicy<'a>,
     auto_remove: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HostPort {
+    host_ip: String,
+    host_port: String,
 }
 
 #[derive(Serialize)]
@@ -137,6 +145,15 @@ impl Engine {
             host_config: HostConfig {
                 memory: c.memory.unwrap_or(0),
                 network_mode: "none",
+                port_bindings: {
+                    let mut bindings: std::collections::BTreeMap<String, Vec<HostPort>> = Default::default();
+                    for b in &c.ports {
+                        let host_port = if b.host_port == 0 { String::new() } else { b.host_port.to_string() };
+                        let host_ip = if b.host_ip == "0.0.0.0" { String::new() } else { b.host_ip.clone() };
+                        bindings.entry(b.private()).or_default().push(HostPort { host_ip, host_port });
+                    }
+                    bindings
+                },
                 restart_policy: RestartPolicy {
                     name: if policy.is_empty() { "no" } else { policy },
                     maximum_retry_count: retries.parse().unwrap_or(0),

@@ -13,6 +13,7 @@ mod logs;
 mod pause;
 mod prune;
 mod ps;
+pub(crate) mod publish;
 mod pull;
 mod push;
 mod rename;

@@ -65,6 +65,19 @@ impl Engine {
             let line = c.command_line();
             go_quote(&if options.no_trunc { line } else { ellipsis(&line, 20) })
         };
+        // Ports show while a container runs: what it published, and what its image exposes.
+        let ports = |c: &Container| {
+            if !c.state.status.can_exit() {
+                return String::new();
+            }
+            let exposed: Vec<String> = self
+                .images
+                .images
+                .get(&c.image)
+                .map(|i| i.config.config.exposed_ports.keys().cloned().collect())
+                .unwrap_or_default();
+            crate::ops::publish::ports_column(c, &exposed)
+        };
         let size = |c: &Container| {
             let image = self.images.images.get(&c.image).map_or(0, |i| self.images.size_of(i));
             format!("{} (virtual {})", human_size(c.rw.size()), human_size(c.rw.size() + image))
@@ -83,7 +96,7 @@ impl Engine {
                         "Mounts": c.mounts.iter().map(|m| m.volume.get(..15).unwrap_or(&m.volume)).collect::<Vec<_>>().join(","),
                         "Names": c.name,
                         "Networks": "none",
-                        "Ports": "",
+                        "Ports": ports(c),
                         "RunningFor": format!("{} ago", now.since(c.created).human()),
                         "Size": size(c),
                         "State": c.state.status.to_string(),
@@ -111,7 +124,7 @@ impl Engine {
                 command(c),
                 format!("{} ago", now.since(c.created).human()),
                 c.status_text(now),
-                String::new(),
+                ports(c),
                 c.name.clone(),
             ];
             if options.size {

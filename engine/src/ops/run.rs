@@ -127,6 +127,23 @@ impl Engine {
                 Err(message) => return Err(before.then(fail(&daemon_error(message), 125))),
             }
         }
+        let mut ports = Vec::new();
+        for spec in &options.publish {
+            match crate::ops::publish::parse(spec) {
+                Ok(binding) => ports.push(binding),
+                Err(message) => return Err(before.then(fail(&message, 125))),
+            }
+        }
+        if options.publish_all {
+            for exposed in image.config.config.exposed_ports.keys() {
+                if let Ok(mut binding) = crate::ops::publish::parse(exposed) {
+                    if !ports.iter().any(|p| p.private() == binding.private()) {
+                        binding.host_port = 0;
+                        ports.push(binding);
+                    }
+                }
+            }
+        }
         let config = &image.config.config;
         let mut argv: Vec<String> = match &options.entrypoint {
             Some(entrypoint) if entrypoint.is_empty() => Vec::new(),
@@ -185,6 +202,8 @@ impl Engine {
             manually_stopped: false,
             memory: options.memory,
             mounts,
+            ports,
+            published: Vec::new(),
             open_stdin: options.interactive,
             tty: options.tty,
             rw,
@@ -205,6 +224,11 @@ impl Engine {
             .cloned()
             .ok_or_else(|| (format!("No such image: {}", container.image), 125))?;
         let (path, args, env) = (container.path.clone(), container.args.clone(), container.env.clone());
+        // Host ports are taken when the container starts, and given back when it stops.
+        let mut published = container.ports.clone();
+        let others: Vec<&Container> =
+            self.containers.iter().filter(|c| &c.id != id && c.state.status.can_exit()).collect();
+        crate::ops::publish::assign(&mut published, &others).map_err(|message| (message, 125))?;
         let module = match self.resolve_executable(&image, &path, &env) {
             Ok(module) => module,
             Err((message, code)) => {
@@ -218,6 +242,7 @@ impl Engine {
         let root = self.container_fs(id.as_str()).ok_or_else(|| (format!("No such container: {id}"), 1))?;
         self.bases.insert(id.clone(), root.upper().clone());
         if let Some(c) = self.container_mut(id) {
+            c.published = published;
             c.manually_stopped = false;
             c.state.status = ContainerStatus::Running;
             c.state.started_at = Some(now);
@@ -295,6 +320,7 @@ impl Engine {
             }
         };
         container.state.status = ContainerStatus::Exited;
+        container.published.clear();
         container.state.exit_code = code;
         container.state.finished_at = Some(ctx.now);
         let _attached = pending.is_some_and(|p| p.attached);

@@ -29,12 +29,19 @@ impl Engine {
         let Some(c) = self.find_container(key) else {
             return Reply::err(daemon_error(format!("No such container: {key}")), 1);
         };
-        // No port is published yet: `-p` arrives with the network model.
         match port {
-            None => Reply::default(),
+            None => Reply::out(
+                c.published.iter().map(|b| format!("{} -> {}\n", b.private(), b.public())).collect::<String>(),
+            ),
             Some(port) => {
                 let port = if port.contains('/') { port.to_string() } else { format!("{port}/tcp") };
-                Reply::err(format!("Error: No public port '{port}' published for {}", c.name), 1)
+                let found: String =
+                    c.published.iter().filter(|b| b.private() == port).map(|b| format!("{}\n", b.public())).collect();
+                if found.is_empty() {
+                    Reply::err(format!("Error: No public port '{port}' published for {}", c.name), 1)
+                } else {
+                    Reply::out(found)
+                }
             }
         }
     }

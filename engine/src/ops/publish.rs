@@ -1,0 +1,119 @@
+//! `-p`/`--publish` and `-P`: the ports a container publishes on its host, as `docker ps`,
+//! `docker port` and `inspect` show them. The bindings are kept and checked (a host port is one
+//! container's at a time); the traffic itself arrives with the network model.
+
+use serde::{Deserialize, Serialize};
+
+use crate::container::Container;
+
+/// One published port: `HOST_IP:HOST_PORT -> CONTAINER_PORT/PROTO`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortBinding {
+    pub host_ip: String,
+    pub host_port: u16,
+    pub container_port: u16,
+    pub proto: String,
+}
+
+impl PortBinding {
+    /// The container side, as Docker names it (`80/tcp`).
+    pub fn private(&self) -> String {
+        format!("{}/{}", self.container_port, self.proto)
+    }
+
+    /// The host side (`0.0.0.0:8080`).
+    pub fn public(&self) -> String {
+        format!("{}:{}", self.host_ip, self.host_port)
+    }
+}
+
+/// Docker hands out ports from the ephemeral range when `-p` names no host port.
+const EPHEMERAL_START: u16 = 32768;
+
+fn parse_port(text: &str, spec: &str) -> Result<u16, String> {
+    text.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| format!("invalid containerPort: {spec}"))
+}
+
+/// Reads `-p` values: `80`, `8080:80`, `127.0.0.1:8080:80`, each with an optional `/udp`.
+/// A missing host port is `0`, for [`assign`] to fill.
+pub(crate) fn parse(spec: &str) -> Result<PortBinding, String> {
+    let (ports, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
+    if !matches!(proto, "tcp" | "udp" | "sctp") {
+        return Err(format!("invalid proto: {proto}"));
+    }
+    let parts: Vec<&str> = ports.split(':').collect();
+    let (host_ip, host_port, container_port) = match parts.as_slice() {
+        [container] => ("0.0.0.0", "", *container),
+        [host, container] => ("0.0.0.0", *host, *container),
+        [ip, host, container] => (*ip, *host, *container),
+        _ => return Err(format!("invalid port format: {spec}")),
+    };
+    let host_port = if host_port.is_empty() {
+        0
+    } else {
+        parse_port(host_port, spec).map_err(|_| format!("invalid hostPort: {host_port}"))?
+    };
+    Ok(PortBinding {
+        host_ip: if host_ip.is_empty() { "0.0.0.0".to_string() } else { host_ip.to_string() },
+        host_port,
+        container_port: parse_port(container_port, spec)?,
+        proto: proto.to_string(),
+    })
+}
+
+/// Gives each binding without a host port a free one, and refuses a host port a running
+/// container already holds, in the daemon's words.
+pub(crate) fn assign(bindings: &mut [PortBinding], others: &[&Container]) -> Result<(), String> {
+    let taken = |port: u16, bindings: &[PortBinding]| {
+        others.iter().flat_map(|c| c.published.iter()).chain(bindings.iter()).any(|b| b.host_port == port)
+    };
+    for i in 0..bindings.len() {
+        let binding = &bindings[i];
+        if binding.host_port != 0 {
+            let clash = others
+                .iter()
+                .flat_map(|c| c.published.iter())
+                .any(|b| b.host_port == binding.host_port && b.proto == binding.proto);
+            if clash {
+                return Err(format!(
+                    "driver failed programming external connectivity on endpoint: Bind for {}:{} failed: port is already allocated",
+                    binding.host_ip, binding.host_port
+                ));
+            }
+            continue;
+        }
+        let free = (EPHEMERAL_START..=u16::MAX).find(|p| !taken(*p, bindings)).ok_or("no free host port")?;
+        bindings[i].host_port = free;
+    }
+    Ok(())
+}
+
+/// The PORTS column of `docker ps`: published ports, then exposed ones that are not.
+pub(crate) fn ports_column(container: &Container, exposed: &[String]) -> String {
+    let mut cells: Vec<String> =
+        container.published.iter().map(|b| format!("{}->{}", b.public(), b.private())).collect();
+    for port in exposed {
+        if !container.published.iter().any(|b| &b.private() == port) {
+            cells.push(port.clone());
+        }
+    }
+    cells.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn publish_values_read_as_docker_reads_them() {
+        let b = parse("8080:80").unwrap();
+        assert_eq!((b.public(), b.private()), ("0.0.0.0:8080".to_string(), "80/tcp".to_string()));
+        let b = parse("127.0.0.1:5353:53/udp").unwrap();
+        assert_eq!((b.public(), b.private()), ("127.0.0.1:5353".to_string(), "53/udp".to_string()));
+        assert_eq!(parse("80").unwrap().host_port, 0, "the host port is chosen later");
+        assert_eq!(parse("8080:http").unwrap_err(), "invalid containerPort: 8080:http");
+        assert_eq!(parse("80/xyz").unwrap_err(), "invalid proto: xyz");
+    }
+}
