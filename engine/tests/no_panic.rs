@@ -100,6 +100,22 @@ const PIECES: &[&str] = &[
     "stop",
     "start",
     "-d",
+    "exec",
+    "stats",
+    "-p",
+    "8080:80",
+    "-P",
+    "--env-file",
+    "restart",
+    "--restart",
+    "always",
+    "on-failure:2",
+    "wait",
+    "logs",
+    "-f",
+    "pause",
+    "rename",
+    "-it",
 ];
 
 fn random_line(rng: &mut Seeded) -> String {
@@ -148,6 +164,17 @@ fn random_command_lines_never_panic() {
             }
             Step::Confirm { command, .. } => {
                 engine.execute_command(command, &mut ctx);
+            }
+            Step::Read { then, .. } => {
+                let read = if i % 2 == 0 { Ok(b"A=1\n#x\nBAD LINE\n".to_vec()) } else { Err("open x: nope".into()) };
+                engine.read_done(then, read, &mut ctx);
+            }
+            Step::Spawn { processes, .. } => {
+                for process in processes {
+                    let outcome = ProcessOutcome { status: ExitStatus::Code(1), output: Vec::new(), upper: None };
+                    engine.exited(&process.container, outcome, &mut ctx);
+                }
+                engine.take_restarts();
             }
             _ => {}
         }
