@@ -229,13 +229,6 @@ pub(crate) fn refuse_terminal_output() -> Reply {
 /// The registry every Dockyard has, as if `docker run -d -p 5000:5000 registry` had been run.
 pub const LOCAL_REGISTRY: &str = "localhost:5000";
 
-/// A process whose exit a command waits for: an attached `docker run`, whose reply is the
-/// process's exit.
-#[derive(Debug, Clone)]
-pub(crate) struct Pending {
-    pub(crate) attached: bool,
-}
-
 /// The Docker engine, simulated.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -243,7 +236,6 @@ pub struct Engine {
     /// Containers in the order they were created.
     pub(crate) containers: Vec<Container>,
     pub(crate) registries: BTreeMap<String, Registry>,
-    pub(crate) pending: BTreeMap<ContainerId, Pending>,
     pub(crate) volumes: BTreeMap<String, Volume>,
     /// Processes started by `docker exec`, by the id their [`Process`] carries as its container.
     pub(crate) execs: BTreeMap<ContainerId, crate::ops::exec::Exec>,
@@ -267,7 +259,6 @@ impl Engine {
             images: ImageStore::default(),
             containers: Vec::new(),
             registries,
-            pending: BTreeMap::new(),
             volumes: BTreeMap::new(),
             execs: BTreeMap::new(),
             bases: BTreeMap::new(),

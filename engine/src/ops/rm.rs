@@ -10,7 +10,6 @@ impl Engine {
     /// Deletes a container, and with `volumes` the anonymous volumes no other container uses.
     pub(crate) fn remove_container(&mut self, id: &crate::container::ContainerId, volumes: bool) {
         let mounts = self.containers.iter().find(|c| &c.id == id).map(|c| c.mounts.clone()).unwrap_or_default();
-        self.pending.remove(id);
         self.containers.retain(|c| &c.id != id);
         if volumes {
             for mount in mounts {

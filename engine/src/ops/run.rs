@@ -2,7 +2,6 @@
 
 use crate::cli::{Command, RunOptions};
 use crate::container::{generate_name, Container, ContainerId, ContainerStatus, LogEntry, State};
-use crate::engine::Pending;
 use crate::engine::{ReadPurpose, ReadThen};
 use crate::fs::lookup_in;
 use crate::image::Image;
@@ -52,7 +51,6 @@ impl Engine {
             reply.stdout.push_str(&format!("{id}\n"));
             return Step::Spawn { processes: vec![process], reply };
         }
-        self.pending.insert(id.clone(), Pending { attached: true });
         Step::Launch(Launch { before, process })
     }
 
@@ -284,7 +282,6 @@ impl Engine {
         if self.execs.contains_key(id) {
             return self.exec_exited(id, outcome);
         }
-        let pending = self.pending.remove(id);
         let Some(container) = self.container_mut(id) else {
             return Reply::err(daemon_error(format!("No such container: {id}")), 125);
         };
@@ -323,7 +320,6 @@ impl Engine {
         container.published.clear();
         container.state.exit_code = code;
         container.state.finished_at = Some(ctx.now);
-        let _attached = pending.is_some_and(|p| p.attached);
         if container.auto_remove {
             // `--rm` takes the container's anonymous volumes with it, as Docker does.
             self.remove_container(id, true);

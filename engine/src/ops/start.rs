@@ -1,6 +1,5 @@
 //! `docker start`: start created or stopped containers in the background, or one attached (`-a`).
 
-use crate::engine::Pending;
 use crate::ops::daemon_error;
 use crate::time::Timestamp;
 use crate::{Engine, Launch, Reply, Step};
@@ -29,7 +28,6 @@ impl Engine {
             }
             match self.start_process(&id, now) {
                 Ok(process) if attach => {
-                    self.pending.insert(id, Pending { attached: true });
                     return Step::Launch(Launch { before: reply, process });
                 }
                 Ok(process) => {
