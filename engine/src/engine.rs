@@ -79,6 +79,8 @@ pub struct Process {
     pub memory_limit: Option<u64>,
     /// Whether the host attaches its standard input (`-i`); without, standard input is empty.
     pub interactive: bool,
+    /// Its listening sockets and the names it can reach; the default is no network.
+    pub net: crate::net::NetConfig,
 }
 
 /// The host's part of a command: print `before`, run `process`, then report with [`Engine::exited`].

@@ -31,6 +31,7 @@ pub mod format;
 pub mod fs;
 pub mod image;
 pub mod layer;
+pub mod net;
 mod ops;
 pub mod progress;
 pub mod reference;

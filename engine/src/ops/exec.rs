@@ -101,13 +101,14 @@ impl Engine {
         };
         let exec_id = ContainerId::generate(ctx.entropy);
         self.bases.insert(exec_id.clone(), root.upper().clone());
+        let net = self.net_config(&id, false);
         self.execs.insert(exec_id.clone(), Exec { container: id, logs: Vec::new() });
         if options.tty && !env.iter().any(|e| e.starts_with("TERM=")) {
             env.push("TERM=xterm".to_string());
         }
         let interactive = options.interactive;
         let process =
-            Process { container: exec_id, module, args: options.command, env, root, memory_limit, interactive };
+            Process { container: exec_id, module, args: options.command, env, root, memory_limit, interactive, net };
         if options.detach {
             return Step::Spawn { processes: vec![process], reply: Reply::default() };
         }

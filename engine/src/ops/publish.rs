@@ -1,10 +1,12 @@
 //! `-p`/`--publish` and `-P`: the ports a container publishes on its host, as `docker ps`,
-//! `docker port` and `inspect` show them. The bindings are kept and checked (a host port is one
-//! container's at a time); the traffic itself arrives with the network model.
+//! `docker port` and `inspect` show them, and the [`NetConfig`] each process starts with, which
+//! the hosts follow to carry traffic to the container's listening sockets.
 
 use serde::{Deserialize, Serialize};
 
-use crate::container::Container;
+use crate::container::{Container, ContainerId};
+use crate::net::{Endpoint, Forward, NetConfig};
+use crate::Engine;
 
 /// One published port: `HOST_IP:HOST_PORT -> CONTAINER_PORT/PROTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +88,42 @@ pub(crate) fn assign(bindings: &mut [PortBinding], others: &[&Container]) -> Res
         bindings[i].host_port = free;
     }
     Ok(())
+}
+
+impl Engine {
+    /// The network of a process in container `id`: listening sockets for the image's exposed
+    /// ports and the published ones, and the host's published ports as they are now. With
+    /// `main`, the process is the container's own, which holds its published ports on the host.
+    pub(crate) fn net_config(&self, id: &ContainerId, main: bool) -> NetConfig {
+        let Some(container) = self.containers.iter().find(|c| &c.id == id) else { return NetConfig::default() };
+        let exposed = self.images.images.get(&container.image).map(|i| i.config.config.exposed_ports.clone());
+        let mut listen: Vec<u16> = exposed
+            .unwrap_or_default()
+            .keys()
+            .filter_map(|port| port.strip_suffix("/tcp").unwrap_or(port).parse().ok())
+            .chain(container.ports.iter().filter(|b| b.proto == "tcp").map(|b| b.container_port))
+            .collect();
+        listen.sort_unstable();
+        listen.dedup();
+        let forwards = |c: &Container| -> Vec<Forward> {
+            c.published
+                .iter()
+                .filter(|b| b.proto == "tcp")
+                .map(|b| Forward {
+                    host_port: b.host_port,
+                    to: Endpoint { container: c.id.clone(), port: b.container_port },
+                })
+                .collect()
+        };
+        let host_ports = self.containers.iter().filter(|c| c.state.status.can_exit()).flat_map(forwards).collect();
+        NetConfig {
+            container: Some(id.clone()),
+            listen,
+            aliases: vec![id.short().to_string()],
+            host_ports,
+            publish: if main { forwards(container) } else { Vec::new() },
+        }
+    }
 }
 
 /// The PORTS column of `docker ps`: published ports, then exposed ones that are not.

@@ -253,7 +253,8 @@ impl Engine {
         let container = self.containers.iter().find(|c| &c.id == id);
         let memory_limit = container.and_then(|c| c.memory);
         let interactive = container.is_some_and(|c| c.open_stdin);
-        Ok(Process { container: id.clone(), module, args: argv, env, root, memory_limit, interactive })
+        let net = self.net_config(id, true);
+        Ok(Process { container: id.clone(), module, args: argv, env, root, memory_limit, interactive, net })
     }
 
     /// Records what a background process wrote, as it writes it, so `docker logs` sees it live.

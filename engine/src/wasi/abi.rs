@@ -12,6 +12,7 @@ pub enum FileType {
     CharacterDevice = 2,
     Directory = 3,
     RegularFile = 4,
+    SocketStream = 6,
     SymbolicLink = 7,
 }
 
@@ -23,6 +24,15 @@ pub const OFLAGS_TRUNC: u16 = 8;
 
 /// `fdflags`.
 pub const FDFLAGS_APPEND: u16 = 1;
+pub const FDFLAGS_NONBLOCK: u16 = 4;
+
+/// `riflags` of `sock_recv`.
+pub const RECV_PEEK: u16 = 1;
+pub const RECV_WAITALL: u16 = 2;
+
+/// `sdflags` of `sock_shutdown`.
+pub const SHUT_RD: u8 = 1;
+pub const SHUT_WR: u8 = 2;
 
 /// `lookupflags`.
 pub const LOOKUP_SYMLINK_FOLLOW: u32 = 1;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::abi::{self, FileStat, FileType};
+use super::net::Socket;
 use super::Errno;
 use crate::fs::{ResolveError, UnionFs};
 use crate::layer::{Entry, EntryKind};
@@ -34,6 +35,8 @@ pub enum Descriptor {
     /// A regular file, by the path of its content (a hard link's target), with the descriptor's
     /// own position and open mode.
     File { path: String, offset: u64, read: bool, write: bool, append: bool },
+    /// A socket the host lent the process, and whether its calls return at once (`NONBLOCK`).
+    Socket { socket: Socket, nonblocking: bool },
 }
 
 /// How `path_open` was asked to open.
@@ -120,6 +123,19 @@ impl Files {
         self.fs
     }
 
+    /// Gives the process `socket` on the lowest free descriptor.
+    pub fn add_socket(&mut self, socket: Socket, nonblocking: bool) -> Result<u32, Errno> {
+        self.insert(Descriptor::Socket { socket, nonblocking })
+    }
+
+    /// The socket on `fd` and whether its calls return at once; `Notsock` for other descriptors.
+    pub fn socket(&self, fd: u32) -> Result<(Socket, bool), Errno> {
+        match self.get(fd)? {
+            Descriptor::Socket { socket, nonblocking } => Ok((*socket, *nonblocking)),
+            _ => Err(Errno::Notsock),
+        }
+    }
+
     /// The lowest free descriptor number, as POSIX allocates them.
     fn insert(&mut self, descriptor: Descriptor) -> Result<u32, Errno> {
         let fd = (0..=u32::MAX).find(|n| !self.fds.contains_key(n)).ok_or(Errno::Mfile)?;
@@ -134,8 +150,7 @@ impl Files {
     fn resolve(&self, dirfd: u32, path: &str, follow: bool) -> Result<String, Errno> {
         let base = match self.get(dirfd)? {
             Descriptor::Dir { path, .. } => path.clone(),
-            Descriptor::File { .. } => return Err(Errno::Notdir),
-            Descriptor::Stdio(_) => return Err(Errno::Notdir),
+            Descriptor::File { .. } | Descriptor::Stdio(_) | Descriptor::Socket { .. } => return Err(Errno::Notdir),
         };
         if path.is_empty() {
             return Err(Errno::Noent);
@@ -557,7 +572,7 @@ impl Files {
             Descriptor::File { path, offset, read, write, append } => {
                 Ok((path.clone(), *offset, *read, *write, *append))
             }
-            Descriptor::Dir { .. } | Descriptor::Stdio(_) => Err(Errno::Badf),
+            Descriptor::Dir { .. } | Descriptor::Stdio(_) | Descriptor::Socket { .. } => Err(Errno::Badf),
         }
     }
 
@@ -613,7 +628,7 @@ impl Files {
 
     pub fn seek(&mut self, fd: u32, delta: i64, whence: u8) -> Result<u64, Errno> {
         let (path, offset, _, _, _) = match self.get(fd)? {
-            Descriptor::Stdio(_) => return Err(Errno::Spipe),
+            Descriptor::Stdio(_) | Descriptor::Socket { .. } => return Err(Errno::Spipe),
             Descriptor::Dir { .. } => return Err(Errno::Badf),
             Descriptor::File { .. } => self.file(fd)?,
         };
@@ -664,7 +679,7 @@ impl Files {
                 Ok(())
             }
             Descriptor::Dir { .. } => Ok(()),
-            Descriptor::Stdio(_) => Err(Errno::Inval),
+            Descriptor::Stdio(_) | Descriptor::Socket { .. } => Err(Errno::Inval),
         }
     }
 
@@ -672,6 +687,9 @@ impl Files {
         match self.get(fd)? {
             Descriptor::Stdio(_) => {
                 Ok(FileStat { ino: 0, filetype: FileType::CharacterDevice, nlink: 1, size: 0, mtime: 0 })
+            }
+            Descriptor::Socket { .. } => {
+                Ok(FileStat { ino: u64::from(fd), filetype: FileType::SocketStream, nlink: 1, size: 0, mtime: 0 })
             }
             Descriptor::Dir { path, .. } | Descriptor::File { path, .. } if path.starts_with(ORPHAN) => {
                 let size = self.content_len(path);
@@ -686,6 +704,9 @@ impl Files {
             Descriptor::Stdio(_) => (FileType::CharacterDevice, 0),
             Descriptor::Dir { .. } => (FileType::Directory, 0),
             Descriptor::File { append, .. } => (FileType::RegularFile, if *append { abi::FDFLAGS_APPEND } else { 0 }),
+            Descriptor::Socket { nonblocking, .. } => {
+                (FileType::SocketStream, if *nonblocking { abi::FDFLAGS_NONBLOCK } else { 0 })
+            }
         })
     }
 
@@ -693,6 +714,10 @@ impl Files {
         match self.fds.get_mut(&fd).ok_or(Errno::Badf)? {
             Descriptor::File { append, .. } => {
                 *append = flags & abi::FDFLAGS_APPEND != 0;
+                Ok(())
+            }
+            Descriptor::Socket { nonblocking, .. } => {
+                *nonblocking = flags & abi::FDFLAGS_NONBLOCK != 0;
                 Ok(())
             }
             _ => Ok(()),
@@ -713,7 +738,7 @@ impl Files {
 
     pub fn fd_set_times(&mut self, fd: u32, mtime: u64, flags: u16) -> Result<(), Errno> {
         let path = match self.get(fd)? {
-            Descriptor::Stdio(_) => return Err(Errno::Badf),
+            Descriptor::Stdio(_) | Descriptor::Socket { .. } => return Err(Errno::Badf),
             Descriptor::Dir { path, .. } | Descriptor::File { path, .. } => path.clone(),
         };
         self.set_times(&path, mtime, flags)

@@ -11,12 +11,14 @@ pub mod abi;
 mod errno;
 mod files;
 mod memory;
+pub mod net;
 
 use abi::{Event, Subscription, SubscriptionKind};
 pub use errno::Errno;
 pub use files::{Descriptor, Files, OpenOptions, MAX_FILE_SIZE};
 use memory::MemoryExt;
 pub use memory::{checked_range, GuestMemory, SliceMemory};
+pub use net::{Network, Socket, DOCKYARD_FUNCTIONS, DOCKYARD_MODULE};
 
 use crate::fs::UnionFs;
 use crate::layer::Layer;
@@ -99,6 +101,19 @@ pub fn signature(name: &str) -> Option<(&'static [ValType], &'static [ValType])>
     })
 }
 
+/// The signature of import `module.name`, for either of the modules a context serves: preview1
+/// ([`MODULE`]) or Dockyard's own ([`DOCKYARD_MODULE`]).
+pub fn import_signature(module: &str, name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
+    match module {
+        MODULE => signature(name),
+        DOCKYARD_MODULE => DOCKYARD_FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(_, params)| (*params, &[I32][..])),
+        _ => None,
+    }
+}
+
+/// How long a `poll_oneoff` on sockets sleeps between looks at them.
+const POLL_STEP: u64 = 10_000_000;
+
 /// The guest called `proc_exit`: not an error, but the end of the run, so it has its own type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Exit(pub i32);
@@ -132,6 +147,7 @@ pub trait Input {
 /// Everything one guest process sees through preview1.
 pub struct WasiCtx {
     stdin: Option<Box<dyn Input>>,
+    net: Option<Box<dyn Network>>,
     args: Vec<String>,
     env: Vec<String>,
     clocks: Box<dyn Clocks>,
@@ -147,6 +163,7 @@ impl WasiCtx {
     pub fn new(args: Vec<String>, env: Vec<String>, clocks: Box<dyn Clocks>, random: Box<dyn Entropy>) -> Self {
         WasiCtx {
             stdin: None,
+            net: None,
             args,
             env,
             clocks,
@@ -161,6 +178,17 @@ impl WasiCtx {
     /// Gives the process `root` as its filesystem, pre-opened as `/` on descriptor 3.
     pub fn with_root(mut self, root: UnionFs) -> Self {
         self.files = Files::new(root);
+        self
+    }
+
+    /// Lends the process a network, with a listening socket for each of `listen`'s ports on
+    /// descriptors 4 and up (after the root, so call [`WasiCtx::with_root`] first).
+    pub fn with_network(mut self, net: Box<dyn Network>, listen: &[u16]) -> Self {
+        for port in listen {
+            // A process has room for far more descriptors than a container has ports.
+            let _ = self.files.add_socket(Socket::Listener(*port), false);
+        }
+        self.net = Some(net);
         self
     }
 
@@ -190,7 +218,7 @@ impl WasiCtx {
     /// Calls preview1 function `name`. Arguments are the wasm values widened to `i64` (an `i32`
     /// sign-extended); the result is the errno, or [`Exit`] when the guest asked to end.
     pub fn call(&mut self, memory: &mut dyn GuestMemory, name: &str, args: &[i64]) -> Result<i32, Exit> {
-        let Some((params, _)) = signature(name) else {
+        let Some((params, _)) = signature(name).or_else(|| import_signature(DOCKYARD_MODULE, name)) else {
             return Ok(Errno::Nosys.raw());
         };
         if params.len() != args.len() {
@@ -210,7 +238,7 @@ impl WasiCtx {
             "clock_time_get" => self.now(p(0)).and_then(|now| m.write_u64(p(2), now)),
             "fd_advise" => self.files.advise(p(0), p(3) as u8),
             "fd_allocate" => self.fd_allocate(p(0), wide(1), wide(2)),
-            "fd_close" => self.files.close(p(0)),
+            "fd_close" => self.fd_close(p(0)),
             "fd_datasync" | "fd_sync" => self.files.sync(p(0)),
             "fd_fdstat_get" => {
                 self.files.fdstat(p(0)).and_then(|(kind, flags)| abi::write_fdstat(m, p(1), kind, flags))
@@ -267,10 +295,11 @@ impl WasiCtx {
             "proc_raise" => return Err(Exit(128 + (p(0) as i32 & 0x7f))),
             "random_get" => self.random_get(m, p(0), p(1)),
             "sched_yield" => Ok(()),
-            // No socket has been handed to this process, so every descriptor is not one.
-            "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown" => {
-                self.files.get(p(0)).and(Err(Errno::Notsock))
-            }
+            "sock_accept" => self.sock_accept(m, p(0), p(1) as u16, p(2)),
+            "sock_recv" => self.sock_recv(m, p(0), p(1), p(2), p(3) as u16, p(4), p(5)),
+            "sock_send" => self.sock_send(m, p(0), p(1), p(2), p(4)),
+            "sock_shutdown" => self.sock_shutdown(p(0), p(1) as u8),
+            "sock_connect" => self.sock_connect(m, p(0), p(1), p(2), p(3)),
             _ => Err(Errno::Nosys),
         };
         Ok(match result {
@@ -296,6 +325,18 @@ impl WasiCtx {
         nread: u32,
     ) -> Result<(), Errno> {
         let iovecs = memory.read_iovecs(iovs, count)?;
+        if let Descriptor::Socket { socket, nonblocking } = *self.files.get(fd)? {
+            if at.is_some() {
+                return Err(Errno::Spipe);
+            }
+            let Some((buf, len)) = iovecs.into_iter().find(|(_, len)| *len > 0) else {
+                return memory.write_u32(nread, 0);
+            };
+            checked_range(buf, len as usize, memory.size())?;
+            let bytes = self.recv(socket, len as usize, false, !nonblocking)?;
+            memory.write(buf, &bytes)?;
+            return memory.write_u32(nread, bytes.len() as u32);
+        }
         if let Descriptor::Stdio(n) = self.files.get(fd)? {
             if *n != 0 {
                 return Err(Errno::Badf);
@@ -341,6 +382,14 @@ impl WasiCtx {
         at: Option<u64>,
         nwritten: u32,
     ) -> Result<(), Errno> {
+        if let Descriptor::Socket { socket, nonblocking } = *self.files.get(fd)? {
+            if at.is_some() {
+                return Err(Errno::Spipe);
+            }
+            let data = gather(memory, iovs, count)?;
+            let sent = self.send(socket, &data, !nonblocking)?;
+            return memory.write_u32(nwritten, sent as u32);
+        }
         let stream = match self.files.get(fd)? {
             Descriptor::Stdio(1) => Some(Stream::Stdout),
             Descriptor::Stdio(2) => Some(Stream::Stderr),
@@ -363,13 +412,173 @@ impl WasiCtx {
         memory.write_u32(nwritten, written)
     }
 
+    fn fd_close(&mut self, fd: u32) -> Result<(), Errno> {
+        let socket = self.files.socket(fd).ok();
+        self.files.close(fd)?;
+        if let (Some((Socket::Stream(conn), _)), Some(net)) = (socket, self.net.as_mut()) {
+            net.close(conn);
+        }
+        Ok(())
+    }
+
+    /// Hands the host what the process wrote so far, before the process blocks on a socket.
+    fn flush_to_network(&mut self) {
+        if let Some(net) = self.net.as_mut() {
+            if !self.output.is_empty() {
+                net.flush(std::mem::take(&mut self.output));
+            }
+        }
+    }
+
+    /// Reads from a connected socket; a listening one is not connected.
+    fn recv(&mut self, socket: Socket, max: usize, peek: bool, wait: bool) -> Result<Vec<u8>, Errno> {
+        let Socket::Stream(conn) = socket else { return Err(Errno::Notconn) };
+        if wait {
+            self.flush_to_network();
+        }
+        let net = self.net.as_mut().ok_or(Errno::Notconn)?;
+        net.recv(conn, max.min(MAX_READ), peek, wait)
+    }
+
+    /// Sends all of `data`, or, without `wait`, what the connection takes now. A failure after
+    /// some bytes went reports those bytes, as `write` does.
+    fn send(&mut self, socket: Socket, data: &[u8], wait: bool) -> Result<usize, Errno> {
+        let Socket::Stream(conn) = socket else { return Err(Errno::Notconn) };
+        let net = self.net.as_mut().ok_or(Errno::Notconn)?;
+        let mut sent = 0;
+        while sent < data.len() {
+            match net.send(conn, &data[sent..], wait) {
+                Ok(n) => sent += n,
+                Err(_) if sent > 0 => break,
+                Err(e) => return Err(e),
+            }
+            if !wait {
+                break;
+            }
+        }
+        Ok(sent)
+    }
+
+    fn sock_accept(&mut self, memory: &mut dyn GuestMemory, fd: u32, flags: u16, out: u32) -> Result<(), Errno> {
+        let (socket, nonblocking) = self.files.socket(fd)?;
+        let Socket::Listener(port) = socket else { return Err(Errno::Inval) };
+        if flags & !abi::FDFLAGS_NONBLOCK != 0 {
+            return Err(Errno::Inval);
+        }
+        checked_range(out, 4, memory.size())?;
+        if !nonblocking {
+            self.flush_to_network();
+        }
+        let net = self.net.as_mut().ok_or(Errno::Notsock)?;
+        let conn = net.accept(port, !nonblocking)?;
+        match self.files.add_socket(Socket::Stream(conn), flags & abi::FDFLAGS_NONBLOCK != 0) {
+            Ok(new) => memory.write_u32(out, new),
+            Err(e) => {
+                net.close(conn);
+                Err(e)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sock_recv(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        count: u32,
+        flags: u16,
+        nread: u32,
+        out_flags: u32,
+    ) -> Result<(), Errno> {
+        let (socket, nonblocking) = self.files.socket(fd)?;
+        if flags & !(abi::RECV_PEEK | abi::RECV_WAITALL) != 0 {
+            return Err(Errno::Inval);
+        }
+        let iovecs = memory.read_iovecs(iovs, count)?;
+        for (buf, len) in &iovecs {
+            checked_range(*buf, *len as usize, memory.size())?;
+        }
+        checked_range(nread, 4, memory.size())?;
+        checked_range(out_flags, 2, memory.size())?;
+        let room = iovecs.iter().map(|(_, len)| *len as usize).sum::<usize>().min(MAX_READ);
+        let (peek, all) = (flags & abi::RECV_PEEK != 0, flags & abi::RECV_WAITALL != 0);
+        let mut got = self.recv(socket, room, peek, !nonblocking)?;
+        // MSG_WAITALL reads on until the buffers are full or the stream ends.
+        while all && !peek && !nonblocking && !got.is_empty() && got.len() < room {
+            match self.recv(socket, room - got.len(), false, true) {
+                Ok(more) if !more.is_empty() => got.extend(more),
+                _ => break,
+            }
+        }
+        let mut rest = &got[..];
+        for (buf, len) in iovecs {
+            let n = rest.len().min(len as usize);
+            memory.write(buf, &rest[..n])?;
+            rest = &rest[n..];
+        }
+        memory.write_u32(nread, got.len() as u32)?;
+        memory.write(out_flags, &[0, 0])
+    }
+
+    fn sock_send(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        count: u32,
+        nsent: u32,
+    ) -> Result<(), Errno> {
+        let (socket, nonblocking) = self.files.socket(fd)?;
+        checked_range(nsent, 4, memory.size())?;
+        let data = gather(memory, iovs, count)?;
+        let sent = self.send(socket, &data, !nonblocking)?;
+        memory.write_u32(nsent, sent as u32)
+    }
+
+    fn sock_shutdown(&mut self, fd: u32, how: u8) -> Result<(), Errno> {
+        let (socket, _) = self.files.socket(fd)?;
+        let Socket::Stream(conn) = socket else { return Err(Errno::Notconn) };
+        if how == 0 || how & !(abi::SHUT_RD | abi::SHUT_WR) != 0 {
+            return Err(Errno::Inval);
+        }
+        let net = self.net.as_mut().ok_or(Errno::Notconn)?;
+        net.shutdown(conn, how & abi::SHUT_RD != 0, how & abi::SHUT_WR != 0)
+    }
+
+    /// Dockyard's `sock_connect`: see [`net`].
+    fn sock_connect(
+        &mut self,
+        memory: &mut dyn GuestMemory,
+        host: u32,
+        len: u32,
+        port: u32,
+        out: u32,
+    ) -> Result<(), Errno> {
+        // A DNS name is at most 253 characters.
+        if len > 253 {
+            return Err(Errno::Inval);
+        }
+        let host = String::from_utf8(memory.read_vec(host, len)?).map_err(|_| Errno::Ilseq)?;
+        let port = u16::try_from(port).ok().filter(|p| *p != 0).ok_or(Errno::Inval)?;
+        checked_range(out, 4, memory.size())?;
+        let net = self.net.as_mut().ok_or(Errno::Netunreach)?;
+        let conn = net.connect(&host, port)?;
+        match self.files.add_socket(Socket::Stream(conn), false) {
+            Ok(fd) => memory.write_u32(out, fd),
+            Err(e) => {
+                net.close(conn);
+                Err(e)
+            }
+        }
+    }
+
     /// Preview1 lets a file grow ahead of writes; wasmtime, the reference host, answers that it is
     /// not supported, and so does Dockyard, after the same checks.
     fn fd_allocate(&mut self, fd: u32, _offset: u64, _len: u64) -> Result<(), Errno> {
         match self.files.get(fd)? {
             Descriptor::File { .. } => Err(Errno::Notsup),
-            Descriptor::Dir { .. } => Err(Errno::Badf),
-            Descriptor::Stdio(_) => Err(Errno::Badf),
+            Descriptor::Dir { .. } | Descriptor::Stdio(_) | Descriptor::Socket { .. } => Err(Errno::Badf),
         }
     }
 
@@ -444,7 +653,8 @@ impl WasiCtx {
     }
 
     /// Waits for the first of the subscribed events: files and standard input are always ready,
-    /// so only clocks make a process wait, through the host's [`Clocks::sleep`].
+    /// so only clocks and sockets make a process wait. It sleeps through the host's
+    /// [`Clocks::sleep`], looking at the sockets it waits on every [`POLL_STEP`].
     fn poll_oneoff(
         &mut self,
         memory: &mut dyn GuestMemory,
@@ -472,9 +682,14 @@ impl WasiCtx {
         };
         let mut events = Vec::new();
         let mut deadlines = Vec::new();
+        let mut sockets = Vec::new();
         for s in &subscriptions {
             match s.kind {
                 SubscriptionKind::FdRead(fd) => events.push(match self.files.get(fd) {
+                    Ok(Descriptor::Socket { socket, .. }) => {
+                        sockets.push((s, *socket));
+                        continue;
+                    }
                     Ok(Descriptor::Stdio(0)) => {
                         event(s, abi::EVENTTYPE_FD_READ, Errno::Success, 0, abi::EVENT_FD_READWRITE_HANGUP)
                     }
@@ -484,7 +699,7 @@ impl WasiCtx {
                     },
                 }),
                 SubscriptionKind::FdWrite(fd) => events.push(match self.files.get(fd) {
-                    Ok(Descriptor::Stdio(1 | 2) | Descriptor::File { .. }) => {
+                    Ok(Descriptor::Stdio(1 | 2) | Descriptor::File { .. } | Descriptor::Socket { .. }) => {
                         event(s, abi::EVENTTYPE_FD_WRITE, Errno::Success, 0, 0)
                     }
                     Ok(_) => event(s, abi::EVENTTYPE_FD_WRITE, Errno::Badf, 0, 0),
@@ -499,7 +714,37 @@ impl WasiCtx {
                 },
             }
         }
-        if events.is_empty() {
+        let ready_sockets = |ctx: &mut Self, events: &mut Vec<Event>| {
+            for (s, socket) in &sockets {
+                match ctx.net.as_mut().map_or(Err(Errno::Notsock), |net| net.ready(*socket)) {
+                    Ok(false) => {}
+                    Ok(true) => events.push(event(s, abi::EVENTTYPE_FD_READ, Errno::Success, 0, 0)),
+                    Err(e) => events.push(event(s, abi::EVENTTYPE_FD_READ, e, 0, 0)),
+                }
+            }
+        };
+        ready_sockets(self, &mut events);
+        if events.is_empty() && !sockets.is_empty() {
+            // Sockets become ready when a peer acts, which nothing here can foresee: look again
+            // every step until one is, or a clock is due.
+            self.flush_to_network();
+            let start = self.clocks.monotonic();
+            loop {
+                let elapsed = self.clocks.monotonic().saturating_sub(start);
+                events.extend(
+                    deadlines
+                        .iter()
+                        .filter(|(wait, _)| *wait <= elapsed)
+                        .map(|(_, s)| event(s, abi::EVENTTYPE_CLOCK, Errno::Success, 0, 0)),
+                );
+                ready_sockets(self, &mut events);
+                if !events.is_empty() {
+                    break;
+                }
+                let next = deadlines.iter().map(|(wait, _)| wait - elapsed).min().unwrap_or(POLL_STEP);
+                self.clocks.sleep(next.min(POLL_STEP));
+            }
+        } else if events.is_empty() {
             // Nothing is ready, so the process sleeps until its nearest clock, which then fires.
             let nearest = deadlines.iter().map(|(wait, _)| *wait).min().unwrap_or(0);
             self.clocks.sleep(nearest);
@@ -546,6 +791,15 @@ impl WasiCtx {
         self.random.fill(&mut bytes);
         memory.write(buf, &bytes)
     }
+}
+
+/// The bytes of a guest's iovecs, in order, as one buffer.
+fn gather(memory: &dyn GuestMemory, iovs: u32, count: u32) -> Result<Vec<u8>, Errno> {
+    let mut data = Vec::new();
+    for (buf, len) in memory.read_iovecs(iovs, count)? {
+        data.extend(memory.read_vec(buf, len)?);
+    }
+    Ok(data)
 }
 
 /// Whether `lookupflags` ask to follow a symlink at the end of the path.

@@ -219,3 +219,167 @@ fn poll_oneoff_sleeps_until_the_nearest_clock_unless_something_is_ready() {
     assert_eq!((slept.get(), u32_at(&mem, 500), mem[200 + 10]), (5_000_000, 1, abi::EVENTTYPE_FD_READ));
     assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "poll_oneoff", &[0, 200, 0, 500]), Ok(Errno::Inval.raw()));
 }
+
+/// A network over a switch the test also holds, playing the peer. It never waits: the test
+/// arranges what a call would have waited for before making it.
+struct TestNet {
+    switch: std::rc::Rc<std::cell::RefCell<crate::net::Switch>>,
+    config: crate::net::NetConfig,
+    flushed: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+}
+
+const GUEST: crate::net::Owner = crate::net::Owner(1);
+const PEER: crate::net::Owner = crate::net::Owner(2);
+
+impl TestNet {
+    fn endpoint(&self, port: u16) -> crate::net::Endpoint {
+        crate::net::Endpoint { container: self.config.container.clone().unwrap(), port }
+    }
+}
+
+impl Network for TestNet {
+    fn accept(&mut self, port: u16, _wait: bool) -> Result<crate::net::ConnId, Errno> {
+        let at = self.endpoint(port);
+        self.switch.borrow_mut().accept(GUEST, &at)
+    }
+    fn recv(&mut self, conn: crate::net::ConnId, max: usize, peek: bool, _wait: bool) -> Result<Vec<u8>, Errno> {
+        self.switch.borrow_mut().recv(conn, max, peek)
+    }
+    fn send(&mut self, conn: crate::net::ConnId, bytes: &[u8], _wait: bool) -> Result<usize, Errno> {
+        self.switch.borrow_mut().send(conn, bytes)
+    }
+    fn shutdown(&mut self, conn: crate::net::ConnId, read: bool, write: bool) -> Result<(), Errno> {
+        self.switch.borrow_mut().shutdown(conn, read, write)
+    }
+    fn close(&mut self, conn: crate::net::ConnId) {
+        self.switch.borrow_mut().close(conn)
+    }
+    fn connect(&mut self, host: &str, port: u16) -> Result<crate::net::ConnId, Errno> {
+        let to = self.config.resolve(host, port)?;
+        self.switch.borrow_mut().connect(GUEST, &to)
+    }
+    fn ready(&mut self, socket: Socket) -> Result<bool, Errno> {
+        let switch = self.switch.borrow();
+        Ok(match socket {
+            Socket::Listener(port) => switch.acceptable(&self.endpoint(port)),
+            Socket::Stream(conn) => switch.readable(conn),
+        })
+    }
+    fn flush(&mut self, output: Vec<(Stream, Vec<u8>)>) {
+        self.flushed.borrow_mut().extend(output.into_iter().flat_map(|(_, b)| b));
+    }
+}
+
+fn networked(listen: &[u16]) -> (WasiCtx, TestNet) {
+    let container = crate::container::ContainerId::generate(&mut Seeded::new(5));
+    let switch = std::rc::Rc::new(std::cell::RefCell::new(crate::net::Switch::new()));
+    let flushed = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let config = crate::net::NetConfig { container: Some(container), listen: listen.to_vec(), ..Default::default() };
+    let net = || TestNet { switch: switch.clone(), config: config.clone(), flushed: flushed.clone() };
+    (ctx(&[], &[]).with_network(Box::new(net()), listen), net())
+}
+
+/// Writes one iovec at 0 pointing at `data`, placed at 64.
+fn iovec_of(mem: &mut [u8], data: &[u8]) {
+    mem[64..64 + data.len()].copy_from_slice(data);
+    mem[0..4].copy_from_slice(&64u32.to_le_bytes());
+    mem[4..8].copy_from_slice(&(data.len() as u32).to_le_bytes());
+}
+
+#[test]
+fn a_listening_socket_accepts_reads_and_answers() {
+    let (mut wasi, peer) = networked(&[80, 8080]);
+    let mut mem = vec![0u8; 512];
+    // Descriptor 4 is the socket for port 80, after the root on 3; it is a stream socket.
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_fdstat_get", &[4, 200]), Ok(0));
+    assert_eq!(mem[200], abi::FileType::SocketStream as u8);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_prestat_get", &[4, 200]), Ok(Errno::Badf.raw()));
+    // Nobody has connected: a non-blocking accept says so.
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_accept", &[4, 4, 200]), Ok(Errno::Again.raw()));
+    let client = peer.switch.borrow_mut().connect(PEER, &peer.endpoint(80)).unwrap();
+    peer.switch.borrow_mut().send(client, b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_accept", &[4, 0, 200]), Ok(0));
+    let conn = i64::from(u32_at(&mem, 200));
+    assert_eq!(conn, 6, "the lowest free descriptor, after both listening sockets");
+    // Read the request with fd_read, as Rust's TcpStream does.
+    mem[0..4].copy_from_slice(&64u32.to_le_bytes());
+    mem[4..8].copy_from_slice(&100u32.to_le_bytes());
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_read", &[conn, 0, 1, 8]), Ok(0));
+    assert_eq!(&mem[64..64 + u32_at(&mem, 8) as usize], b"GET / HTTP/1.0\r\n\r\n");
+    // Answer with sock_send, shut down writing, and close.
+    iovec_of(&mut mem, b"HTTP/1.0 200 OK\r\n\r\nhello");
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_send", &[conn, 0, 1, 0, 8]), Ok(0));
+    assert_eq!(u32_at(&mem, 8), 24);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_shutdown", &[conn, 2]), Ok(0));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_close", &[conn]), Ok(0));
+    let mut switch = peer.switch.borrow_mut();
+    assert_eq!(switch.recv(client, 100, false).unwrap(), b"HTTP/1.0 200 OK\r\n\r\nhello");
+    assert_eq!(switch.recv(client, 100, false).unwrap(), b"", "the server closed");
+}
+
+#[test]
+fn socket_calls_refuse_what_is_not_a_fitting_socket() {
+    let (mut wasi, _peer) = networked(&[80]);
+    let mut mem = vec![0u8; 256];
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_accept", &[3, 0, 200]), Ok(Errno::Notsock.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_accept", &[9, 0, 200]), Ok(Errno::Badf.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_accept", &[4, 1, 200]), Ok(Errno::Inval.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_shutdown", &[4, 3]), Ok(Errno::Notconn.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_recv", &[4, 0, 0, 0, 8, 12]), Ok(Errno::Notconn.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_seek", &[4, 0, 0, 8]), Ok(Errno::Spipe.raw()));
+    // A process without a network has no route anywhere.
+    let mut alone = ctx(&[], &[]);
+    mem[100..109].copy_from_slice(b"localhost");
+    assert_eq!(alone.call(&mut SliceMemory(&mut mem), "sock_connect", &[100, 9, 80, 8]), Ok(Errno::Netunreach.raw()));
+}
+
+#[test]
+fn sock_connect_reaches_a_listener_and_reports_resolution_failures() {
+    let (mut wasi, peer) = networked(&[80]);
+    let mut mem = vec![0u8; 256];
+    mem[100..109].copy_from_slice(b"localhost");
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_connect", &[100, 9, 80, 8]), Ok(Errno::Connrefused.raw()));
+    peer.switch.borrow_mut().listen(PEER, &peer.endpoint(80)).unwrap();
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_connect", &[100, 9, 80, 8]), Ok(0));
+    let fd = i64::from(u32_at(&mem, 8));
+    let server = peer.switch.borrow_mut().accept(PEER, &peer.endpoint(80)).unwrap();
+    // Something written before a blocking read reaches the host first, so the log is current.
+    iovec_of(&mut mem, b"waiting\n");
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_write", &[1, 0, 1, 8]), Ok(0));
+    peer.switch.borrow_mut().send(server, b"pong").unwrap();
+    mem[0..4].copy_from_slice(&64u32.to_le_bytes());
+    mem[4..8].copy_from_slice(&16u32.to_le_bytes());
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_recv", &[fd, 0, 1, 1, 8, 12]), Ok(0));
+    assert_eq!(&mem[64..68], b"pong", "peeked");
+    assert_eq!(peer.flushed.borrow().as_slice(), b"waiting\n");
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "fd_read", &[fd, 0, 1, 8]), Ok(0));
+    assert_eq!(u32_at(&mem, 8), 4, "a peek leaves the bytes to read");
+    mem[100..103].copy_from_slice(b"web");
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_connect", &[100, 3, 80, 8]), Ok(Errno::Noent.raw()));
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "sock_connect", &[100, 3, 0, 8]), Ok(Errno::Inval.raw()));
+}
+
+#[test]
+fn poll_oneoff_waits_for_a_connection_or_its_clock() {
+    let (wasi, peer) = networked(&[80]);
+    let slept = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut wasi = WasiCtx { clocks: Box::new(SleepyClocks(slept.clone())), ..wasi };
+    let mut mem = vec![0u8; 512];
+    // One read subscription on the listening socket, one relative clock of 50 ms.
+    let mut sub = [0u8; 96];
+    sub[0] = 1;
+    sub[8] = abi::EVENTTYPE_FD_READ;
+    sub[16..20].copy_from_slice(&4u32.to_le_bytes());
+    sub[48] = 2;
+    sub[56] = abi::EVENTTYPE_CLOCK;
+    sub[64..68].copy_from_slice(&1u32.to_le_bytes());
+    sub[72..80].copy_from_slice(&50_000_000u64.to_le_bytes());
+    mem[0..96].copy_from_slice(&sub);
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "poll_oneoff", &[0, 200, 2, 300]), Ok(0));
+    assert_eq!((u32_at(&mem, 300), mem[200], mem[210]), (1, 2, abi::EVENTTYPE_CLOCK), "the clock fired");
+    assert_eq!(slept.get(), 50_000_000, "in steps, to the clock's time");
+    peer.switch.borrow_mut().listen(crate::net::Owner(1), &peer.endpoint(80)).unwrap();
+    peer.switch.borrow_mut().connect(PEER, &peer.endpoint(80)).unwrap();
+    assert_eq!(wasi.call(&mut SliceMemory(&mut mem), "poll_oneoff", &[0, 200, 2, 300]), Ok(0));
+    assert_eq!((u32_at(&mem, 300), mem[200], mem[210]), (1, 1, abi::EVENTTYPE_FD_READ), "the connection is ready");
+}
