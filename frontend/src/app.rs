@@ -7,6 +7,7 @@ use crate::host;
 use crate::lesson::LessonView;
 use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
+use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::session::{self, Output};
 use crate::state::{Action, Mode, Terminal as TerminalState};
 use crate::terminal::Terminal;
@@ -19,6 +20,7 @@ pub fn app() -> Html {
     let lessons: std::rc::Rc<Vec<Lesson>> =
         use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
     let current = use_state(|| 0usize);
+    let pane = use_state(|| None::<Pane>);
 
     // Ask once whether a real Docker Engine is behind the server.
     {
@@ -84,6 +86,29 @@ pub fn app() -> Html {
             }
         })
     };
+    // A published port's link asks the container behind it, as a browser on the host would.
+    let on_open_port = {
+        let (engine, workers, pane) = (engine.clone(), host.workers.clone(), pane.clone());
+        Callback::from(move |host_port: u16| {
+            let url = format!("http://localhost:{host_port}/");
+            pane.set(Some(Pane { url: url.clone(), response: None }));
+            let (engine, workers, pane) = (engine.clone(), workers.clone(), pane.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let response = workers.http_get(&engine, host_port, "/").await;
+                pane.set(Some(Pane { url, response: Some(response) }));
+            });
+        })
+    };
+    let on_close_pane = {
+        let pane = pane.clone();
+        Callback::from(move |()| pane.set(None))
+    };
+    let ports: Vec<PortLink> = engine
+        .borrow()
+        .published()
+        .into_iter()
+        .map(|(container, f)| PortLink { host_port: f.host_port, container, container_port: f.to.port })
+        .collect();
     let on_run = {
         let dispatcher = term.dispatcher();
         Callback::from(move |commands: Vec<String>| {
@@ -148,8 +173,14 @@ pub fn app() -> Html {
                     Some(lesson) => html! { <LessonView lesson={lesson} on_run={on_run} /> },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }
-                <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
-                    mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} />
+                <section class="workbench">
+                    <Ports ports={ports} on_open={on_open_port} />
+                    if let Some(pane) = (*pane).clone() {
+                        <ResponsePane pane={pane} on_close={on_close_pane} />
+                    }
+                    <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
+                        mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} />
+                </section>
             </main>
         </div>
     }

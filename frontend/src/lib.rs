@@ -9,6 +9,8 @@ mod app;
 mod host;
 mod lesson;
 pub mod markdown;
+pub mod network;
+mod ports;
 mod runtime;
 mod session;
 pub mod state;

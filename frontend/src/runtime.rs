@@ -120,6 +120,8 @@ pub struct Host {
     /// Told, a few times a second, the process's memory in bytes and its CPU time in
     /// nanoseconds (the time spent in guest code between its calls).
     pub usage: Option<UsageSink>,
+    /// The sockets the process may use; without, it has no network.
+    pub network: Option<Box<dyn wasi::Network>>,
 }
 
 /// What a running guest writes, handed over as it writes it.
@@ -131,7 +133,7 @@ pub type UsageSink = Box<dyn Fn(u64, u64)>;
 /// Runs `process` to its end; with `output`, what it writes goes there as it goes, and the
 /// outcome holds none of it.
 pub async fn run_with(process: &Process, host: Host) -> ProcessOutcome {
-    let Host { output, input, pause, usage } = host;
+    let Host { output, input, pause, usage, network } = host;
     let usage = usage.map(Rc::new);
     let output = output.map(Rc::new);
     let mut wasi = WasiCtx::new(
@@ -143,6 +145,9 @@ pub async fn run_with(process: &Process, host: Host) -> ProcessOutcome {
     .with_root(process.root.clone());
     if let Some(input) = input {
         wasi = wasi.with_stdin(input);
+    }
+    if let Some(network) = network {
+        wasi = wasi.with_network(network, &process.net.listen);
     }
     let ctx = Rc::new(RefCell::new(wasi));
     let status = match start(process, ctx.clone(), output, pause, usage).await {
@@ -180,12 +185,16 @@ async fn start(
         "return function (...args) { const r = dispatch(args); if (r === undefined) throw exitSignal; return r; };",
     );
     let mut closures = Vec::new();
-    let wasi_imports = Object::new();
+    // One object of functions per import module: preview1's, and Dockyard's own.
+    let modules = Object::new();
     for import in WebAssembly::Module::imports(&module).iter() {
         let module_name = Reflect::get(&import, &"module".into())?.as_string().unwrap_or_default();
         let name = Reflect::get(&import, &"name".into())?.as_string().unwrap_or_default();
         let kind = Reflect::get(&import, &"kind".into())?.as_string().unwrap_or_default();
-        if module_name != wasi::MODULE || kind != "function" {
+        // Any preview1 name is taken (an unknown one answers `nosys`); of Dockyard's own module,
+        // only the functions it defines.
+        let provided = module_name == wasi::MODULE || wasi::import_signature(&module_name, &name).is_some();
+        if !provided || kind != "function" {
             return Ok(ExitStatus::Trap(format!(
                 "the module imports {module_name}.{name}, which Dockyard does not provide"
             )));
@@ -233,13 +242,19 @@ async fn start(
             }
         });
         let import_fn = make_import.call2(&JsValue::NULL, dispatch.as_ref(), &exit_signal)?;
-        Reflect::set(&wasi_imports, &name.into(), &import_fn)?;
+        let functions = match Reflect::get(&modules, &module_name.as_str().into())? {
+            existing if existing.is_object() => existing,
+            _ => {
+                let created: JsValue = Object::new().into();
+                Reflect::set(&modules, &module_name.as_str().into(), &created)?;
+                created
+            }
+        };
+        Reflect::set(&functions, &name.into(), &import_fn)?;
         closures.push(dispatch);
     }
-    let imports = Object::new();
-    Reflect::set(&imports, &wasi::MODULE.into(), &wasi_imports)?;
     let instance: WebAssembly::Instance =
-        JsFuture::from(WebAssembly::instantiate_module(&module, &imports)).await?.dyn_into()?;
+        JsFuture::from(WebAssembly::instantiate_module(&module, &modules)).await?.dyn_into()?;
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into())?.dyn_into::<WebAssembly::Memory>() {
         memory.borrow_mut().0 = Some(mem);

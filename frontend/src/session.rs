@@ -14,6 +14,7 @@ use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, S
 use futures_channel::oneshot;
 use futures_util::StreamExt;
 
+use crate::network::{Answer, PageNet};
 use crate::runtime::{self, BrowserEntropy};
 use crate::upload;
 use crate::worker;
@@ -157,6 +158,8 @@ pub struct Workers {
     held: Rc<RefCell<HashMap<ContainerId, Option<ProcessOutcome>>>>,
     /// `-i` processes waiting on their standard input.
     wanting: Rc<RefCell<std::collections::HashSet<ContainerId>>>,
+    /// The sockets of every container on this page.
+    net: Rc<RefCell<PageNet>>,
 }
 
 impl Workers {
@@ -177,7 +180,12 @@ impl Workers {
                     worker::Event::Usage(memory, cpu_ns) => {
                         engine.borrow_mut().record_usage(&id, now(), memory, cpu_ns)
                     }
+                    worker::Event::Net(call) => {
+                        let answers = workers.net.borrow_mut().call(&id, call);
+                        workers.deliver(answers);
+                    }
                     worker::Event::Exit(outcome) => {
+                        workers.net_ended(&id);
                         if let Some(slot) = workers.held.borrow_mut().get_mut(&id) {
                             *slot = Some(outcome);
                             break;
@@ -213,11 +221,28 @@ impl Workers {
         }
     }
 
+    /// Hands each answer to the worker that waits for it.
+    fn deliver(&self, answers: Vec<(ContainerId, Answer)>) {
+        let running = self.running.borrow();
+        for (process, answer) in answers {
+            if let Some(worker) = running.get(&process) {
+                worker.answer(&answer);
+            }
+        }
+    }
+
+    /// A process ended: its sockets close, which may answer other processes' waits.
+    fn net_ended(&self, id: &ContainerId) {
+        let answers = self.net.borrow_mut().ended(id);
+        self.deliver(answers);
+    }
+
     /// Ends `id`'s worker at once and records the kill.
     fn kill(&self, engine: &Rc<RefCell<Engine>>, id: &ContainerId, signal: i32) {
         if let Some(running) = self.running.borrow_mut().remove(id) {
             running.terminate();
         }
+        self.net_ended(id);
         if engine.borrow().is_running(id) {
             let outcome = ProcessOutcome { status: ExitStatus::Killed(signal), output: Vec::new(), upper: None };
             let reply = engine.borrow_mut().exited(id, outcome, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
@@ -299,6 +324,62 @@ impl Workers {
             }
             sleep(25).await;
         }
+    }
+}
+
+/// The most a response shown in the page may hold, and how long the page waits for it.
+const MAX_RESPONSE: usize = 4 << 20;
+const RESPONSE_TIMEOUT_MS: f64 = 10_000.0;
+
+impl Workers {
+    /// Asks whatever listens behind the page's published `host_port` for `path`, as a browser
+    /// on the host would, and returns the raw HTTP response; or why there is none, in curl's
+    /// words.
+    pub async fn http_get(&self, engine: &Rc<RefCell<Engine>>, host_port: u16, path: &str) -> Result<String, String> {
+        let refused = || format!("Failed to connect to localhost port {host_port}: Connection refused");
+        let to =
+            engine.borrow().published().into_iter().find(|(_, f)| f.host_port == host_port).ok_or_else(refused)?.1.to;
+        let owner = self.net.borrow_mut().client();
+        let conn = self.net.borrow_mut().switch().connect(owner, &to).map_err(|_| refused())?;
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost:{host_port}\r\nUser-Agent: Dockyard\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        );
+        let sent = self.net.borrow_mut().switch().send(conn, request.as_bytes());
+        self.retry_parked();
+        let mut response = Vec::new();
+        let started = js_sys::Date::now();
+        let result = match sent {
+            Err(_) => Err("Recv failure: Connection reset by peer".to_string()),
+            Ok(_) => loop {
+                let got = self.net.borrow_mut().switch().recv(conn, 64 << 10, false);
+                self.retry_parked();
+                match got {
+                    Ok(bytes) if bytes.is_empty() => break Ok(String::from_utf8_lossy(&response).into_owned()),
+                    Ok(bytes) => {
+                        response.extend(bytes);
+                        if response.len() > MAX_RESPONSE {
+                            break Err("the response is too large to show".to_string());
+                        }
+                    }
+                    Err(dockyard_engine::wasi::Errno::Again) => {
+                        if js_sys::Date::now() - started > RESPONSE_TIMEOUT_MS {
+                            break Err(format!("Operation timed out after {RESPONSE_TIMEOUT_MS} milliseconds"));
+                        }
+                        sleep(20).await;
+                    }
+                    Err(_) => break Err("Recv failure: Connection reset by peer".to_string()),
+                }
+            },
+        };
+        self.net.borrow_mut().switch().release(owner);
+        self.retry_parked();
+        result
+    }
+
+    /// Answers the workers' calls that the page's own use of the switch unblocked.
+    fn retry_parked(&self) {
+        let answers = self.net.borrow_mut().retry();
+        self.deliver(answers);
     }
 }
 

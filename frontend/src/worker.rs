@@ -19,6 +19,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::network::{self, Answer, Call};
 use crate::runtime;
 
 /// What the page sends a worker: the process, its filesystem as layers (the writable one last).
@@ -31,6 +32,8 @@ struct Job {
     layers: Vec<Layer>,
     #[serde(default)]
     memory_limit: Option<u64>,
+    #[serde(default)]
+    net: dockyard_engine::net::NetConfig,
 }
 
 /// What a worker sends the page.
@@ -45,6 +48,10 @@ enum Message {
     },
     /// The process waits on its standard input, in the shared buffer.
     Wants,
+    /// A socket call, whose answer the worker waits for in the shared answer buffer.
+    Net {
+        call: Call,
+    },
     /// What the process uses: memory in bytes, CPU time in nanoseconds.
     Usage {
         memory: u64,
@@ -66,6 +73,8 @@ pub enum Event {
     WantsInput,
     /// What it uses now: memory in bytes, CPU time in nanoseconds.
     Usage(u64, u64),
+    /// A socket call: the page answers it with [`Running::answer`].
+    Net(Call),
     Exit(ProcessOutcome),
 }
 
@@ -115,11 +124,19 @@ impl dockyard_engine::wasi::Input for SharedInput {
     }
 }
 
+fn post_call(call: &Call) {
+    post(&Message::Net { call: call.clone() });
+}
+
+fn post_output(stream: Stream, bytes: Vec<u8>) {
+    post(&Message::Output { stream, data: Bytes::from(bytes) });
+}
+
 /// Inside a worker: runs the job `json` describes, posting its output and then its end. With a
 /// shared buffer as `stdin`, the process reads lines the page puts there; with one as `control`,
-/// the page can pause it.
+/// the page can pause it; with one as `net`, it has sockets, whose calls the page answers there.
 #[wasm_bindgen]
-pub async fn worker_run(json: String, stdin: JsValue, control: JsValue) {
+pub async fn worker_run(json: String, stdin: JsValue, control: JsValue, net: JsValue) {
     let Ok(job) = serde_json::from_str::<Job>(&json) else {
         post(&Message::Exit {
             code: None,
@@ -139,6 +156,7 @@ pub async fn worker_run(json: String, stdin: JsValue, control: JsValue) {
         root: UnionFs::with_upper(layers, upper),
         memory_limit: job.memory_limit,
         interactive: false,
+        net: job.net,
     };
     let sink: runtime::OutputSink =
         Box::new(|stream, bytes| post(&Message::Output { stream, data: Bytes::from(bytes) }));
@@ -153,7 +171,17 @@ pub async fn worker_run(json: String, stdin: JsValue, control: JsValue) {
     });
     let pause = control.dyn_into::<js_sys::SharedArrayBuffer>().ok().map(|buffer| js_sys::Int32Array::new(&buffer));
     let usage: runtime::UsageSink = Box::new(|memory, cpu_ns| post(&Message::Usage { memory, cpu_ns }));
-    let host = runtime::Host { output: Some(sink), input, pause, usage: Some(usage) };
+    let network = net.dyn_into::<js_sys::SharedArrayBuffer>().ok().map(|buffer| {
+        let shared = network::SharedNetwork {
+            config: process.net.clone(),
+            header: js_sys::Int32Array::new_with_byte_offset_and_length(&buffer, 0, 2),
+            data: js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, 8, network::ANSWER_CAPACITY),
+            post: post_call,
+            output: post_output,
+        };
+        Box::new(shared) as Box<dyn dockyard_engine::wasi::Network>
+    });
+    let host = runtime::Host { output: Some(sink), input, pause, usage: Some(usage), network };
     let outcome = runtime::run_with(&process, host).await;
     for (stream, bytes) in outcome.output {
         post(&Message::Output { stream, data: Bytes::from(bytes) });
@@ -176,6 +204,8 @@ pub struct Running {
     stdin: Option<js_sys::SharedArrayBuffer>,
     /// The pause flag shared with the worker, on a cross-origin isolated page.
     control: Option<js_sys::SharedArrayBuffer>,
+    /// Where the page puts its answers to the worker's socket calls.
+    net: Option<js_sys::SharedArrayBuffer>,
 }
 
 impl Running {
@@ -191,6 +221,19 @@ impl Running {
         let _ = js_sys::Atomics::store(&flag, 0, i32::from(paused));
         let _ = js_sys::Atomics::notify(&flag, 0);
         true
+    }
+
+    /// Answers the process's socket call and wakes it.
+    pub fn answer(&self, answer: &Answer) {
+        let Some(buffer) = &self.net else { return };
+        let json = serde_json::to_vec(answer).unwrap_or_default();
+        let header = js_sys::Int32Array::new_with_byte_offset_and_length(buffer, 0, 2);
+        let data = js_sys::Uint8Array::new_with_byte_offset_and_length(buffer, 8, network::ANSWER_CAPACITY);
+        let len = (json.len() as u32).min(network::ANSWER_CAPACITY);
+        data.subarray(0, len).copy_from(&json[..len as usize]);
+        let _ = js_sys::Atomics::store(&header, 1, len as i32);
+        let _ = js_sys::Atomics::store(&header, 0, network::ANSWER_READY);
+        let _ = js_sys::Atomics::notify(&header, 0);
     }
 
     /// Hands the process a line of standard input, or its end (`None`), and wakes it.
@@ -226,7 +269,7 @@ fn bootstrap() -> Result<String, String> {
     let wasm = web_sys::Url::new_with_base("dockyard_bg.wasm", &base).map_err(|e| format!("{e:?}"))?.href();
     Ok(format!(
         "import init, {{ worker_run }} from {module:?};\n\
-         self.onmessage = (event) => worker_run(event.data[0], event.data[1], event.data[2]);\n\
+         self.onmessage = (event) => worker_run(event.data[0], event.data[1], event.data[2], event.data[3]);\n\
          await init({{ module_or_path: {wasm:?} }});\n\
          self.postMessage(JSON.stringify({{ kind: \"ready\" }}));\n"
     ))
@@ -250,12 +293,17 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         env: process.env.clone(),
         layers: process.root.layers().to_vec(),
         memory_limit: process.memory_limit,
+        net: process.net.clone(),
     };
     let job = Rc::new(RefCell::new(Some(serde_json::to_string(&job).map_err(|e| e.to_string())?)));
     let stdin = (process.interactive && isolated()).then(|| js_sys::SharedArrayBuffer::new(8 + STDIN_CAPACITY));
     let stdin_for_job = stdin.clone().map_or(JsValue::NULL, JsValue::from);
     let control = isolated().then(|| js_sys::SharedArrayBuffer::new(4));
     let control_for_job = control.clone().map_or(JsValue::NULL, JsValue::from);
+    // Sockets need the worker to wait for the page's answers, which only shared memory allows.
+    let net = (isolated() && process.net.container.is_some())
+        .then(|| js_sys::SharedArrayBuffer::new(8 + network::ANSWER_CAPACITY));
+    let net_for_job = net.clone().map_or(JsValue::NULL, JsValue::from);
     let (sender, receiver) = mpsc::unbounded();
     let target = worker.clone();
     let url_for_revoke = url.clone();
@@ -264,7 +312,8 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         match serde_json::from_str::<Message>(&text) {
             Ok(Message::Ready) => {
                 if let Some(job) = job.borrow_mut().take() {
-                    let message = js_sys::Array::of3(&JsValue::from_str(&job), &stdin_for_job, &control_for_job);
+                    let message =
+                        js_sys::Array::of4(&JsValue::from_str(&job), &stdin_for_job, &control_for_job, &net_for_job);
                     let _ = target.post_message(&message);
                 }
                 // The worker has loaded its script; the address can go.
@@ -279,6 +328,9 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
             Ok(Message::Usage { memory, cpu_ns }) => {
                 let _ = sender.unbounded_send(Event::Usage(memory, cpu_ns));
             }
+            Ok(Message::Net { call }) => {
+                let _ = sender.unbounded_send(Event::Net(call));
+            }
             Ok(Message::Exit { code, trap, upper, out_of_memory }) => {
                 let status = match (code, trap) {
                     _ if out_of_memory => ExitStatus::OutOfMemory,
@@ -292,5 +344,5 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok((Running { worker, _on_message: on_message, stdin, control }, receiver))
+    Ok((Running { worker, _on_message: on_message, stdin, control, net }, receiver))
 }

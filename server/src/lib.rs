@@ -6,5 +6,6 @@
 pub mod docker;
 pub mod host_fs;
 pub mod native;
+pub mod net;
 pub mod wasm_host;
 pub mod web;

@@ -123,7 +123,7 @@ impl Native {
         Ok(Native {
             engine,
             state_file,
-            host: Arc::new(WasmHost::new()),
+            host: Arc::new(WasmHost::new().with_network(crate::net::Network::new())),
             running: HashMap::new(),
             stdin: HashMap::new(),
             wanting: Default::default(),

@@ -11,6 +11,8 @@ use dockyard_engine::wasi::{self, Clocks, Input, SliceMemory, Stream, ValType, W
 use dockyard_engine::{Entropy, ExitStatus, Process, ProcessOutcome};
 use wasmtime::{Caller, Engine, ExternType, FuncType, Linker, Module, Store, Val};
 
+use crate::net::Network;
+
 /// What a guest's call of `proc_exit` becomes inside wasmtime: an error that unwinds the guest,
 /// told apart from a real trap when the run ends.
 #[derive(Debug)]
@@ -158,6 +160,8 @@ impl Entropy for OsEntropy {
 pub struct WasmHost {
     engine: Engine,
     modules: Mutex<HashMap<Digest, Module>>,
+    /// The network processes share; without one, they have none.
+    network: Option<Arc<Network>>,
 }
 
 impl Default for WasmHost {
@@ -181,7 +185,14 @@ impl WasmHost {
                 std::thread::sleep(TICK);
             }
         });
-        WasmHost { engine, modules: Mutex::new(HashMap::new()) }
+        WasmHost { engine, modules: Mutex::new(HashMap::new()), network: None }
+    }
+
+    /// Lends the processes this host runs `network`: their listening sockets and connections
+    /// go through its switch, and a container's published ports listen on loopback.
+    pub fn with_network(mut self, network: Arc<Network>) -> Self {
+        self.network = Some(network);
+        self
     }
 
     /// Runs `process` to its end and reports how it ended and what it wrote.
@@ -204,18 +215,33 @@ impl WasmHost {
         if let Some(input) = input {
             wasi = wasi.with_stdin(input);
         }
+        // Output goes to the caller's sink as it is written; without one, it is kept for the
+        // outcome, in the order written, including what a process hands over before it blocks.
+        let kept: Arc<Mutex<Vec<(Stream, Vec<u8>)>>> = Arc::default();
+        let output: Arc<dyn Fn(Stream, Vec<u8>) + Send + Sync> = match output {
+            Some(sink) => Arc::from(sink),
+            None => {
+                let kept = kept.clone();
+                Arc::new(move |stream, bytes| kept.lock().unwrap_or_else(|e| e.into_inner()).push((stream, bytes)))
+            }
+        };
+        let mut _proxy = None;
+        if let (Some(network), Some(_)) = (&self.network, &process.net.container) {
+            let net = network.for_process(process.net.clone(), control.clone(), output.clone());
+            wasi = wasi.with_network(Box::new(net), &process.net.listen);
+            _proxy = Some(network.publish(&process.net.publish));
+        }
         let cap = MemoryCap { max: process.memory_limit.map(|m| m as usize), control: control.clone() };
         let mut store = Store::new(&self.engine, Guest { wasi, cap });
         store.limiter(|guest| &mut guest.cap);
         store.set_epoch_deadline(1);
         let watched = control.clone();
+        let sink = output.clone();
         store.epoch_deadline_callback(move |mut ctx| {
             // A tick that lands in guest code is a tick of CPU time.
             watched.cpu_ns.fetch_add(TICK.as_nanos() as u64, Ordering::SeqCst);
-            if let Some(sink) = &output {
-                for (stream, bytes) in ctx.data_mut().wasi.take_output() {
-                    sink(stream, bytes);
-                }
+            for (stream, bytes) in ctx.data_mut().wasi.take_output() {
+                sink(stream, bytes);
             }
             loop {
                 if let Some(signal) = watched.killed() {
@@ -242,7 +268,12 @@ impl WasmHost {
             },
         };
         let wasi = &mut store.data_mut().wasi;
-        ProcessOutcome { status, output: wasi.take_output(), upper: Some(wasi.take_upper()) }
+        let (rest, upper) = (wasi.take_output(), Some(wasi.take_upper()));
+        // The network goes with the store, closing the process's sockets before it is reported ended.
+        drop(store);
+        let mut output = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
+        output.extend(rest);
+        ProcessOutcome { status, output, upper }
     }
 
     fn module(&self, bytes: &[u8]) -> wasmtime::Result<Module> {
@@ -263,14 +294,14 @@ impl WasmHost {
             let ExternType::Func(ty) = import.ty() else {
                 wasmtime::bail!("the module imports {}.{}, which is not a function", import.module(), import.name());
             };
-            if import.module() != wasi::MODULE {
+            if import.module() != wasi::MODULE && import.module() != wasi::DOCKYARD_MODULE {
                 wasmtime::bail!(
                     "the module imports {}.{}, which Dockyard does not provide",
                     import.module(),
                     import.name()
                 );
             }
-            define(&mut linker, import.name(), ty)?;
+            define(&mut linker, import.module(), import.name(), ty)?;
         }
         let instance = linker.instantiate(&mut *store, &module)?;
         let start = instance.get_typed_func::<(), ()>(&mut *store, "_start")?;
@@ -280,50 +311,45 @@ impl WasmHost {
 
 /// Defines one preview1 import with the type the module declares, refusing a type that differs
 /// from the spec's, and forwarding every call to [`WasiCtx::call`].
-fn define(linker: &mut Linker<Guest>, name: &str, ty: FuncType) -> wasmtime::Result<()> {
-    if let Some((params, results)) = wasi::signature(name) {
+fn define(linker: &mut Linker<Guest>, module: &str, name: &str, ty: FuncType) -> wasmtime::Result<()> {
+    if let Some((params, results)) = wasi::import_signature(module, name) {
         let declared: Vec<Option<ValType>> = ty.params().map(|t| val_type(&t)).collect();
         let declared_results: Vec<Option<ValType>> = ty.results().map(|t| val_type(&t)).collect();
         let expected: Vec<Option<ValType>> = params.iter().copied().map(Some).collect();
         let expected_results: Vec<Option<ValType>> = results.iter().copied().map(Some).collect();
         if declared != expected || declared_results != expected_results {
-            wasmtime::bail!("the module imports {}.{name} with a signature preview1 does not define", wasi::MODULE);
+            wasmtime::bail!("the module imports {module}.{name} with a signature Dockyard does not define");
         }
     }
     let owned = name.to_string();
-    linker.func_new(
-        wasi::MODULE,
-        name,
-        ty,
-        move |mut caller: Caller<'_, Guest>, params: &[Val], results: &mut [Val]| {
-            let args: Vec<i64> = params
-                .iter()
-                .map(|v| match v {
-                    Val::I32(x) => i64::from(*x),
-                    Val::I64(x) => *x,
-                    _ => 0,
-                })
-                .collect();
-            let memory = caller.get_export("memory").and_then(|e| e.into_memory());
-            let outcome = match memory {
-                Some(memory) => {
-                    let (bytes, guest) = memory.data_and_store_mut(&mut caller);
-                    guest.wasi.call(&mut SliceMemory(bytes), &owned, &args)
-                }
-                // A module without an exported memory can still call functions that need none.
-                None => caller.data_mut().wasi.call(&mut SliceMemory(&mut []), &owned, &args),
-            };
-            match outcome {
-                Ok(errno) => {
-                    if let Some(slot) = results.first_mut() {
-                        *slot = Val::I32(errno);
-                    }
-                    Ok(())
-                }
-                Err(exit) => Err(wasmtime::Error::new(ExitTrap(exit.0))),
+    linker.func_new(module, name, ty, move |mut caller: Caller<'_, Guest>, params: &[Val], results: &mut [Val]| {
+        let args: Vec<i64> = params
+            .iter()
+            .map(|v| match v {
+                Val::I32(x) => i64::from(*x),
+                Val::I64(x) => *x,
+                _ => 0,
+            })
+            .collect();
+        let memory = caller.get_export("memory").and_then(|e| e.into_memory());
+        let outcome = match memory {
+            Some(memory) => {
+                let (bytes, guest) = memory.data_and_store_mut(&mut caller);
+                guest.wasi.call(&mut SliceMemory(bytes), &owned, &args)
             }
-        },
-    )?;
+            // A module without an exported memory can still call functions that need none.
+            None => caller.data_mut().wasi.call(&mut SliceMemory(&mut []), &owned, &args),
+        };
+        match outcome {
+            Ok(errno) => {
+                if let Some(slot) = results.first_mut() {
+                    *slot = Val::I32(errno);
+                }
+                Ok(())
+            }
+            Err(exit) => Err(wasmtime::Error::new(ExitTrap(exit.0))),
+        }
+    })?;
     Ok(())
 }
 
@@ -351,6 +377,7 @@ mod tests {
             root: dockyard_engine::fs::UnionFs::new(Vec::new()),
             memory_limit: None,
             interactive: false,
+            net: Default::default(),
         }
     }
 

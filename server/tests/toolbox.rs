@@ -81,6 +81,7 @@ fn process(argv: &[&str]) -> Process {
         root: UnionFs::with_upper(vec![base_layer()], Layer::default()),
         memory_limit: None,
         interactive: false,
+        net: Default::default(),
     }
 }
 

@@ -121,6 +121,7 @@ fn run_dockyard(case: &Case) -> Run {
         root: UnionFs::with_upper(vec![base.clone()], Layer::default()),
         memory_limit: None,
         interactive: false,
+        net: Default::default(),
     };
     let outcome = WasmHost::new().run(&process);
     let stream = |which: Stream| {

@@ -91,6 +91,24 @@ pub(crate) fn assign(bindings: &mut [PortBinding], others: &[&Container]) -> Res
 }
 
 impl Engine {
+    /// Every port published on the host now, with the name of the container behind it, in the
+    /// order of host ports: what the page links to.
+    pub fn published(&self) -> Vec<(String, Forward)> {
+        let mut all: Vec<(String, Forward)> = self
+            .containers
+            .iter()
+            .filter(|c| c.state.status.can_exit())
+            .flat_map(|c| {
+                c.published.iter().filter(|b| b.proto == "tcp").map(|b| {
+                    let to = Endpoint { container: c.id.clone(), port: b.container_port };
+                    (c.name.clone(), Forward { host_port: b.host_port, to })
+                })
+            })
+            .collect();
+        all.sort_by_key(|(_, f)| f.host_port);
+        all
+    }
+
     /// The network of a process in container `id`: listening sockets for the image's exposed
     /// ports and the published ones, and the host's published ports as they are now. With
     /// `main`, the process is the container's own, which holds its published ports on the host.

@@ -42,6 +42,7 @@ async fn run(name: &str, args: &[&str], env: &[&str]) -> (ExitStatus, String, St
         root: UnionFs::with_upper(vec![base_layer()], Layer::default()),
         memory_limit: None,
         interactive: false,
+        net: Default::default(),
     };
     let outcome = super::run(&process).await;
     let text = |which: Stream| -> String {
