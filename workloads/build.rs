@@ -12,7 +12,7 @@ const PROGRAMS: &[&str] = &["hello", "toolbox"];
 
 /// The WASI conformance programs, binaries of the member `programs/conformance`: one per area of
 /// preview1, run by the server's tests under Dockyard and under wasmtime-wasi.
-const CONFORMANCE: &[&str] = &["args_env_exit", "clocks_poll", "fs_dirs", "fs_files", "fs_links", "fs_raw"];
+const CONFORMANCE: &[&str] = &["args_env_exit", "clocks_poll", "fs_dirs", "fs_files", "fs_links", "fs_raw", "sockets"];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));

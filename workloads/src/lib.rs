@@ -22,6 +22,7 @@ pub const CONFORMANCE: &[(&str, &[u8])] = &[
     ("fs_files", include_bytes!(concat!(env!("OUT_DIR"), "/fs_files.wasm"))),
     ("fs_links", include_bytes!(concat!(env!("OUT_DIR"), "/fs_links.wasm"))),
     ("fs_raw", include_bytes!(concat!(env!("OUT_DIR"), "/fs_raw.wasm"))),
+    ("sockets", include_bytes!(concat!(env!("OUT_DIR"), "/sockets.wasm"))),
 ];
 
 #[cfg(test)]
