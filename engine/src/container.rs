@@ -158,6 +158,9 @@ pub struct Container {
     pub open_stdin: bool,
     #[serde(default)]
     pub tty: bool,
+    /// `--network`: `bridge`, or `none` for a container with only its loopback interface.
+    #[serde(default = "bridge")]
+    pub network_mode: String,
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,
@@ -288,4 +291,8 @@ mod tests {
         let second = generate_name(&mut entropy, &|n| n == first);
         assert_ne!(first, second);
     }
+}
+
+fn bridge() -> String {
+    "bridge".to_string()
 }

@@ -56,6 +56,9 @@ pub struct NetConfig {
     /// The ports this process must publish on the host while it runs: set only for a
     /// container's main process, whose life the published ports share.
     pub publish: Vec<Forward>,
+    /// Whether the container is on the bridge; with `--network none` it has only loopback.
+    #[serde(default)]
+    pub bridged: bool,
 }
 
 impl NetConfig {
@@ -68,6 +71,10 @@ impl NetConfig {
         if LOOPBACK.contains(&host.as_str()) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(&host)) {
             return Ok(Endpoint { container: me.clone(), port });
         }
+        if !self.bridged {
+            // Only loopback: no resolver to ask and no route out, as curl then reports.
+            return Err(if host.parse::<core::net::IpAddr>().is_ok() { Errno::Netunreach } else { Errno::Noent });
+        }
         if HOST_NAMES.contains(&host.as_str()) {
             return self
                 .host_ports
@@ -77,7 +84,7 @@ impl NetConfig {
                 .ok_or(Errno::Connrefused);
         }
         // An address on no network Dockyard knows is unreachable; a name is unknown.
-        if host.parse::<std::net::IpAddr>().is_ok() {
+        if host.parse::<core::net::IpAddr>().is_ok() {
             return Err(Errno::Hostunreach);
         }
         Err(Errno::Noent)
@@ -100,6 +107,7 @@ mod tests {
             aliases: vec![me.short().to_string()],
             host_ports: vec![Forward { host_port: 8080, to: Endpoint { container: web.clone(), port: 80 } }],
             publish: Vec::new(),
+            bridged: true,
         };
         (config, me, web)
     }
@@ -126,5 +134,14 @@ mod tests {
         assert_eq!(config.resolve("web", 80), Err(Errno::Noent));
         assert_eq!(config.resolve("10.0.0.7", 80), Err(Errno::Hostunreach));
         assert_eq!(NetConfig::default().resolve("localhost", 80), Err(Errno::Netunreach));
+    }
+
+    #[test]
+    fn without_a_network_only_loopback_answers() {
+        let (config, me, _) = config();
+        let none = NetConfig { bridged: false, ..config };
+        assert_eq!(none.resolve("localhost", 80), Ok(Endpoint { container: me, port: 80 }));
+        assert_eq!(none.resolve("host.docker.internal", 8080), Err(Errno::Noent));
+        assert_eq!(none.resolve(GATEWAY, 8080), Err(Errno::Netunreach));
     }
 }

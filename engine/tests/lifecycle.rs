@@ -501,3 +501,41 @@ fn published_ports_show_while_running_and_are_one_containers_at_a_time() {
     assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
     assert!(s.done("docker run -p 8080:http hello-world").stderr.contains("invalid containerPort: 8080:http"));
 }
+
+#[test]
+fn a_process_starts_with_its_listening_ports_and_the_host_ports_it_can_reach() {
+    let mut s = Session::new();
+    let dockyard_engine::Step::Spawn { processes, .. } = s.step("docker run -d --name web -p 8080:80 hello-world")
+    else {
+        panic!("run -d spawns its process")
+    };
+    let web = s.engine.find_container("web").unwrap().id.clone();
+    let net = &processes[0].net;
+    assert_eq!((net.container.as_ref(), net.listen.as_slice(), net.bridged), (Some(&web), &[80u16][..], true));
+    assert_eq!(net.publish.len(), 1, "the main process holds the published port");
+    assert_eq!((net.publish[0].host_port, net.publish[0].to.port), (8080, 80));
+    // A later container reaches the published port through the host's name for itself.
+    let launch = s.launch("docker run hello-world");
+    let to = launch.process.net.resolve("host.docker.internal", 8080).unwrap();
+    assert_eq!((to.container, to.port), (web, 80));
+    assert!(launch.process.net.publish.is_empty());
+    // Without a network, only loopback is left, and nothing is published.
+    let launch = s.launch("docker run --network none -p 9090:90 hello-world");
+    let net = &launch.process.net;
+    assert!(!net.bridged && net.publish.is_empty() && net.host_ports.is_empty());
+    assert_eq!(net.listen, [90]);
+    let id = launch.process.container.clone();
+    assert_eq!(s.done(&format!("docker inspect -f '{{{{.HostConfig.NetworkMode}}}}' {id}")).stdout, "none\n");
+}
+
+#[test]
+fn networks_that_do_not_exist_here_are_refused_with_a_reason() {
+    let mut s = Session::new();
+    let reply = s.done("docker run --network mynet hello-world");
+    assert_eq!(reply.exit_code, 125);
+    // As with Docker, the image is pulled first: the daemon checks the network when it creates.
+    assert!(reply.stderr.contains("docker: Error response from daemon: network mynet not found"), "{}", reply.stderr);
+    let reply = s.done("docker run --network host hello-world");
+    assert!(reply.stderr.contains("publish ports with -p instead"), "{}", reply.stderr);
+    assert_eq!(s.done("docker ps -aq").stdout, "", "nothing was created");
+}

@@ -75,6 +75,7 @@ fn a_published_port_carries_real_tcp_and_containers_reach_it_through_the_host() 
         aliases: Vec::new(),
         host_ports: vec![forward.clone()],
         publish: vec![forward.clone()],
+        bridged: true,
     };
     let running = {
         let (host, server) = (host.clone(), server.clone());
@@ -85,7 +86,8 @@ fn a_published_port_carries_real_tcp_and_containers_reach_it_through_the_host() 
     assert_eq!(ask(host_port, "hello from the host"), "echo: HELLO FROM THE HOST\n");
 
     // From another container, through the host's name for the gateway.
-    let client_net = NetConfig { container: Some(client.clone()), host_ports: vec![forward], ..NetConfig::default() };
+    let client_net =
+        NetConfig { container: Some(client.clone()), host_ports: vec![forward], bridged: true, ..NetConfig::default() };
     let outcome = host.run(&process(
         &client,
         &["sockets", "connect", "host.docker.internal", &host_port.to_string(), "hi"],

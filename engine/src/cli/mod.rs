@@ -192,6 +192,8 @@ pub struct RunOptions {
     /// `-p` values as typed (`8080:80`), and `-P`: publish every port the image exposes.
     pub publish: Vec<String>,
     pub publish_all: bool,
+    /// `--network`: `bridge` (the default), `none`, or a network by name.
+    pub network: Option<String>,
 }
 
 /// The options of `docker exec`.
@@ -390,6 +392,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 env_files: m.all("env-file"),
                 publish: m.all("publish"),
                 publish_all: m.bool("publish-all"),
+                network: m.last("network"),
                 memory: m
                     .last("memory")
                     .map(|v| {

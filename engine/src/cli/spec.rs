@@ -59,6 +59,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
     flag("memory", Some('m'), Some("bytes"), "Memory limit"),
     flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),
     flag("name", None, Some("string"), "Assign a name to the container"),
+    flag("network", None, Some("network"), "Connect a container to a network"),
     flag("publish", Some('p'), Some("list"), "Publish a container's port(s) to the host"),
     flag("publish-all", Some('P'), None, "Publish all exposed ports to random ports"),
     flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),

@@ -144,7 +144,7 @@ impl Engine {
             platform: "linux",
             host_config: HostConfig {
                 memory: c.memory.unwrap_or(0),
-                network_mode: "none",
+                network_mode: &c.network_mode,
                 port_bindings: {
                     let mut bindings: std::collections::BTreeMap<String, Vec<HostPort>> = Default::default();
                     for b in &c.ports {

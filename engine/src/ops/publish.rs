@@ -114,6 +114,7 @@ impl Engine {
     /// `main`, the process is the container's own, which holds its published ports on the host.
     pub(crate) fn net_config(&self, id: &ContainerId, main: bool) -> NetConfig {
         let Some(container) = self.containers.iter().find(|c| &c.id == id) else { return NetConfig::default() };
+        let bridged = container.network_mode != "none";
         let exposed = self.images.images.get(&container.image).map(|i| i.config.config.exposed_ports.clone());
         let mut listen: Vec<u16> = exposed
             .unwrap_or_default()
@@ -133,13 +134,18 @@ impl Engine {
                 })
                 .collect()
         };
-        let host_ports = self.containers.iter().filter(|c| c.state.status.can_exit()).flat_map(forwards).collect();
+        // Without a network, a container has its loopback interface and nothing else.
+        let host_ports = match bridged {
+            true => self.containers.iter().filter(|c| c.state.status.can_exit()).flat_map(forwards).collect(),
+            false => Vec::new(),
+        };
         NetConfig {
             container: Some(id.clone()),
             listen,
             aliases: vec![id.short().to_string()],
             host_ports,
-            publish: if main { forwards(container) } else { Vec::new() },
+            publish: if main && bridged { forwards(container) } else { Vec::new() },
+            bridged,
         }
     }
 }

@@ -107,6 +107,17 @@ impl Engine {
                 }
             }
         };
+        let network_mode = match options.network.as_deref() {
+            None | Some("bridge" | "default") => "bridge",
+            Some("none") => "none",
+            Some("host") => {
+                let why = "Dockyard has no host network to share: its containers run in the page or in dockyard, \
+                           not on your machine's network; publish ports with -p instead";
+                return Err(before.then(fail(&daemon_error(why), 125)));
+            }
+            // User-defined networks come with `docker network create`.
+            Some(other) => return Err(before.then(fail(&daemon_error(format!("network {other} not found")), 125))),
+        };
         if let Some(name) = &options.name {
             if let Err(message) = self.check_name(name) {
                 return Err(before.then(fail(&daemon_error(message), 125)));
@@ -204,6 +215,7 @@ impl Engine {
             published: Vec::new(),
             open_stdin: options.interactive,
             tty: options.tty,
+            network_mode: network_mode.to_string(),
             rw,
             logs: Vec::new(),
         });
