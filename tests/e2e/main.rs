@@ -10,4 +10,5 @@ mod harness;
 mod host;
 mod lesson;
 mod native;
+mod ports;
 mod terminal;
