@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The programs to embed; each is a member of `programs/` whose binary has the same name.
-const PROGRAMS: &[&str] = &["hello", "toolbox"];
+const PROGRAMS: &[&str] = &["hello", "kv", "toolbox", "web"];
 
 /// The WASI conformance programs, binaries of the member `programs/conformance`: one per area of
 /// preview1, run by the server's tests under Dockyard and under wasmtime-wasi.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::image::{ContainerConfig, History, Image, ImageConfig, RootFs};
+use crate::image::{ContainerConfig, Empty, History, Image, ImageConfig, RootFs};
 use crate::layer::{Bytes, Entry, Layer};
 use crate::reference::DEFAULT_DOMAIN;
 use crate::registry::{Registry, RegistryError};
@@ -42,10 +42,34 @@ pub enum BuiltinError {
 /// The commands of the `toolbox` image, each a hard link to the one multi-call program, as
 /// busybox's image holds its applets.
 pub const TOOLBOX_APPLETS: &[&str] = &[
-    "[", "basename", "cat", "cp", "date", "dirname", "echo", "env", "false", "grep", "head", "hostname", "id", "ln",
-    "ls", "mkdir", "mv", "printenv", "pwd", "rm", "rmdir", "seq", "sh", "sleep", "spin", "stat", "tail", "tee", "test",
-    "touch", "true", "uname", "wc", "whoami", "yes",
+    "[", "basename", "cat", "cp", "curl", "date", "dirname", "echo", "env", "false", "grep", "head", "hostname", "id",
+    "ln", "ls", "mkdir", "mv", "printenv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "spin",
+    "stat", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "whoami", "yes",
 ];
+
+/// The page the `web` image serves until the learner puts their own in its place.
+const WEB_INDEX: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Welcome to web!</title>
+<style>
+body { font-family: sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em; line-height: 1.5; }
+code, pre { background: #f0f0f0; padding: 0 .25em; }
+</style>
+</head>
+<body>
+<h1>Welcome to web!</h1>
+<p>If you can read this page, it came from inside a Dockyard container. The <code>web</code>
+program in the container listens on the container's port 80; the port you published with
+<code>-p</code> carried your request in and this page back out.</p>
+<p>Every request is logged: <code>docker logs CONTAINER</code> shows a line for this one.</p>
+<p>To serve a page of your own, copy it in and restart the container:</p>
+<pre>docker cp index.html CONTAINER:/usr/share/web/index.html
+docker restart CONTAINER</pre>
+</body>
+</html>
+"#;
 
 /// The simulated Docker Hub with every built-in image. `hello-world` is required; an image whose
 /// program the host did not supply (a test's host, say) is left out.
@@ -58,7 +82,104 @@ pub fn docker_hub(programs: &Programs) -> Result<Registry, BuiltinError> {
         let (image, layers) = toolbox_image(toolbox.clone())?;
         hub.put("library/toolbox", "latest", &image, layers)?;
     }
+    if let Some(web) = programs.0.get("web") {
+        let (image, layers) = web_image(web.clone())?;
+        hub.put("library/web", "latest", &image, layers)?;
+    }
+    if let Some(kv) = programs.0.get("kv") {
+        let (image, layers) = kv_image(kv.clone())?;
+        hub.put("library/kv", "latest", &image, layers)?;
+    }
     Ok(hub)
+}
+
+/// `web`: a static web server and its welcome page, as this Dockerfile would build it:
+///
+/// ```text
+/// FROM scratch
+/// COPY web /usr/bin/web
+/// COPY index.html /usr/share/web/
+/// EXPOSE 80
+/// CMD ["web"]
+/// ```
+fn web_image(module: Bytes) -> Result<(Image, Vec<Layer>), BuiltinError> {
+    let mut program = Layer::default();
+    program.insert("usr/bin/web", Entry::file(module, 0o755))?;
+    let mut site = Layer::default();
+    site.insert("usr/share/web/index.html", Entry::file(WEB_INDEX.as_bytes(), 0o644))?;
+    let config = ContainerConfig {
+        exposed_ports: [("80/tcp".to_string(), Empty {})].into(),
+        env: vec![DEFAULT_PATH.to_string()],
+        cmd: vec!["web".to_string()],
+        ..Default::default()
+    };
+    scratch_image(
+        vec![(program, "COPY web /usr/bin/web # buildkit"), (site, "COPY index.html /usr/share/web/ # buildkit")],
+        config,
+        &["EXPOSE map[80/tcp:{}]", "CMD [\"web\"]"],
+    )
+}
+
+/// `kv`: a key-value store over HTTP whose data lives in a volume, as this Dockerfile would
+/// build it:
+///
+/// ```text
+/// FROM scratch
+/// COPY kv /usr/bin/kv
+/// VOLUME ["/data"]
+/// EXPOSE 8000
+/// CMD ["kv"]
+/// ```
+fn kv_image(module: Bytes) -> Result<(Image, Vec<Layer>), BuiltinError> {
+    let mut program = Layer::default();
+    program.insert("usr/bin/kv", Entry::file(module, 0o755))?;
+    let config = ContainerConfig {
+        exposed_ports: [("8000/tcp".to_string(), Empty {})].into(),
+        env: vec![DEFAULT_PATH.to_string()],
+        cmd: vec!["kv".to_string()],
+        volumes: [("/data".to_string(), Empty {})].into(),
+        ..Default::default()
+    };
+    scratch_image(
+        vec![(program, "COPY kv /usr/bin/kv # buildkit")],
+        config,
+        &["VOLUME [/data]", "EXPOSE map[8000/tcp:{}]", "CMD [\"kv\"]"],
+    )
+}
+
+/// An image built `FROM scratch` by BuildKit: a layer per `COPY` and a history entry for each,
+/// then an empty-layer entry for each instruction that only sets the config (written as
+/// BuildKit writes them: `EXPOSE map[80/tcp:{}]`, `VOLUME [/data]`).
+fn scratch_image(
+    copies: Vec<(Layer, &str)>,
+    config: ContainerConfig,
+    instructions: &[&str],
+) -> Result<(Image, Vec<Layer>), BuiltinError> {
+    let created = BUILT_AT.rfc3339();
+    let entry = |created_by: &str, empty_layer: bool| History {
+        created: created.clone(),
+        created_by: created_by.to_string(),
+        comment: BUILDKIT_COMMENT.to_string(),
+        empty_layer,
+    };
+    let mut history = Vec::new();
+    let mut diff_ids = Vec::new();
+    let mut layers = Vec::new();
+    for (layer, created_by) in copies {
+        history.push(entry(created_by, false));
+        diff_ids.push(layer.diff_id()?);
+        layers.push(layer);
+    }
+    history.extend(instructions.iter().map(|instruction| entry(instruction, true)));
+    let config = ImageConfig {
+        architecture: "wasm".to_string(),
+        config,
+        created: created.clone(),
+        history,
+        os: "linux".to_string(),
+        rootfs: RootFs { kind: "layers".to_string(), diff_ids },
+    };
+    Ok((Image::from_config(config, BUILT_AT), layers))
 }
 
 /// `toolbox`: a small Unix in one layer, the way busybox is one: `/bin/toolbox` and a hard link to
@@ -134,4 +255,68 @@ fn single_program_image(module: Bytes, name: &str, cmd: &[&str]) -> Result<(Imag
         rootfs: RootFs { kind: "layers".to_string(), diff_ids: vec![layer.diff_id()?] },
     };
     Ok((Image::from_config(config, BUILT_AT), vec![layer]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::Reference;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const MODULE: &[u8] = b"\0asm\x01\0\0\0";
+
+    fn pull(hub: &Registry, name: &str) -> Option<crate::registry::Pulled> {
+        hub.pull(&Reference::parse(name).ok()?.with_default_tag()).ok()
+    }
+
+    #[test]
+    fn toolbox_applets_are_sorted_and_unique() {
+        assert!(TOOLBOX_APPLETS.windows(2).all(|w| w[0] < w[1]), "{TOOLBOX_APPLETS:?}");
+    }
+
+    #[test]
+    fn web_and_kv_are_on_the_hub_when_their_programs_are_supplied() {
+        let all = Programs::default().with("hello", MODULE).with("web", MODULE).with("kv", MODULE);
+        let hub = docker_hub(&all).unwrap();
+
+        let web = pull(&hub, "web").expect("web is on the hub");
+        let config = &web.image.config.config;
+        assert_eq!(config.exposed_ports.keys().collect::<Vec<_>>(), ["80/tcp"]);
+        assert_eq!(config.cmd, ["web"]);
+        assert!(config.volumes.is_empty());
+        assert_eq!(web.layers.len(), 2);
+        assert!(web.layers[0].get("usr/bin/web").is_some());
+        assert!(web.layers[1].get("usr/share/web/index.html").is_some());
+        let history: Vec<(&str, bool)> =
+            web.image.config.history.iter().map(|h| (h.created_by.as_str(), h.empty_layer)).collect();
+        assert_eq!(
+            history,
+            [
+                ("COPY web /usr/bin/web # buildkit", false),
+                ("COPY index.html /usr/share/web/ # buildkit", false),
+                ("EXPOSE map[80/tcp:{}]", true),
+                ("CMD [\"web\"]", true),
+            ]
+        );
+
+        let kv = pull(&hub, "kv").expect("kv is on the hub");
+        let config = &kv.image.config.config;
+        assert_eq!(config.exposed_ports.keys().collect::<Vec<_>>(), ["8000/tcp"]);
+        assert_eq!(config.volumes.keys().collect::<Vec<_>>(), ["/data"]);
+        assert_eq!(config.cmd, ["kv"]);
+        assert_eq!(kv.image.config.history.iter().filter(|h| !h.empty_layer).count(), kv.layers.len());
+        let json = String::from_utf8(kv.image.config.to_json()).unwrap();
+        assert!(json.contains(r#""ExposedPorts":{"8000/tcp":{}}"#), "{json}");
+        assert!(json.contains(r#""Volumes":{"/data":{}}"#), "{json}");
+    }
+
+    #[test]
+    fn images_whose_program_is_missing_are_left_out() {
+        let hub = docker_hub(&Programs::default().with("hello", MODULE)).unwrap();
+        assert!(pull(&hub, "hello-world").is_some());
+        for name in ["toolbox", "web", "kv"] {
+            assert!(pull(&hub, name).is_none(), "{name} should be missing");
+        }
+    }
 }

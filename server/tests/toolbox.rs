@@ -1,6 +1,7 @@
 //! The `toolbox` program (busybox-like, the process of the `toolbox` image) run for real under
 //! wasmtime through [`WasmHost`], over a small union filesystem: every applet and the shell's
-//! features, with the exact output and status each must give, and a spinning guest killed.
+//! features, with the exact output and status each must give, and a spinning guest killed. The
+//! `web` and `kv` servers are here too, for what they do without a socket to serve on.
 
 use std::sync::{mpsc, Arc, OnceLock};
 use std::time::Duration;
@@ -11,7 +12,7 @@ use dockyard_engine::layer::{Bytes, Entry, EntryKind, Layer};
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{ExitStatus, Process, Seeded};
 use dockyard_server::wasm_host::{Control, WasmHost};
-use dockyard_workloads::TOOLBOX;
+use dockyard_workloads::{KV, TOOLBOX, WEB};
 
 /// One host for every test, so the module is compiled once.
 fn host() -> &'static WasmHost {
@@ -140,6 +141,15 @@ fn multi_call_picks_the_applet_by_name() {
         assert!(list.stdout.contains(applet), "{applet} missing from {}", list.stdout);
     }
     assert_eq!(run(&["toolbox", "--help"]).stdout, list.stdout);
+    // The image links exactly the applets the program has.
+    let listed: Vec<&str> = list
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Currently defined applets:"))
+        .skip(1)
+        .flat_map(|l| l.trim().split(", "))
+        .collect();
+    assert_eq!(listed, dockyard_engine::builtin::TOOLBOX_APPLETS);
 }
 
 #[test]
@@ -357,6 +367,121 @@ fn grep() {
     check(&["grep", "x", "/nope"], 2, "", "grep: /nope: No such file or directory\n");
     check(&["grep"], 2, "", "Usage: grep [-vicnqlhH] PATTERN [FILE]...\n");
     check_sh("cat /data/fruit.txt | grep -c apple", 0, "1\n", "");
+}
+
+#[test]
+fn grep_regular_expressions() {
+    check(&["grep", "^[ab]", "/data/fruit.txt"], 0, "banana\napple juice\n", "");
+    check(&["grep", "-i", "e$", "/data/fruit.txt"], 0, "Apple pie\napple juice\n", "");
+    check(&["grep", "-c", "an\\(an\\)*a", "/data/fruit.txt"], 0, "1\n", "");
+    check(&["grep", "-E", "^(Apple|Cherry)", "/data/fruit.txt"], 0, "Apple pie\nCherry\n", "");
+    check(&["grep", "-v", "e", "/data/lines.txt"], 0, "two\nfour\nsix\n", "");
+    check_sh("echo a.c abc | tr ' ' '\\n' | grep -F a.c", 0, "a.c\n", "");
+    check(&["grep", "a\\(", "/data/fruit.txt"], 2, "", "grep: bad regex 'a\\(': Unmatched ( or \\(\n");
+}
+
+#[test]
+fn printf() {
+    check(&["printf", "%s-%d\\n", "a", "3", "b", "4"], 0, "a-3\nb-4\n", "");
+    check(
+        &["printf", "[%5s|%-4s|%03d|%x|%X|%o|%c|%%|%.2f|%+d]\\n", "ab", "cd", "7", "255", "255", "8", "hi", "2.5", "1"],
+        0,
+        "[   ab|cd  |007|ff|FF|10|h|%|2.50|+1]\n",
+        "",
+    );
+    check(&["printf", "a\\tb\\\\n\\101\\n"], 0, "a\tb\\nA\n", "");
+    check(&["printf", "%d %d\\n", "1", "2", "3"], 0, "1 2\n3 0\n", "");
+    check(&["printf", "%s\\n"], 0, "\n", "");
+    check(&["printf", "no args\\n", "x"], 0, "no args\n", "");
+    check(&["printf", "%d\\n", "'A", "0x1f", "-010"], 0, "65\n31\n-8\n", "");
+    check(&["printf", "%b|%s\\n", "x\\ty", "x\\ty"], 0, "x\ty|x\\ty\n", "");
+    check(&["printf", "%d\\n", "12abc"], 1, "12\n", "printf: invalid number '12abc'\n");
+    check(&["printf", "%z"], 1, "", "printf: %z: invalid format\n");
+    check(&["printf"], 2, "", "Usage: printf FORMAT [ARG]...\n");
+    check_sh("printf '%s\\n' c a b | sort | head -n 1", 0, "a\n", "");
+}
+
+#[test]
+fn sed() {
+    check_sh("echo hello world | sed 's/o/0/'", 0, "hell0 world\n", "");
+    check_sh("echo hello world | sed 's/o/0/g'", 0, "hell0 w0rld\n", "");
+    check_sh("echo hello world | sed 's/\\(hello\\) \\(world\\)/\\2 \\1/'", 0, "world hello\n", "");
+    check_sh("echo a/b/c | sed 's|/|::|g; s/a/[&]/'", 0, "[a]::b::c\n", "");
+    check_sh("echo baaac | sed 's/a*/x/g'", 0, "xbxcx\n", "");
+    check_sh("echo x=1 | sed -E 's/([a-z]+)=([0-9]+)/\\2=\\1/'", 0, "1=x\n", "");
+    check(&["sed", "-n", "2,3p", "/data/lines.txt"], 0, "two\nthree\n", "");
+    check(&["sed", "-n", "$p", "/data/lines.txt"], 0, "twelve\n", "");
+    check(&["sed", "/an/d", "/data/fruit.txt"], 0, "Apple pie\nCherry\napple juice\n", "");
+    check(&["sed", "-n", "s/apple/pear/ip", "/data/fruit.txt"], 0, "pear pie\npear juice\n", "");
+    check(&["sed", "-e", "s/e/E/g", "-e", "3q", "/data/lines.txt"], 0, "onE\ntwo\nthrEE\n", "");
+    let r = sh("sed -i 's/hello/bye/' /data/hello.txt && cat /data/hello.txt");
+    expect("sed -i", &r, 0, "bye\n", "");
+    assert_eq!(r.file("data/hello.txt").as_deref(), Some("bye\n"));
+    check_sh("echo x | sed 's/a/b'", 1, "", "sed: unterminated 's' command\n");
+    check_sh("echo x | sed 'y/a/b/'", 1, "", "sed: unsupported command y\n");
+    check(&["sed", "s/x/y/", "/nope"], 2, "", "sed: /nope: No such file or directory\n");
+    check(&["sed"], 2, "", "Usage: sed [-inE] [-e CMD]... [CMD] [FILE]...\n");
+}
+
+#[test]
+fn sort_uniq_and_tr() {
+    check(&["sort", "/data/fruit.txt"], 0, "Apple pie\nCherry\napple juice\nbanana\n", "");
+    check(&["sort", "-r", "/data/fruit.txt"], 0, "banana\napple juice\nCherry\nApple pie\n", "");
+    check_sh("printf '10\\n9\\n100\\n-1\\n' | sort -n", 0, "-1\n9\n10\n100\n", "");
+    check_sh("printf '10\\n9\\n100\\n' | sort -rn", 0, "100\n10\n9\n", "");
+    check_sh("printf 'b\\na\\nb\\n' | sort -u", 0, "a\nb\n", "");
+    check_sh("echo b a b c a b | tr ' ' '\\n' | sort | uniq -c | sort -rn", 0, "      3 b\n      2 a\n      1 c\n", "");
+    check_sh("printf 'a\\na\\nb\\nc\\nc\\n' | uniq -d", 0, "a\nc\n", "");
+    check_sh("printf 'a\\na\\nb\\n' | uniq -u", 0, "b\n", "");
+    check_sh("printf 'a\\na\\nb\\n' | uniq", 0, "a\nb\n", "");
+    check_sh(
+        "echo Hello | tr a-z A-Z; echo hello | tr -d l; echo aabbcc | tr -s a-c; echo hi! | tr -c a-z _",
+        0,
+        "HELLO\nheo\nabc\nhi__",
+        "",
+    );
+    check(&["sort", "/nope"], 2, "", "sort: /nope: No such file or directory\n");
+    check(&["tr", "a"], 2, "", "Usage: tr [-cds] STRING1 [STRING2]\n");
+}
+
+#[test]
+fn curl_refuses_bad_command_lines_before_connecting() {
+    check(
+        &["curl"],
+        2,
+        "",
+        "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n",
+    );
+    check(&["curl", "https://example.com/"], 1, "", "curl: (1) Protocol \"https\" not supported\n");
+    check(&["curl", "-s", "https://example.com/"], 1, "", "");
+    check(&["curl", "-sS", "http://web:99999/"], 3, "", "curl: (3) URL using bad/illegal format or missing URL\n");
+    check(&["curl", "http://:80/"], 3, "", "curl: (3) URL using bad/illegal format or missing URL\n");
+    check(
+        &["curl", "-Q", "web"],
+        2,
+        "",
+        "curl: option -Q: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n",
+    );
+    check(
+        &["curl", "web", "-X"],
+        2,
+        "",
+        "curl: option -X: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n",
+    );
+}
+
+/// `web` and `kv` serve on the socket the host hands a process as descriptor 4 when its
+/// container listens on a port; without one they say what is missing and exit 1.
+#[test]
+fn web_and_kv_say_when_they_have_no_socket() {
+    for (name, module) in [("web", WEB), ("kv", KV)] {
+        let mut p = process(&[name]);
+        p.module = Bytes::from(module);
+        let outcome = host().run(&p);
+        assert_eq!(outcome.status, ExitStatus::Code(1), "{name}");
+        let message = format!("{name}: no listening socket: publish or expose a port\n");
+        assert_eq!(outcome.output, vec![(Stream::Stderr, message.into_bytes())], "{name}");
+    }
 }
 
 #[test]

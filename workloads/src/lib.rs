@@ -10,8 +10,15 @@ pub const HELLO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hello.wasm"))
 /// each applet's name (`/bin/sh`, `/bin/ls`, ...) and picks the applet by the name it runs as.
 pub const TOOLBOX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/toolbox.wasm"));
 
+/// `web`: the static HTTP server of the `web` image, serving `/usr/share/web` on the
+/// container's first listening socket.
+pub const WEB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.wasm"));
+
+/// `kv`: the key-value store over HTTP of the `kv` image, keeping each key as a file in `/data`.
+pub const KV: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kv.wasm"));
+
 /// Every program by name, as the engine's `builtin::Programs` expects them.
-pub const ALL: &[(&str, &[u8])] = &[("hello", HELLO), ("toolbox", TOOLBOX)];
+pub const ALL: &[(&str, &[u8])] = &[("hello", HELLO), ("kv", KV), ("toolbox", TOOLBOX), ("web", WEB)];
 
 /// The WASI conformance programs by name, one per area of preview1. They are test programs, not
 /// images: the server's tests run each under Dockyard and under wasmtime-wasi and compare.

@@ -64,7 +64,15 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
     })?;
 
     steps.run("unit and integration tests", || {
-        process::run(cargo().args(["test", "--workspace", "--exclude", "dockyard-tests"]))
+        process::run(cargo().args(["test", "--workspace", "--exclude", "dockyard-tests"]))?;
+        // The WASI programs' own unit tests (HTTP, regular expressions, curl's replies) are plain
+        // Rust and run natively; conformance is left out, since its bindings link only for WASI.
+        process::run(
+            cargo()
+                .env("CARGO_TARGET_DIR", repo.target.join("workloads-native"))
+                .args(["test", "--manifest-path", WORKLOADS_MANIFEST])
+                .args(["-p", "httpkit", "-p", "kv", "-p", "toolbox", "-p", "web"]),
+        )
     })?;
 
     const WASM_TESTS: &str = "engine and browser-host tests on wasm32 in headless Chromium";

@@ -7,7 +7,10 @@
 //! child, and this way redirections and pipelines are only a matter of which streams are passed.
 
 mod applets;
+mod curl;
 mod files;
+mod filters;
+mod regex;
 mod sh;
 mod text;
 
@@ -105,6 +108,7 @@ pub const APPLETS: &[(&str, Applet)] = &[
     ("basename", text::basename),
     ("cat", files::cat),
     ("cp", files::cp),
+    ("curl", curl::curl),
     ("date", applets::date),
     ("dirname", text::dirname),
     ("echo", text::echo),
@@ -119,20 +123,25 @@ pub const APPLETS: &[(&str, Applet)] = &[
     ("mkdir", files::mkdir),
     ("mv", files::mv),
     ("printenv", applets::printenv),
+    ("printf", filters::printf),
     ("pwd", applets::pwd),
     ("rm", files::rm),
     ("rmdir", files::rmdir),
+    ("sed", filters::sed),
     ("seq", text::seq),
     ("sh", sh::main),
     ("sleep", applets::sleep),
+    ("sort", filters::sort),
     ("spin", applets::spin),
     ("stat", files::stat),
     ("tail", text::tail),
     ("tee", files::tee),
     ("test", text::test),
     ("touch", files::touch),
+    ("tr", filters::tr),
     ("true", applets::true_),
     ("uname", applets::uname),
+    ("uniq", filters::uniq),
     ("wc", text::wc),
     ("whoami", applets::whoami),
     ("yes", text::yes),

@@ -3,6 +3,7 @@
 
 use crate::applets::{getopt, usage};
 use crate::files::read_input;
+use crate::regex::Regex;
 use crate::{strerror, Ctx, Io};
 
 /// `echo [-neE] [ARG]...`. As in busybox, only arguments made entirely of n, e and E are options.
@@ -47,7 +48,7 @@ pub fn echo(args: &[String], _: &mut Ctx, io: &mut Io) -> i32 {
 }
 
 /// Appends `arg` with echo -e's escapes replaced; true when it met `\c`.
-fn unescape(arg: &str, out: &mut Vec<u8>) -> bool {
+pub(crate) fn unescape(arg: &str, out: &mut Vec<u8>) -> bool {
     let bytes = arg.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -99,7 +100,7 @@ fn unescape(arg: &str, out: &mut Vec<u8>) -> bool {
 }
 
 /// Splits input into lines, each without its newline; a last line without one still counts.
-fn lines(data: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn lines(data: &[u8]) -> Vec<&[u8]> {
     let mut lines: Vec<&[u8]> = data.split(|b| *b == b'\n').collect();
     if data.is_empty() || data.ends_with(b"\n") {
         lines.pop();
@@ -243,8 +244,25 @@ fn contains(line: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || line.windows(needle.len()).any(|w| w == needle)
 }
 
-/// `grep [-vicnqlhH] [-e PATTERN]... [PATTERN] [FILE]...` with fixed strings, not regular
-/// expressions. Status 0 when a line was selected, 1 when none, 2 on an error.
+/// A grep pattern: a fixed string (`-F`), case-folded when `-i` is given, or a regular expression.
+enum Pattern {
+    Fixed(Vec<u8>),
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn selects(&self, line: &[u8], fold: bool) -> bool {
+        match self {
+            Pattern::Fixed(needle) if fold => contains(&line.to_ascii_lowercase(), needle),
+            Pattern::Fixed(needle) => contains(line, needle),
+            Pattern::Regex(regex) => regex.is_match(&String::from_utf8_lossy(line)),
+        }
+    }
+}
+
+/// `grep [-vicnqlhHFE] [-e PATTERN]... [PATTERN] [FILE]...` with basic regular expressions,
+/// extended ones with `-E` and fixed strings with `-F`. Status 0 when a line was selected, 1
+/// when none, 2 on an error.
 pub fn grep(args: &[String], ctx: &mut Ctx, io: &mut Io) -> i32 {
     let opts = match getopt("grep", args, "vicnqlhHFEwse:", io) {
         Ok(opts) => opts,
@@ -260,10 +278,21 @@ pub fn grep(args: &[String], ctx: &mut Ctx, io: &mut Io) -> i32 {
         patterns.push(operands.remove(0));
     }
     let fold = opts.has('i');
-    let folded: Vec<Vec<u8>> = patterns
-        .iter()
-        .map(|p| if fold { p.to_ascii_lowercase().into_bytes() } else { p.clone().into_bytes() })
-        .collect();
+    let mut compiled = Vec::new();
+    for pattern in &patterns {
+        if opts.has('F') {
+            let needle = if fold { pattern.to_ascii_lowercase() } else { pattern.clone() };
+            compiled.push(Pattern::Fixed(needle.into_bytes()));
+            continue;
+        }
+        match Regex::new(pattern, opts.has('E'), fold) {
+            Ok(regex) => compiled.push(Pattern::Regex(regex)),
+            Err(e) => {
+                let _ = writeln!(io.err, "grep: bad regex '{pattern}': {e}");
+                return 2;
+            }
+        }
+    }
     let names = inputs(&operands);
     let prefix = (names.len() > 1 || opts.has('H')) && !opts.has('h');
     let (mut selected_any, mut failed) = (false, false);
@@ -281,14 +310,7 @@ pub fn grep(args: &[String], ctx: &mut Ctx, io: &mut Io) -> i32 {
         let shown = if name == "-" { "(standard input)" } else { name.as_str() };
         let mut count = 0;
         for (n, line) in lines(&data).into_iter().enumerate() {
-            let lowered;
-            let hay = if fold {
-                lowered = line.to_ascii_lowercase();
-                &lowered[..]
-            } else {
-                line
-            };
-            if folded.iter().any(|p| contains(hay, p)) == opts.has('v') {
+            if compiled.iter().any(|p| p.selects(line, fold)) == opts.has('v') {
                 continue;
             }
             count += 1;
