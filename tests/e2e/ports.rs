@@ -11,7 +11,7 @@ use fantoccini::Locator;
 use crate::harness::{block_on, dockyard_bin, Browser, Server, TempHome};
 
 /// The welcome page of the `web` image says this.
-const WELCOME: &str = "served from inside a Dockyard container";
+const WELCOME: &str = "it came from inside a Dockyard container";
 
 #[test]
 fn a_published_port_opens_in_a_pane_and_other_containers_reach_it() {

@@ -80,9 +80,15 @@ impl Switch {
     }
 
     /// The next connection waiting at `at` (listening there first if not yet), now `owner`'s.
+    /// One whose client has already sent something goes first: a browser opens spare
+    /// connections it may never use, and a server that takes one connection at a time would
+    /// otherwise sit on an idle one while a request waits behind it.
     pub fn accept(&mut self, owner: Owner, at: &Endpoint) -> Result<ConnId, Errno> {
         self.listen(owner, at)?;
-        let conn = self.listeners.get_mut(at).and_then(|l| l.backlog.pop_front()).ok_or(Errno::Again)?;
+        let listener = self.listeners.get_mut(at).ok_or(Errno::Again)?;
+        let ends = &self.ends;
+        let ready = listener.backlog.iter().position(|c| ends.get(c).is_none_or(|e| !e.inbox.is_empty() || e.eof));
+        let conn = listener.backlog.remove(ready.unwrap_or(0)).ok_or(Errno::Again)?;
         if let Some(end) = self.ends.get_mut(&conn) {
             end.owner = owner;
         }
@@ -259,6 +265,22 @@ mod tests {
         assert_eq!(switch.send(client, b"more"), Err(Errno::Pipe));
         switch.close(client);
         assert_eq!(switch.open_ends(), 0);
+    }
+
+    #[test]
+    fn a_connection_that_has_sent_something_is_accepted_before_an_idle_one() {
+        let mut switch = Switch::new();
+        let at = web();
+        switch.listen(SERVER, &at).unwrap();
+        let idle = switch.connect(CLIENT, &at).unwrap();
+        let asking = switch.connect(CLIENT, &at).unwrap();
+        switch.send(asking, b"GET /").unwrap();
+        let first = switch.accept(SERVER, &at).unwrap();
+        assert_eq!(switch.recv(first, 10, false).unwrap(), b"GET /");
+        let second = switch.accept(SERVER, &at).unwrap();
+        assert_eq!(switch.recv(second, 10, false), Err(Errno::Again), "the idle one comes last");
+        switch.close(idle);
+        assert_eq!(switch.recv(second, 10, false).unwrap(), b"");
     }
 
     #[test]
