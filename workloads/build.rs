@@ -14,6 +14,9 @@ const PROGRAMS: &[&str] = &["hello", "kv", "toolbox", "web"];
 /// preview1, run by the server's tests under Dockyard and under wasmtime-wasi.
 const CONFORMANCE: &[&str] = &["args_env_exit", "clocks_poll", "fs_dirs", "fs_files", "fs_links", "fs_raw", "sockets"];
 
+/// The benchmarks' guests, run by `cargo xtask bench` on every host: not images, not tests.
+const BENCH: &[&str] = &["cpu"];
+
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let programs = manifest_dir.join("programs");
@@ -51,7 +54,7 @@ fn main() {
              `rustup target add wasm32-wasip1` (cargo xtask does this for you)"
         );
     }
-    for name in PROGRAMS.iter().chain(CONFORMANCE) {
+    for name in PROGRAMS.iter().chain(CONFORMANCE).chain(BENCH) {
         let module = target_dir.join("wasm32-wasip1/release").join(format!("{name}.wasm"));
         std::fs::copy(&module, out_dir.join(format!("{name}.wasm")))
             .unwrap_or_else(|e| panic!("could not copy {}: {e}", module.display()));

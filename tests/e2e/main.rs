@@ -6,6 +6,7 @@
 //! Nothing here is skipped: a missing prerequisite fails the test with what to do about it.
 
 mod archive;
+mod bench;
 mod harness;
 mod host;
 mod lesson;

@@ -32,13 +32,17 @@ pub const CONFORMANCE: &[(&str, &[u8])] = &[
     ("sockets", include_bytes!(concat!(env!("OUT_DIR"), "/sockets.wasm"))),
 ];
 
+/// `cpu`: the CPU-bound guest of the runtime benchmarks, which sieves primes and prints how long
+/// the work took by its own clock. A benchmark program, not an image.
+pub const CPU: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cpu.wasm"));
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_program_is_a_wasm_module() {
-        for (name, bytes) in ALL.iter().chain(CONFORMANCE) {
+        for (name, bytes) in ALL.iter().chain(CONFORMANCE).chain(&[("cpu", CPU)]) {
             assert!(bytes.starts_with(b"\0asm\x01\0\0\0"), "{name} is not a wasm module");
         }
     }

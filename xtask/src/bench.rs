@@ -1,5 +1,11 @@
 //! `cargo xtask bench`: runs the criterion benchmarks and reports each as a ratio against a
 //! baseline measured in the same run, since absolute times say little across machines.
+//!
+//! Besides the engine's layer benchmarks, it times running containers: `docker run --rm
+//! hello-world` in `dockyard` (criterion, `server/benches/runtime.rs`) and in headless Chromium
+//! (the ignored end-to-end test `bench::runtime_in_chromium`) against `docker run --rm busybox
+//! true` on the private dockerd, and the CPU-bound `cpu` guest in wasmtime and in Chromium
+//! against the same program built as a native binary, each timed by the program's own clock.
 
 use std::path::Path;
 use std::process::Command;
@@ -7,11 +13,29 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+use crate::dockerd::Dockerd;
 use crate::process;
-use crate::Repo;
+use crate::test::PrivateTemp;
+use crate::tools;
+use crate::{dist, Repo};
+
+const WORKLOADS_MANIFEST: &str = "workloads/programs/Cargo.toml";
+
+/// Runs of each baseline timed here; the median stands for them. The first run of each comes
+/// before, untimed, so a cold cache or a lazy daemon does not count.
+const BASELINE_RUNS: usize = 11;
 
 pub fn bench(repo: &Repo) -> Result<()> {
+    // What the baselines and the browser need, first, so a missing tool fails in seconds.
+    tools::ensure_system_packages(&[tools::CHROMIUM, tools::CHROMIUM_DRIVER, tools::DOCKER_IO, tools::BUSYBOX_STATIC])?;
+    let web_tools = tools::ensure_web_tools(repo, true)?;
+
     process::run(repo.cargo().args(["bench", "-p", "dockyard-engine", "--bench", "layers"]))?;
+    process::run(repo.cargo().args(["bench", "-p", "dockyard-server", "--bench", "runtime"]))?;
+    let native_cpu = native_cpu_ms(repo)?;
+    let docker_run = docker_run_ms(repo)?;
+    let chromium = chromium(repo, &web_tools)?;
+
     let criterion = repo.target.join("criterion");
     let lookup = |depth: u32| mean_ns(&criterion.join(format!("union_lookup/{depth}/new/estimates.json")));
     let (one, ten, hundred) = (lookup(1)?, lookup(10)?, lookup(100)?);
@@ -20,13 +44,146 @@ pub fn bench(repo: &Repo) -> Result<()> {
     let registry = |name: &str| mean_ns(&criterion.join(format!("registry/{name}/new/estimates.json")));
     let (roundtrip, pull, push) =
         (registry("tar_gzip_roundtrip")?, registry("pull_1000_files")?, registry("push_1000_files")?);
+    let hello_native = mean_ns(&criterion.join("hello_world/dockyard_run_rm/new/estimates.json"))? / 1e6;
+    let cpu_wasmtime = mean_ns(&criterion.join("cpu/wasmtime/new/estimates.json"))? / 1e6;
+    let ratios = [
+        ("union lookup, 10 layers vs 1 layer", ten / one),
+        ("union lookup, 100 layers vs 1 layer", hundred / one),
+        ("layer DiffID (tar + sha256) vs sha256sum", engine_hash / sha256sum),
+        ("pull of 1,000 files vs tar+gzip and back", pull / roundtrip),
+        ("push of 1,000 files vs tar+gzip and back", push / roundtrip),
+        ("run --rm hello-world, dockyard vs docker", hello_native / docker_run),
+        ("run --rm hello-world, Chromium vs docker", chromium.hello / docker_run),
+        ("cpu guest, wasmtime vs native binary", cpu_wasmtime / native_cpu),
+        ("cpu guest, Chromium vs native binary", chromium.cpu / native_cpu),
+    ];
     println!("\nRatios (lower is better; 1.00 means as fast as the baseline):");
-    println!("  union lookup, 10 layers vs 1 layer       {:>6.2}", ten / one);
-    println!("  union lookup, 100 layers vs 1 layer      {:>6.2}", hundred / one);
-    println!("  layer DiffID (tar + sha256) vs sha256sum {:>6.2}", engine_hash / sha256sum);
-    println!("  pull of 1,000 files vs tar+gzip and back {:>6.2}", pull / roundtrip);
-    println!("  push of 1,000 files vs tar+gzip and back {:>6.2}", push / roundtrip);
+    let width = ratios.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, ratio) in ratios {
+        println!("  {name:width$} {:>6}", ratio_text(ratio));
+    }
+    println!("(docker: `docker run --rm --network none busybox true` on the private dockerd, CLI included)");
     Ok(())
+}
+
+/// A ratio with two decimals, or two significant digits when it is smaller than 0.1, so that a
+/// thousandfold difference does not print as 0.00.
+fn ratio_text(ratio: f64) -> String {
+    let decimals = match ratio > 0.0 && ratio.is_finite() {
+        true => (1 - ratio.log10().floor() as i32).clamp(2, 9) as usize,
+        false => 2,
+    };
+    format!("{ratio:.decimals$}")
+}
+
+/// The `cpu` program built for this machine, run several times: the median of the compute times
+/// it prints, in milliseconds.
+fn native_cpu_ms(repo: &Repo) -> Result<f64> {
+    // A target folder of its own: the programs' usual one holds their wasm32 builds, and the
+    // host build must not wait on (or invalidate) what dockyard-workloads' build script made.
+    let target = repo.target.join("bench-native");
+    process::run(
+        repo.cargo()
+            .args(["build", "--release", "-p", "cpu", "--manifest-path", WORKLOADS_MANIFEST, "--target-dir"])
+            .arg(&target),
+    )?;
+    let program = target.join("release/cpu");
+    let run = || -> Result<f64> { reported_ms(&process::output(&mut Command::new(&program))?) };
+    run()?;
+    let times = (0..BASELINE_RUNS).map(|_| run()).collect::<Result<Vec<f64>>>()?;
+    let median = median(times);
+    eprintln!("cpu as a native binary: median compute time {median:.1} ms over {BASELINE_RUNS} runs");
+    Ok(median)
+}
+
+/// The compute time the `cpu` program printed, as `compute time: 123.456 ms`.
+fn reported_ms(stdout: &str) -> Result<f64> {
+    if !stdout.starts_with("primes below 1000000: 78498 ") {
+        bail!("the cpu program got its primes wrong:\n{stdout}");
+    }
+    let value = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("compute time: "))
+        .and_then(|rest| rest.strip_suffix(" ms"))
+        .with_context(|| format!("the cpu program printed no compute time:\n{stdout}"))?;
+    value.parse().with_context(|| format!("unreadable compute time {value:?}"))
+}
+
+/// `docker run --rm --network none busybox true` on the private dockerd: the median wall time of
+/// the whole command, in milliseconds. The daemon is started if none runs, and then stopped.
+fn docker_run_ms(repo: &Repo) -> Result<f64> {
+    // Dropping it stops the daemon this function started, and leaves alone one it found running.
+    let dockerd = Dockerd::start(repo, false)?;
+    dockerd.ensure_busybox()?;
+    let run = || -> Result<f64> {
+        let mut command = dockerd.docker();
+        command.args(["run", "--rm", "--network", "none", "busybox", "true"]);
+        let start = Instant::now();
+        process::output(&mut command)?;
+        Ok(start.elapsed().as_secs_f64() * 1e3)
+    };
+    run()?;
+    let times = (0..BASELINE_RUNS).map(|_| run()).collect::<Result<Vec<f64>>>()?;
+    let median = median(times);
+    eprintln!("docker run --rm busybox true: median {median:.1} ms over {BASELINE_RUNS} runs");
+    Ok(median)
+}
+
+/// What the page measured: medians, in milliseconds.
+struct Chromium {
+    /// `docker run --rm hello-world` typed into the terminal, from Enter to the next prompt.
+    hello: f64,
+    /// The `cpu` guest's own compute time, on a worker.
+    cpu: f64,
+}
+
+/// Builds the app and the server, and runs the end-to-end benchmark in headless Chromium.
+fn chromium(repo: &Repo, web_tools: &tools::WebTools) -> Result<Chromium> {
+    dist::build(repo, web_tools, false)?;
+    process::run(repo.cargo().args(["build", "-p", "dockyard-server", "--release"]))?;
+    // Chromium's leftovers land in a folder of this run's, removed at the end.
+    let temp = PrivateTemp::create()?;
+    let results = temp.dir.join("chromium.txt");
+    process::run(
+        repo.cargo()
+            .env("TMPDIR", &temp.dir)
+            .env("DOCKYARD_BIN", repo.target.join("release/dockyard"))
+            .env("DOCKYARD_DIST", repo.dist_dir())
+            .env("DOCKYARD_BENCH_CPU", repo.target.join("workloads/wasm32-wasip1/release/cpu.wasm"))
+            .env("DOCKYARD_BENCH_OUT", &results)
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER_BIN)
+            .env("CHROMIUM", tools::CHROMIUM_BIN)
+            .args(["test", "-p", "dockyard-tests", "--test", "e2e", "--", "--ignored", "--exact"])
+            .args(["bench::runtime_in_chromium", "--nocapture"]),
+    )?;
+    let text = std::fs::read_to_string(&results).with_context(|| format!("no results at {}", results.display()))?;
+    Ok(Chromium {
+        hello: median(samples(&text, "chromium_hello_ms")?),
+        cpu: median(samples(&text, "chromium_cpu_ms")?),
+    })
+}
+
+/// The samples on the line `name v1 v2 ...` of the end-to-end benchmark's results.
+fn samples(text: &str, name: &str) -> Result<Vec<f64>> {
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .with_context(|| format!("no {name} in the browser's results:\n{text}"))?;
+    let values = line.split_whitespace().map(str::parse).collect::<Result<Vec<f64>, _>>();
+    match values {
+        Ok(values) if !values.is_empty() => Ok(values),
+        _ => bail!("unreadable {name} samples: {line:?}"),
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count); `values` is not empty.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() % 2 {
+        0 => (values[mid - 1] + values[mid]) / 2.0,
+        _ => values[mid],
+    }
 }
 
 /// Criterion's mean estimate, in nanoseconds, from its `estimates.json`.
@@ -67,5 +224,33 @@ mod tests {
         std::fs::write(&file, r#"{"mean":{"confidence_interval":{"lower_bound":1.0},"point_estimate":12.5e1},"median":{"point_estimate":3.0}}"#).unwrap();
         assert_eq!(mean_ns(&file).unwrap(), 125.0);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn reads_the_browsers_samples_and_takes_medians() {
+        let text = "chromium_hello_ms 30.5 10.0 20.25\nchromium_cpu_ms 400 500\n";
+        assert_eq!(samples(text, "chromium_hello_ms").unwrap(), [30.5, 10.0, 20.25]);
+        assert_eq!(median(samples(text, "chromium_hello_ms").unwrap()), 20.25);
+        assert_eq!(median(samples(text, "chromium_cpu_ms").unwrap()), 450.0);
+        assert!(samples(text, "chromium").is_err(), "a prefix of a name is not the name");
+        assert!(samples("chromium_cpu_ms \n", "chromium_cpu_ms").is_err());
+    }
+
+    #[test]
+    fn small_ratios_keep_two_significant_digits() {
+        assert_eq!(ratio_text(2.345), "2.35");
+        assert_eq!(ratio_text(0.5), "0.50");
+        assert_eq!(ratio_text(0.05), "0.050");
+        assert_eq!(ratio_text(0.001734), "0.0017");
+        assert_eq!(ratio_text(123.0), "123.00");
+    }
+
+    #[test]
+    fn reads_the_cpu_programs_own_time() {
+        let out =
+            "primes below 1000000: 78498 (checksum e26b59084d9cf97a), sieved 200 times\ncompute time: 345.678 ms\n";
+        assert_eq!(reported_ms(out).unwrap(), 345.678);
+        assert!(reported_ms("primes below 1000000: 78497 (checksum 0), sieved 1 times\ncompute time: 1 ms\n").is_err());
+        assert!(reported_ms("primes below 1000000: 78498 (checksum 0)\n").is_err());
     }
 }

@@ -185,14 +185,14 @@ fn format_duration(duration: Duration) -> String {
 /// them rather than close them. Pointing TMPDIR here catches those folders (and anything else
 /// the tests leave), so removing this one directory cleans up after the run without touching
 /// the folders of other Chromium sessions that share /tmp.
-struct PrivateTemp {
-    dir: PathBuf,
+pub struct PrivateTemp {
+    pub dir: PathBuf,
 }
 
 impl PrivateTemp {
     const PREFIX: &'static str = "dockyard-test-";
 
-    fn create() -> Result<Self> {
+    pub fn create() -> Result<Self> {
         let parent = std::env::temp_dir();
         Self::remove_abandoned(&parent);
         // Short and in /tmp: Chromium puts a unix socket in here, and those paths are limited.

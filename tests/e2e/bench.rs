@@ -1,0 +1,156 @@
+//! The runtime benchmarks in headless Chromium, run by `cargo xtask bench` (ignored otherwise:
+//! a benchmark is a measurement, not a check that belongs in every test run).
+//!
+//! The real app does the work, driven through its terminal: `docker run --rm hello-world` typed
+//! again and again once the image is pulled and the browser has the app's module cached, each run
+//! on a Web Worker of its own as always, and the `cpu` guest, whose own clock says how long its
+//! work took. The page times each command itself, from the Enter key to the moment the terminal
+//! takes commands again, so WebDriver's round trips stay out of the numbers.
+//!
+//! The `cpu` guest is no built-in image, and the app stays as it ships: the native `dockyard` CLI
+//! puts the module into an image (`create`, `cp`, `commit`, `save`), and the page loads the
+//! archive through its file picker, as a learner would load one.
+//!
+//! Results go to standard output and, when `DOCKYARD_BENCH_OUT` names a file, there: one line
+//! per measurement, its name then every sample in milliseconds.
+
+use std::fmt::Write as _;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+
+use crate::harness::{block_on, dockyard, text, Browser, Server, TempHome};
+
+/// Runs before the measured ones: the first pulls, compiles and fills caches.
+const WARM_UP: usize = 2;
+const HELLO_RUNS: usize = 15;
+const CPU_RUNS: usize = 5;
+
+/// Records, in the page, when Enter is pressed in the terminal and when the command it started
+/// has finished: the input's placeholder says "running…" while a command runs.
+const INSTALL_TIMER: &str = "const input = document.getElementById('terminal-input');
+    window.__bench = { start: 0, end: 0 };
+    document.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && e.target === input) window.__bench = { start: performance.now(), end: 0 };
+    }, true);
+    new MutationObserver((records) => {
+        for (const r of records) {
+            if (r.oldValue && r.oldValue.startsWith('running') && window.__bench.start && !window.__bench.end) {
+                window.__bench.end = performance.now();
+            }
+        }
+    }).observe(input, { attributes: true, attributeFilter: ['placeholder'], attributeOldValue: true });";
+
+/// The `cpu` module, built for wasm32-wasip1 by `dockyard-workloads`' build script.
+fn cpu_module() -> PathBuf {
+    let path = std::env::var_os("DOCKYARD_BENCH_CPU").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/workloads/wasm32-wasip1/release/cpu.wasm")
+    });
+    assert!(path.is_file(), "the cpu module is not at {} (set DOCKYARD_BENCH_CPU)", path.display());
+    path
+}
+
+/// An archive of the image `bench-cpu`, whose command is the `cpu` guest, made with the CLI.
+fn cpu_image_archive(home: &TempHome) -> PathBuf {
+    let program = home.0.join("cpu");
+    std::fs::copy(cpu_module(), &program).expect("copy the cpu module");
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("make it executable");
+    let archive = home.0.join("bench-cpu.tar");
+    let path = |p: &PathBuf| p.to_str().expect("a UTF-8 temp path").to_string();
+    let steps: [Vec<String>; 4] = [
+        ["create", "--name", "bench", "hello-world"].map(String::from).to_vec(),
+        vec!["cp".into(), path(&program), "bench:/cpu".into()],
+        ["commit", "--change", r#"CMD ["/cpu"]"#, "bench", "bench-cpu"].map(String::from).to_vec(),
+        vec!["save".into(), "-o".into(), path(&archive), "bench-cpu".into()],
+    ];
+    for args in steps {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = dockyard(home, &args);
+        assert!(out.status.success(), "dockyard {args:?} failed: {}", text(&out.stderr));
+    }
+    archive
+}
+
+/// Clears the terminal, types `command`, and returns how long the page took to finish it, in
+/// milliseconds, and what the terminal shows then.
+async fn timed(browser: &Browser, command: &str) -> (f64, String) {
+    let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");
+    // A cleared terminal redraws the same few lines on every run, whatever ran before.
+    input.send_keys("\u{E009}l\u{E000}").await.expect("ctrl-l clears");
+    browser.type_command(command).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let took = browser
+            .client
+            .execute("const b = window.__bench; return b.end ? b.end - b.start : null;", vec![])
+            .await
+            .expect("the timer answers");
+        if let Some(ms) = took.as_f64() {
+            let shown = browser.client.find(Locator::Css("#terminal-output")).await.expect("output");
+            return (ms, shown.text().await.expect("output text"));
+        }
+        assert!(Instant::now() < deadline, "`{command}` did not finish within a minute");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The compute time the `cpu` guest printed, in milliseconds.
+fn reported_ms(shown: &str) -> f64 {
+    shown
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("compute time: "))
+        .and_then(|rest| rest.strip_suffix(" ms"))
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("the cpu guest printed no compute time:\n{shown}"))
+}
+
+#[test]
+#[ignore = "a benchmark: `cargo xtask bench` runs it"]
+fn runtime_in_chromium() {
+    let home = TempHome::new("bench");
+    let archive = cpu_image_archive(&home);
+    let mut results = String::new();
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.client.execute(INSTALL_TIMER, vec![]).await.expect("timer installed");
+
+        let mut hello = Vec::new();
+        for run in 0..WARM_UP + HELLO_RUNS {
+            let (ms, shown) = timed(&browser, "docker run --rm hello-world").await;
+            assert!(shown.contains("Hello from Dockyard!"), "{shown}");
+            if run >= WARM_UP {
+                hello.push(ms);
+            }
+        }
+
+        browser.type_command("docker load -i bench-cpu.tar").await;
+        let picker = browser.client.wait().for_element(Locator::Css("#upload-input")).await.expect("a file picker");
+        picker.send_keys(archive.to_str().expect("a UTF-8 temp path")).await.expect("choose the archive");
+        browser.wait_text("#terminal-output", 60, |t| t.contains("Loaded image: bench-cpu:latest")).await;
+
+        let mut cpu = Vec::new();
+        for run in 0..WARM_UP + CPU_RUNS {
+            let (_, shown) = timed(&browser, "docker run --rm bench-cpu").await;
+            assert!(shown.contains("primes below 1000000: 78498 "), "{shown}");
+            if run >= WARM_UP {
+                cpu.push(reported_ms(&shown));
+            }
+        }
+        browser.screenshot("bench").await;
+        browser.close().await;
+
+        for (name, samples) in [("chromium_hello_ms", &hello), ("chromium_cpu_ms", &cpu)] {
+            let line: Vec<String> = samples.iter().map(|ms| format!("{ms:.3}")).collect();
+            writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
+        }
+    });
+    print!("{results}");
+    if let Some(file) = std::env::var_os("DOCKYARD_BENCH_OUT") {
+        std::fs::write(&file, &results).expect("write the results");
+    }
+}
