@@ -26,6 +26,7 @@ pub mod cli;
 pub mod container;
 pub mod copy;
 pub mod digest;
+pub mod dockerfile;
 mod engine;
 pub mod format;
 pub mod fs;

@@ -35,6 +35,8 @@ mod tests;
 use serde_json::Value as Json;
 
 pub use exec::MAX_OUTPUT;
+/// Go's `strconv.Quote`, which Go programs' error messages (`%q`) use; the Dockerfile parser's too.
+pub(crate) use print::quote as go_strconv_quote;
 
 /// A template that failed to parse or to execute, worded as Go words it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
