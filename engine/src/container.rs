@@ -258,6 +258,11 @@ pub fn generate_name(entropy: &mut dyn Entropy, taken: &dyn Fn(&str) -> bool) ->
     unreachable!("the loop only ends by returning")
 }
 
+/// The network a container is on unless `--network` says otherwise.
+fn bridge() -> String {
+    "bridge".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,8 +296,4 @@ mod tests {
         let second = generate_name(&mut entropy, &|n| n == first);
         assert_ne!(first, second);
     }
-}
-
-fn bridge() -> String {
-    "bridge".to_string()
 }

@@ -107,6 +107,10 @@ pub enum Step {
     /// `docker cp` out of a container: the host puts `tree` at `dest` on its side, where
     /// [`crate::copy::place`] says, then prints `then`.
     CopyOut { tree: Tree, source: Source, dest: String, then: Reply },
+    /// `docker build`: the host reads the folder `path` (the build context) into a [`Tree`],
+    /// whose root is the folder itself, and hands it (or why it could not) to
+    /// [`Engine::context_done`] with `then`.
+    ReadContext { path: String, then: crate::build::ContextThen },
     /// `docker cp` into a container: the host reads `source` (following a symlink there when
     /// `follow_link`) into a [`Tree`] and hands it to [`Engine::copy_in`] with `target`.
     CopyIn { source: String, follow_link: bool, target: CopyTarget },
@@ -220,6 +224,8 @@ struct Saved {
     registries: BTreeMap<String, Registry>,
     #[serde(default)]
     volumes: BTreeMap<String, Volume>,
+    #[serde(default)]
+    build_cache: BTreeMap<String, crate::digest::ImageId>,
 }
 
 /// What `docker save` and `docker export` say without `-o`: the terminal is the only standard
@@ -249,6 +255,8 @@ pub struct Engine {
     /// What hosts measured of running processes: memory in bytes and CPU time in nanoseconds,
     /// the last two samples each, for `docker stats`.
     pub(crate) usage: BTreeMap<ContainerId, [(Timestamp, u64, u64); 2]>,
+    /// The classic builder's cache: the image each step made, by its parent and `created_by`.
+    pub(crate) build_cache: BTreeMap<String, crate::digest::ImageId>,
 }
 
 impl Engine {
@@ -266,6 +274,7 @@ impl Engine {
             bases: BTreeMap::new(),
             restarts: Vec::new(),
             usage: BTreeMap::new(),
+            build_cache: BTreeMap::new(),
         }
     }
 
@@ -283,6 +292,7 @@ impl Engine {
             containers: self.containers.clone(),
             registries,
             volumes: self.volumes.clone(),
+            build_cache: self.build_cache.clone(),
         };
         serde_json::to_string(&saved).unwrap_or_default()
     }
@@ -299,6 +309,7 @@ impl Engine {
         engine.containers = saved.containers;
         engine.registries.extend(saved.registries.into_iter().filter(|(domain, _)| domain != DEFAULT_DOMAIN));
         engine.volumes = saved.volumes;
+        engine.build_cache = saved.build_cache;
         for container in &mut engine.containers {
             container.published.clear();
             if container.state.status == ContainerStatus::Running {
@@ -360,6 +371,12 @@ impl Engine {
             Command::Tag { source, target } => self.tag(&source, &target),
             Command::Diff { container } => self.diff(&container),
             Command::SystemDf => self.system_df(),
+            Command::Build(options) => return self.build(options),
+            Command::BuildResume(build) => return self.build_resume(*build, ctx),
+            Command::BuildAwait { container } => {
+                return Step::Await { container, kill_after: None, signal: 9, follow: None, reply: Reply::default() }
+            }
+            Command::BuilderPrune { all, force } => return self.builder_prune(all, force),
             Command::Commit { container, repository, message, changes } => {
                 self.commit(&container, repository.as_deref(), &message, &changes, ctx.now)
             }

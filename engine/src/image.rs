@@ -37,6 +37,35 @@ pub struct ContainerConfig {
     /// Instructions a child image's build runs first (Docker's extension to the spec).
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
     pub on_build: Vec<String>,
+    /// `SHELL`: what runs shell-form commands (`/bin/sh -c` when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
+    pub shell: Vec<String>,
+    /// `HEALTHCHECK`: how to tell that a container works (Docker's extension to the spec).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<HealthConfig>,
+}
+
+/// A `HEALTHCHECK`: the test command (`["CMD-SHELL", "..."]`, `["CMD", ...]`, or `["NONE"]`) and
+/// its timing in nanoseconds, 0 meaning Docker's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HealthConfig {
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_default")]
+    pub test: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interval: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub timeout: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_period: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_interval: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The empty JSON object the image spec uses as the value of port and volume sets.
@@ -107,11 +136,15 @@ pub struct Image {
     /// the image id, and re-serializing could change a byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_json: Option<Bytes>,
+    /// The image a build step made this one from, as the classic builder records it: its cache
+    /// looks for a child of the current image, and `docker images` hides untagged parents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ImageId>,
 }
 
 impl Image {
     pub fn from_config(config: ImageConfig, created: Timestamp) -> Self {
-        Image { id: config.id(), config, created, repo_digests: Vec::new(), config_json: None }
+        Image { id: config.id(), config, created, repo_digests: Vec::new(), config_json: None, parent: None }
     }
 
     /// An image from config bytes written elsewhere, keeping them so its id stays Docker's.
@@ -124,6 +157,7 @@ impl Image {
             created,
             repo_digests: Vec::new(),
             config_json: Some(Bytes::from(json)),
+            parent: None,
         })
     }
 

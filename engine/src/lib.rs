@@ -21,6 +21,7 @@
 //! ```
 
 pub mod archive;
+pub mod build;
 pub mod builtin;
 pub mod cli;
 pub mod container;

@@ -492,6 +492,19 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 continue;
             }
             Step::CopyOut { tree, source, dest, then } => download_tree(&tree, &source, &dest, then),
+            Step::ReadContext { path, then } => {
+                let reason =
+                    format!("docker build reads its context, the folder {path}, from your computer: choose it.");
+                let context = match upload::choose_folder(&reason).await {
+                    Ok(Some(files)) => Ok(context_tree(files)),
+                    Ok(None) => Err(format!("path {path:?} not found: no folder was chosen")),
+                    Err(e) => Err(e),
+                };
+                let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                let next = engine.borrow_mut().context_done(then, context, &mut ctx);
+                step = Some(sequence.current(next));
+                continue;
+            }
             Step::CopyIn { source, follow_link: _, target } => {
                 let reason = format!("docker cp reads {source} from your computer: choose the file.");
                 match upload::choose_file(&reason).await {
@@ -522,6 +535,28 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
         step = sequence.finished(&reply, &mut engine.borrow_mut(), &mut ctx);
     }
     sequence.exit_code()
+}
+
+/// A chosen folder's files as a build context: the folder itself, each file's directories, and
+/// the files, with their times.
+fn context_tree(files: Vec<upload::Chosen>) -> Tree {
+    let mut layer = dockyard_engine::layer::Layer::default();
+    for file in files {
+        let mut dir = String::new();
+        let parts: Vec<&str> = file.path.split('/').filter(|p| !p.is_empty()).collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            dir = if dir.is_empty() { part.to_string() } else { format!("{dir}/{part}") };
+            if layer.get(&dir).is_none() {
+                let _ = layer.insert(&dir, Entry::dir(0o755));
+            }
+        }
+        let mut entry = Entry::file(file.bytes, 0o644);
+        entry.mtime = (file.modified.max(0.0) as u64).saturating_mul(1_000_000);
+        let _ = layer.insert(&parts.join("/"), entry);
+    }
+    let mut entries = vec![(String::new(), Entry::dir(0o755))];
+    entries.extend(layer.entries.into_iter());
+    Tree { entries }
 }
 
 /// Hands what `docker cp` copied out of a container to the browser: a file as itself, anything

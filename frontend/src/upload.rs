@@ -13,9 +13,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, HtmlElement, HtmlInputElement};
 
-/// The bytes of a file the learner chose.
+/// A file the learner chose: its path (inside the chosen folder, for a folder) and its bytes.
 pub struct Chosen {
+    pub path: String,
     pub bytes: Vec<u8>,
+    /// When it last changed, in milliseconds since the epoch.
+    pub modified: f64,
 }
 
 fn js(e: JsValue) -> String {
@@ -28,6 +31,16 @@ fn document() -> Result<Document, String> {
 
 /// Asks the learner for a file, explaining why with `reason`. `None` if they cancel.
 pub async fn choose_file(reason: &str) -> Result<Option<Chosen>, String> {
+    Ok(choose(reason, false).await?.and_then(|mut files| files.pop()))
+}
+
+/// Asks the learner for a folder (`docker build`'s context); its files, with their paths inside
+/// it. `None` if they cancel.
+pub async fn choose_folder(reason: &str) -> Result<Option<Vec<Chosen>>, String> {
+    choose(reason, true).await
+}
+
+async fn choose(reason: &str, folder: bool) -> Result<Option<Vec<Chosen>>, String> {
     let document = document()?;
     let body = document.body().ok_or("no body")?;
     let dialog: HtmlElement = document.create_element("div").map_err(js)?.unchecked_into();
@@ -39,6 +52,9 @@ pub async fn choose_file(reason: &str) -> Result<Option<Chosen>, String> {
     let input: HtmlInputElement = document.create_element("input").map_err(js)?.unchecked_into();
     input.set_type("file");
     input.set_id("upload-input");
+    if folder {
+        input.set_attribute("webkitdirectory", "").map_err(js)?;
+    }
     let cancel: HtmlElement = document.create_element("button").map_err(js)?.unchecked_into();
     cancel.set_text_content(Some("Cancel"));
     cancel.set_id("upload-cancel");
@@ -79,11 +95,25 @@ pub async fn choose_file(reason: &str) -> Result<Option<Chosen>, String> {
     input.click();
 
     let chosen = receiver.await.unwrap_or(false);
-    let file = input.files().and_then(|files| files.get(0));
     dialog.remove();
-    let (Some(file), true) = (file, chosen) else { return Ok(None) };
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(js)?;
-    Ok(Some(Chosen { bytes: js_sys::Uint8Array::new(&buffer).to_vec() }))
+    let files = input.files();
+    let (Some(files), true) = (files, chosen) else { return Ok(None) };
+    let mut out = Vec::new();
+    for i in 0..files.length() {
+        let Some(file) = files.get(i) else { continue };
+        let buffer = JsFuture::from(file.array_buffer()).await.map_err(js)?;
+        // A folder's files carry their path from the folder's own name down.
+        let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string());
+        let path = match relative.filter(|p| !p.is_empty()) {
+            Some(path) => path.split_once('/').map(|(_, rest)| rest.to_string()).unwrap_or(path),
+            None => file.name(),
+        };
+        out.push(Chosen { path, bytes: js_sys::Uint8Array::new(&buffer).to_vec(), modified: file.last_modified() });
+    }
+    if out.is_empty() && !folder {
+        return Ok(None);
+    }
+    Ok(Some(out))
 }
 
 /// Offers `bytes` to the learner as a download named `name`.

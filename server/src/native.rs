@@ -221,6 +221,15 @@ impl Native {
                 Step::CopyOut { tree, source, dest, then } => {
                     host_fs::place(&tree, &source, &dest).map_or_else(|e| Reply::err(e, 1), |()| then)
                 }
+                Step::ReadContext { path, then } => {
+                    let context = match std::path::Path::new(&path).is_dir() {
+                        true => host_fs::read_tree(&path, true),
+                        false => Err(format!("path {path:?} not found")),
+                    };
+                    let next = self.engine.context_done(then, context, &mut Ctx { now: now(), entropy: &mut entropy });
+                    step = Some(sequence.current(next));
+                    continue;
+                }
                 Step::CopyIn { source, follow_link, target } => match host_fs::read_tree(&source, follow_link) {
                     Ok(tree) => self.engine.copy_in(target, tree),
                     Err(e) => Reply::err(e, 1),

@@ -7,6 +7,7 @@
 
 mod archive;
 mod bench;
+mod build;
 mod harness;
 mod host;
 mod lesson;

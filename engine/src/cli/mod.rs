@@ -90,6 +90,17 @@ pub enum Command {
         container: String,
     },
     SystemDf,
+    Build(BuildOptions),
+    /// A build between steps, resumed once the host has run its `RUN` container; never typed.
+    BuildResume(Box<crate::build::Build>),
+    /// Wait for a quiet build's `RUN` container; never typed.
+    BuildAwait {
+        container: crate::container::ContainerId,
+    },
+    BuilderPrune {
+        all: bool,
+        force: bool,
+    },
     Commit {
         container: String,
         repository: Option<String>,
@@ -231,6 +242,24 @@ pub struct LogsOptions {
     pub timestamps: bool,
     pub since: Option<String>,
     pub until: Option<String>,
+}
+
+/// The options of `docker build`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The build context: a folder on the client's side.
+    pub context: String,
+    pub tags: Vec<String>,
+    /// `-f`: the Dockerfile's path, relative to the context, when not `Dockerfile`.
+    pub file: Option<String>,
+    /// `--build-arg` values as typed (`NAME=value`, or `NAME` to take the client's variable).
+    pub build_args: Vec<String>,
+    pub target: Option<String>,
+    pub no_cache: bool,
+    pub quiet: bool,
+    /// `--progress`: `auto` and `tty` print as the classic builder does; `plain` as BuildKit's
+    /// plain output; `quiet` as `-q`.
+    pub progress: Option<String>,
 }
 
 /// The options of `docker images`.
@@ -489,6 +518,17 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         }),
         "system df" => Command::SystemDf,
         "diff" => Command::Diff { container: m.args[0].clone() },
+        "build" => Command::Build(BuildOptions {
+            context: m.args[0].clone(),
+            tags: m.all("tag"),
+            file: m.last("file"),
+            build_args: m.all("build-arg"),
+            target: m.last("target"),
+            no_cache: m.bool("no-cache"),
+            quiet: m.bool("quiet"),
+            progress: m.last("progress"),
+        }),
+        "builder prune" => Command::BuilderPrune { all: m.bool("all"), force: m.bool("force") },
         "commit" => Command::Commit {
             container: m.args[0].clone(),
             repository: m.args.get(1).cloned(),

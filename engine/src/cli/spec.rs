@@ -406,6 +406,35 @@ pub const COMMIT: CommandSpec = CommandSpec {
     interspersed: true,
 };
 
+pub const BUILD: CommandSpec = CommandSpec {
+    names: &["build", "image build", "builder build"],
+    usage: "docker build [OPTIONS] PATH | URL | -",
+    about: "Build an image from a Dockerfile",
+    flags: &[
+        flag("build-arg", None, Some("list"), "Set build-time variables"),
+        flag("file", Some('f'), Some("string"), "Name of the Dockerfile (Default is 'PATH/Dockerfile')"),
+        flag("no-cache", None, None, "Do not use cache when building the image"),
+        flag("progress", None, Some("string"), "Set type of progress output (auto, plain, tty, quiet)"),
+        flag("quiet", Some('q'), None, "Suppress the build output and print image ID on success"),
+        flag("tag", Some('t'), Some("list"), "Name and optionally a tag in the 'name:tag' format"),
+        flag("target", None, Some("string"), "Set the target build stage to build."),
+    ],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const BUILDER_PRUNE: CommandSpec = CommandSpec {
+    names: &["builder prune"],
+    usage: "docker builder prune",
+    about: "Remove build cache",
+    flags: &[
+        flag("all", Some('a'), None, "Remove all unused build cache, not just dangling ones"),
+        flag("force", Some('f'), None, "Do not prompt for confirmation"),
+    ],
+    arity: Arity::Exactly(0),
+    interspersed: true,
+};
+
 pub const CP: CommandSpec = CommandSpec {
     names: &["cp", "container cp"],
     usage: "docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
@@ -547,6 +576,8 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &CP,
     &DIFF,
     &COMMIT,
+    &BUILD,
+    &BUILDER_PRUNE,
     &EXPORT,
     &IMAGES,
     &PULL,

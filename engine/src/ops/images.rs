@@ -67,7 +67,16 @@ impl Engine {
             Ok(filters) => filters,
             Err(reply) => return reply,
         };
-        let mut images: Vec<&Image> = self.images.images.values().collect();
+        // An untagged image that is another's parent is a build step's intermediate image,
+        // which only `-a` shows.
+        let parents: std::collections::BTreeSet<ImageId> =
+            self.images.images.values().filter_map(|image| image.parent).collect();
+        let mut images: Vec<&Image> = self
+            .images
+            .images
+            .values()
+            .filter(|image| options.all || !parents.contains(&image.id) || !self.images.tags_of(image.id).is_empty())
+            .collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         // Each image with the tags the filters keep; `None` means shown untagged.
         let mut rows: Vec<(&Image, Vec<Reference>)> = Vec::new();

@@ -19,7 +19,7 @@ mod push;
 mod rename;
 mod rm;
 mod rmi;
-mod run;
+pub(crate) mod run;
 mod signal;
 mod start;
 mod stats;

@@ -233,7 +233,12 @@ impl Engine {
             .get(&container.image)
             .cloned()
             .ok_or_else(|| (format!("No such image: {}", container.image), 125))?;
-        let (path, args, env) = (container.path.clone(), container.args.clone(), container.env.clone());
+        let (path, args, mut env) = (container.path.clone(), container.args.clone(), container.env.clone());
+        // WASI has no working directory of its own: a process learns it from PWD, as a shell
+        // keeps it, and resolves relative paths against it.
+        if !container.working_dir.is_empty() && !env.iter().any(|e| e.starts_with("PWD=")) {
+            env.push(format!("PWD={}", container.working_dir));
+        }
         // Host ports are taken when the container starts, and given back when it stops.
         let mut published = container.ports.clone();
         let others: Vec<&Container> =
@@ -460,7 +465,7 @@ fn valid_restart_policy(policy: &str) -> bool {
 }
 
 /// The environment Docker gives a process: the image's, HOSTNAME, the user's `-e` values, and HOME.
-fn container_env(image: &Image, id: &ContainerId, user: &[String]) -> Vec<String> {
+pub(crate) fn container_env(image: &Image, id: &ContainerId, user: &[String]) -> Vec<String> {
     let mut env: Vec<String> = Vec::new();
     let mut set = |entry: String| {
         let key = entry.split('=').next().unwrap_or("").to_string();

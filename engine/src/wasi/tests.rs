@@ -417,7 +417,7 @@ impl Network for EagerNet {
 #[test]
 fn random_calls_with_random_arguments_never_panic() {
     let mut rng = Seeded::new(2026);
-    let mut word = |rng: &mut Seeded| {
+    let word = |rng: &mut Seeded| {
         let mut b = [0u8; 8];
         rng.fill(&mut b);
         u64::from_le_bytes(b)

@@ -27,6 +27,10 @@ pub struct Session {
     pub running: Vec<(ContainerId, Option<u64>)>,
     /// Containers a restart policy started again, in order.
     pub restarted: Vec<ContainerId>,
+    /// The folder `docker build` reads, as the host would read it.
+    pub context: Option<dockyard_engine::copy::Tree>,
+    /// How the next attached processes end (a `RUN` step's, say); after these, with code 0.
+    pub outcomes: std::collections::VecDeque<ProcessOutcome>,
 }
 
 impl Session {
@@ -39,6 +43,8 @@ impl Session {
             now: Timestamp::from_secs(T0),
             running: Vec::new(),
             restarted: Vec::new(),
+            context: None,
+            outcomes: Default::default(),
         }
     }
 
@@ -140,7 +146,18 @@ impl Session {
                 Step::Done(reply) => reply,
                 Step::Launch(launch) => {
                     print(&mut printed, &launch.before);
-                    let outcome = ProcessOutcome { status: ExitStatus::Code(0), output: Vec::new(), upper: None };
+                    let outcome = self.outcomes.pop_front().unwrap_or(ProcessOutcome {
+                        status: ExitStatus::Code(0),
+                        output: Vec::new(),
+                        upper: None,
+                    });
+                    for (stream, bytes) in &outcome.output {
+                        let text = String::from_utf8_lossy(bytes);
+                        match stream {
+                            Stream::Stdout => printed.stdout.push_str(&text),
+                            Stream::Stderr => printed.stderr.push_str(&text),
+                        }
+                    }
                     let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
                     self.engine.exited(&launch.process.container, outcome, &mut ctx)
                 }
@@ -180,6 +197,13 @@ impl Session {
                 Step::Pause { container, paused, reply } => {
                     actions.push(HostAction::Paused(container, paused));
                     reply
+                }
+                Step::ReadContext { path, then } => {
+                    let context = self.context.clone().ok_or(format!("path {path:?} not found"));
+                    let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
+                    let next = self.engine.context_done(then, context, &mut ctx);
+                    step = Some(sequence.current(next));
+                    continue;
                 }
                 other => panic!("{line}: a step this host does not play: {other:?}"),
             };

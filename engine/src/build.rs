@@ -1,0 +1,994 @@
+//! `docker build`, as Docker's classic builder does it: every instruction is a step that makes an
+//! image from the one before, `RUN` in an intermediate container whose writable layer becomes
+//! the step's layer, the rest as a change of config or a layer of copied files. Each step's image
+//! remembers its parent, and the cache is the same question the classic builder asks: has a
+//! step with this `created_by` been made from this parent before?
+//!
+//! A build crosses the host several times: once to read the context folder
+//! ([`Step::ReadContext`]), and once for every `RUN` that misses the cache, whose process the host
+//! runs like any container's. Between those, the build's state travels inside the command that
+//! resumes it ([`Command::BuildResume`]), so every host walks a build with the same loop it uses
+//! for any command.
+
+mod context;
+mod created_by;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::cli::{BuildOptions, Command};
+use crate::container::{generate_name, Container, ContainerId, ContainerStatus, State};
+use crate::copy::Tree;
+use crate::dockerfile::{self, Instruction, InstructionKind};
+use crate::fs::UnionFs;
+use crate::image::{Empty, HealthConfig, History, Image, ImageConfig, RootFs};
+use crate::layer::{Entry, Layer};
+use crate::ops::daemon_error;
+use crate::progress::Progress;
+use crate::reference::Reference;
+use crate::{Ctx, Engine, Launch, Reply, Step};
+
+pub use context::Files;
+
+/// What a host hands back with the context it read: the build's options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextThen(pub(crate) Box<BuildOptions>);
+
+impl ContextThen {
+    /// The context folder, as the user named it.
+    pub fn path(&self) -> &str {
+        &self.0.context
+    }
+
+    /// The Dockerfile's path inside the context.
+    pub fn dockerfile(&self) -> &str {
+        self.0.file.as_deref().unwrap_or("Dockerfile")
+    }
+}
+
+/// The shell that runs shell-form commands when the Dockerfile sets none.
+const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
+
+/// A build between two of its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Build {
+    options: BuildOptions,
+    files: Files,
+    instructions: Vec<Instruction>,
+    escape: char,
+    /// The next instruction, and how many of the coming ones are a base image's `ONBUILD`
+    /// triggers, which run without a step number of their own.
+    next: usize,
+    triggers: usize,
+    /// Where the instructions to build end (the end of the `--target` stage).
+    end: usize,
+    step: usize,
+    total: usize,
+    /// `ARG`s before the first `FROM`, with their values, for `FROM` lines.
+    meta_args: Vec<(String, String)>,
+    build_args: BTreeMap<String, String>,
+    consumed: BTreeSet<String>,
+    stages: Vec<(Option<String>, Option<crate::digest::ImageId>)>,
+    stage: Option<Stage>,
+    /// The `RUN` whose container the host is running: its container, `created_by`, and command.
+    pending: Option<(ContainerId, String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stage {
+    alias: Option<String>,
+    /// The image the last step made; `None` in a `FROM scratch` stage before its first step.
+    image: Option<crate::digest::ImageId>,
+    config: ImageConfig,
+    /// The stage's `ARG`s that have values, in the order declared.
+    args: Vec<(String, String)>,
+    /// Whether a `CMD` of this stage was set, so `ENTRYPOINT` keeps it.
+    cmd_set: bool,
+}
+
+impl Stage {
+    fn lookup(&self, name: &str) -> Option<String> {
+        // ENV wins over ARG, as in Docker.
+        let env = self.config.config.env.iter().rev().find_map(|e| {
+            let (k, v) = e.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        });
+        env.or_else(|| self.args.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+}
+
+/// A failed build: the message, and the exit code (`RUN`'s own, when a command failed).
+type Failure = (String, i32);
+
+fn fail(message: impl Into<String>) -> Failure {
+    (message.into(), 1)
+}
+
+/// An empty config for `FROM scratch`, as the classic builder starts one.
+fn scratch_config() -> ImageConfig {
+    let mut config = ImageConfig {
+        architecture: "wasm".to_string(),
+        config: Default::default(),
+        created: String::new(),
+        history: Vec::new(),
+        os: "linux".to_string(),
+        rootfs: RootFs { kind: "layers".to_string(), diff_ids: Vec::new() },
+    };
+    config.config.env.push(crate::builtin::DEFAULT_PATH.to_string());
+    config
+}
+
+impl Engine {
+    /// `docker build`: checks the options, then asks the host for the context folder.
+    pub(crate) fn build(&mut self, options: BuildOptions) -> Step {
+        for tag in &options.tags {
+            if Reference::parse(tag).is_err() {
+                return Step::Done(Reply::err(
+                    format!("invalid argument \"{tag}\" for \"-t, --tag\" flag: invalid reference format\nSee 'docker build --help'."),
+                    125,
+                ));
+            }
+        }
+        if let Some(progress) = options.progress.as_deref() {
+            if !matches!(progress, "auto" | "plain" | "tty" | "quiet") {
+                return Step::Done(Reply::err(format!("invalid progress mode: {progress}"), 1));
+            }
+        }
+        if options.context == "-" || options.context.contains("://") {
+            return Step::Done(Reply::err(
+                "unable to prepare context: Dockyard builds from a folder: give its path (docker build .)",
+                1,
+            ));
+        }
+        Step::ReadContext { path: options.context.clone(), then: ContextThen(Box::new(options)) }
+    }
+
+    /// The host read the context folder (or could not): parse the Dockerfile, and start.
+    pub fn context_done(&mut self, then: ContextThen, context: Result<Tree, String>, ctx: &mut Ctx<'_>) -> Step {
+        let options = *then.0;
+        let tree = match context {
+            Ok(tree) => tree,
+            Err(why) => return Step::Done(Reply::err(format!("unable to prepare context: {why}"), 1)),
+        };
+        let mut files = Files::from_tree(&tree);
+        let name = options.file.clone().unwrap_or_else(|| "Dockerfile".to_string());
+        let dockerfile = match files.get(&context::clean(&name)).map(|e| &e.kind) {
+            Some(crate::layer::EntryKind::File { data }) => String::from_utf8_lossy(&data.0).into_owned(),
+            _ => {
+                let path = format!("{}/{}", options.context.trim_end_matches('/'), context::clean(&name));
+                return Step::Done(Reply::err(
+                    format!(
+                        "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {path}: no such file or directory"
+                    ),
+                    1,
+                ));
+            }
+        };
+        if let Some(crate::layer::EntryKind::File { data }) = files.get(".dockerignore").map(|e| &e.kind) {
+            match dockerfile::Ignore::try_parse(&String::from_utf8_lossy(&data.0)) {
+                Ok(ignore) => files.exclude(&ignore),
+                Err(e) => return Step::Done(Reply::err(format!("error checking context: {e}"), 1)),
+            }
+        }
+        let parsed = match dockerfile::parse(&dockerfile) {
+            Ok(parsed) => parsed,
+            Err(e) => return Step::Done(Reply::err(format!("Error response from daemon: {e}"), 1)),
+        };
+        let sending = format!(
+            "Sending build context to Docker daemon  {}\n",
+            crate::format::human_size_digits(files.tar_size(), 4)
+        );
+        let mut build = match Build::new(options, files, parsed) {
+            Ok(build) => build,
+            Err((message, code)) => return Step::Done(Reply::out(sending).then(Reply::err(message, code))),
+        };
+        let out = if build.quiet() { Reply::default() } else { Reply::out(sending) };
+        build.step = 0;
+        self.advance(build, out, ctx)
+    }
+
+    /// Goes on with a build after its `RUN` container ended.
+    pub(crate) fn build_resume(&mut self, mut build: Build, ctx: &mut Ctx<'_>) -> Step {
+        let mut out = Reply::default();
+        if let Some((id, created_by, command)) = build.pending.take() {
+            let Some(container) = self.containers.iter().find(|c| c.id == id).cloned() else {
+                return Step::Done(Reply::err(daemon_error(format!("No such container: {id}")), 1));
+            };
+            let code = container.state.exit_code;
+            if container.state.status != ContainerStatus::Exited || code != 0 {
+                // The classic builder leaves a failed step's container, for a look inside.
+                let message = format!("The command '{}' returned a non-zero code: {code}", command.join(" "));
+                return Step::Done(Reply::err(message, code.max(1)));
+            }
+            self.containers.retain(|c| c.id != id);
+            let Some(stage) = build.stage.as_ref() else { return Step::Done(Reply::err("no build stage", 1)) };
+            let config = stage.config.clone();
+            match self.commit_step(&mut build, created_by, Some(container.rw), config, ctx.now) {
+                Ok(image) => {
+                    if !build.quiet() {
+                        out.stdout.push_str(&format!(
+                            "Removing intermediate container {}\n ---> {}\n",
+                            id.short(),
+                            image.short()
+                        ));
+                    }
+                }
+                Err((message, code)) => return Step::Done(Reply::err(message, code)),
+            }
+        }
+        self.advance(build, out, ctx)
+    }
+
+    /// Runs instructions until one needs the host (a `RUN`) or the build ends.
+    fn advance(&mut self, mut build: Build, mut out: Reply, ctx: &mut Ctx<'_>) -> Step {
+        while build.next < build.end {
+            let instruction = build.instructions[build.next].clone();
+            build.next += 1;
+            let trigger = build.triggers > 0;
+            if trigger {
+                build.triggers -= 1;
+            } else {
+                build.step += 1;
+                if !build.quiet() {
+                    out.stdout.push_str(&format!("Step {}/{} : {}\n", build.step, build.total, instruction.original));
+                }
+            }
+            match self.instruction(&mut build, &instruction, &mut out, ctx) {
+                Ok(None) => {}
+                Ok(Some(process)) => {
+                    let (before, id) = (out, process.container.clone());
+                    let resume = vec![Command::BuildResume(Box::new(build))];
+                    if resume_is_quiet(&resume) {
+                        // Quiet, the container's output is not shown: start it, and wait.
+                        let spawn = Step::Spawn { processes: vec![process], reply: before };
+                        let next = std::iter::once(Command::BuildAwait { container: id }).chain(resume).collect();
+                        return Step::Then { first: Box::new(spawn), next };
+                    }
+                    return Step::Then { first: Box::new(Step::Launch(Launch { before, process })), next: resume };
+                }
+                Err((message, code)) => return Step::Done(out.then(Reply::err(message, code))),
+            }
+        }
+        self.finish_build(build, out)
+    }
+
+    fn finish_build(&mut self, mut build: Build, mut out: Reply) -> Step {
+        if let Some(stage) = build.stage.take() {
+            build.stages.push((stage.alias, stage.image));
+        }
+        let Some(id) = build.stages.last().and_then(|(_, image)| *image) else {
+            return Step::Done(out.then(Reply::err("No image was generated. Is your Dockerfile empty?", 1)));
+        };
+        let unused: Vec<&String> = build.build_args.keys().filter(|k| !build.consumed.contains(*k)).collect();
+        if !unused.is_empty() && !build.quiet() {
+            let names: Vec<&str> = unused.iter().map(|s| s.as_str()).collect();
+            out.stdout.push_str(&format!("[Warning] One or more build-args [{}] were not consumed\n", names.join(" ")));
+        }
+        if build.quiet() {
+            out.stdout.push_str(&format!("{id}\n"));
+        } else {
+            out.stdout.push_str(&format!("Successfully built {}\n", id.short()));
+        }
+        for tag in &build.options.tags {
+            if let Ok(reference) = Reference::parse(tag) {
+                let reference = reference.with_default_tag();
+                self.images.tag(&reference, id);
+                if !build.quiet() {
+                    out.stdout.push_str(&format!("Successfully tagged {}\n", reference.familiar()));
+                }
+            }
+        }
+        Step::Done(out)
+    }
+
+    /// One instruction; a `RUN` that must really run returns its process.
+    fn instruction(
+        &mut self,
+        build: &mut Build,
+        instruction: &Instruction,
+        out: &mut Reply,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Option<crate::Process>, Failure> {
+        if let InstructionKind::From { image, alias, .. } = &instruction.kind {
+            self.from(build, image, alias.clone(), out)?;
+            return Ok(None);
+        }
+        // An ARG before the first FROM is a step with nothing to do: its value is for FROM lines,
+        // and was settled when the build began.
+        if build.stage.is_none() && matches!(instruction.kind, InstructionKind::Arg(_)) {
+            return Ok(None);
+        }
+        let escape = build.escape;
+        let Some(mut stage) = build.stage.clone() else {
+            return Err(fail("Error response from daemon: No build stage in current context"));
+        };
+        if let InstructionKind::Arg(args) = &instruction.kind {
+            // An argument takes its value from --build-arg, else its default, for the steps after.
+            let mut shown = Vec::new();
+            for (name, default) in args {
+                let expanded = match default {
+                    Some(d) => {
+                        Some(dockerfile::expand(d, &|n| stage.lookup(n), escape).map_err(|e| fail(e.to_string()))?)
+                    }
+                    None => None,
+                };
+                shown.push(match default {
+                    Some(text) => format!("{name}={text}"),
+                    None => name.clone(),
+                });
+                build.consumed.insert(name.clone());
+                stage.args.retain(|(k, _)| k != name);
+                if let Some(value) = build.build_args.get(name).cloned().or(expanded) {
+                    stage.args.push((name.clone(), value));
+                }
+            }
+            let config = stage.config.clone();
+            build.stage = Some(stage);
+            return self.config_step(
+                build,
+                created_by::nop(&format!("ARG {}", shown.join(" "))),
+                None,
+                config,
+                false,
+                out,
+                ctx,
+            );
+        }
+        let lookup = |name: &str| stage.lookup(name);
+        let expand = |word: &str| dockerfile::expand(word, &lookup, escape).map_err(|e| fail(e.to_string()));
+        let mut config = stage.config.clone();
+        let mut cmd_set = stage.cmd_set;
+        let (created_by, layer) = match &instruction.kind {
+            InstructionKind::From { .. } | InstructionKind::Arg(_) => {
+                return Err(fail("a stage's instruction came out of order"))
+            }
+            InstructionKind::Run { command, heredocs, .. } => {
+                let shell = if config.config.shell.is_empty() {
+                    DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
+                } else {
+                    config.config.shell.clone()
+                };
+                let argv = match command {
+                    dockerfile::Command::Exec(argv) => argv.clone(),
+                    dockerfile::Command::Shell(text) => {
+                        let script = match heredocs.first() {
+                            Some(heredoc) if text.trim_start().starts_with("<<") => heredoc.text(),
+                            _ => text.clone(),
+                        };
+                        shell.into_iter().chain([script]).collect()
+                    }
+                };
+                let args = stage.args.clone();
+                let created_by = created_by::run(&args, &argv);
+                return self.run_step(build, created_by, argv, args, out, ctx);
+            }
+            InstructionKind::Cmd(command) | InstructionKind::Entrypoint(command) => {
+                let argv = match command {
+                    dockerfile::Command::Exec(argv) => argv.clone(),
+                    dockerfile::Command::Shell(text) => {
+                        let shell: Vec<String> = if config.config.shell.is_empty() {
+                            DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
+                        } else {
+                            config.config.shell.clone()
+                        };
+                        shell.into_iter().chain([text.clone()]).collect()
+                    }
+                };
+                let name = if matches!(instruction.kind, InstructionKind::Cmd(_)) { "CMD" } else { "ENTRYPOINT" };
+                if name == "CMD" {
+                    config.config.cmd = argv.clone();
+                    cmd_set = true;
+                } else {
+                    config.config.entrypoint = argv.clone();
+                    // A new ENTRYPOINT drops a CMD inherited from the base image.
+                    if !cmd_set {
+                        config.config.cmd.clear();
+                    }
+                }
+                (created_by::nop(&format!("{name} {}", created_by::go_quoted_list(&argv))), None)
+            }
+            InstructionKind::Shell(shell) => {
+                config.config.shell = shell.clone();
+                (created_by::nop(&format!("SHELL {}", created_by::go_list(shell))), None)
+            }
+            InstructionKind::Label(pairs) | InstructionKind::Env(pairs) => {
+                let is_env = matches!(instruction.kind, InstructionKind::Env(_));
+                let mut shown = Vec::new();
+                for (key, value) in pairs {
+                    let (key, value) = (expand(key)?, expand(value)?);
+                    if is_env {
+                        if key.is_empty() {
+                            return Err(fail("ENV names can not be blank"));
+                        }
+                        config.config.env.retain(|e| e.split('=').next() != Some(key.as_str()));
+                        config.config.env.push(format!("{key}={value}"));
+                    } else {
+                        config.config.labels.insert(key.clone(), value.clone());
+                    }
+                    shown.push(format!("{key}={value}"));
+                }
+                let name = if is_env { "ENV" } else { "LABEL" };
+                (created_by::nop(&format!("{name} {}", shown.join(" "))), None)
+            }
+            InstructionKind::Maintainer(name) => (created_by::nop(&format!("MAINTAINER {name}")), None),
+            InstructionKind::Expose(ports) => {
+                let mut shown = Vec::new();
+                for port in ports {
+                    for word in expand(port)?.split_whitespace() {
+                        let key = if word.contains('/') { word.to_ascii_lowercase() } else { format!("{word}/tcp") };
+                        let number = key.split('/').next().unwrap_or("");
+                        if number.split('-').any(|p| p.parse::<u16>().is_err()) {
+                            return Err(fail(format!("invalid containerPort: {word}")));
+                        }
+                        config.config.exposed_ports.insert(key, Empty {});
+                        shown.push(word.to_string());
+                    }
+                }
+                shown.sort();
+                (created_by::nop(&format!("EXPOSE {}", shown.join(" "))), None)
+            }
+            InstructionKind::Volume(paths) => {
+                let mut expanded = Vec::new();
+                for path in paths {
+                    let path = expand(path)?;
+                    if path.is_empty() {
+                        return Err(fail("VOLUME specified can not be an empty string"));
+                    }
+                    config.config.volumes.insert(path.clone(), Empty {});
+                    expanded.push(path);
+                }
+                (created_by::nop(&format!("VOLUME {}", created_by::go_list(&expanded))), None)
+            }
+            InstructionKind::User(user) => {
+                config.config.user = expand(user)?;
+                (created_by::nop(&format!("USER {}", config.config.user)), None)
+            }
+            InstructionKind::Workdir(dir) => {
+                let dir = absolute(&config.config.working_dir, &expand(dir)?);
+                config.config.working_dir = dir.clone();
+                // The classic builder makes the directory, and a layer, only when it is missing.
+                let fs = self.stage_fs(&stage)?;
+                let target = context::clean(&dir);
+                let layer = match target.is_empty() || fs.lookup(&target).is_some() {
+                    true => None,
+                    false => {
+                        let mut layer = Layer::default();
+                        context::add_parents(&mut layer, &fs, &target);
+                        layer.insert(&target, Entry::dir(0o755)).map_err(|e| fail(e.to_string()))?;
+                        Some(layer)
+                    }
+                };
+                (created_by::nop_tight(&format!("WORKDIR {dir}")), layer)
+            }
+            InstructionKind::Stopsignal(signal) => {
+                config.config.stop_signal = expand(signal)?;
+                (created_by::nop(&format!("STOPSIGNAL {}", config.config.stop_signal)), None)
+            }
+            InstructionKind::Healthcheck(check) => {
+                let health = match check {
+                    None => HealthConfig { test: vec!["NONE".to_string()], ..Default::default() },
+                    Some(check) => HealthConfig {
+                        test: match &check.test {
+                            dockerfile::Command::Exec(argv) => {
+                                std::iter::once("CMD".to_string()).chain(argv.clone()).collect()
+                            }
+                            dockerfile::Command::Shell(text) => vec!["CMD-SHELL".to_string(), text.clone()],
+                        },
+                        interval: check.interval.unwrap_or(0),
+                        timeout: check.timeout.unwrap_or(0),
+                        start_period: check.start_period.unwrap_or(0),
+                        start_interval: check.start_interval.unwrap_or(0),
+                        retries: u64::from(check.retries.unwrap_or(0)),
+                    },
+                };
+                let shown = created_by::healthcheck(&health);
+                config.config.healthcheck = Some(health);
+                (created_by::nop(&shown), None)
+            }
+            InstructionKind::Onbuild(trigger) => {
+                config.config.on_build.push(trigger.original.clone());
+                (created_by::nop(&format!("ONBUILD {}", trigger.original)), None)
+            }
+            InstructionKind::Copy { sources, dest, from, chown, chmod, heredocs, .. } => {
+                let sources = sources.iter().map(|s| expand(s)).collect::<Result<Vec<_>, _>>()?;
+                let dest = expand(dest)?;
+                let chown = chown.as_deref().map(&expand).transpose()?;
+                let chmod = chmod.as_deref().map(&expand).transpose()?;
+                let (created_by, layer) =
+                    self.copy_step(build, "COPY", &sources, &dest, from.as_deref(), chown, chmod, heredocs, out)?;
+                (created_by, Some(layer))
+            }
+            InstructionKind::Add { sources, dest, chown, chmod, heredocs, .. } => {
+                let sources = sources.iter().map(|s| expand(s)).collect::<Result<Vec<_>, _>>()?;
+                if let Some(url) = sources.iter().find(|s| s.contains("://")) {
+                    return Err(fail(format!("ADD failed: cannot download {url}: builds in Dockyard have no network")));
+                }
+                let dest = expand(dest)?;
+                let chown = chown.as_deref().map(&expand).transpose()?;
+                let chmod = chmod.as_deref().map(&expand).transpose()?;
+                let (created_by, layer) =
+                    self.copy_step(build, "ADD", &sources, &dest, None, chown, chmod, heredocs, out)?;
+                (created_by, Some(layer))
+            }
+        };
+        if let Some(stage) = build.stage.as_mut() {
+            stage.cmd_set = cmd_set;
+        }
+        let copies = matches!(instruction.kind, InstructionKind::Copy { .. } | InstructionKind::Add { .. });
+        self.config_step(build, created_by, layer, config, copies, out, ctx)
+    }
+
+    /// A step that does not run a process: from the cache, or a new image made at once.
+    #[allow(clippy::too_many_arguments)]
+    fn config_step(
+        &mut self,
+        build: &mut Build,
+        created_by: String,
+        layer: Option<Layer>,
+        config: ImageConfig,
+        copies: bool,
+        out: &mut Reply,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Option<crate::Process>, Failure> {
+        let quiet = build.quiet();
+        if let Some(id) = self.cached(build, &created_by) {
+            if !quiet {
+                out.stdout.push_str(&format!(" ---> Using cache\n ---> {}\n", id.short()));
+            }
+            self.enter_image(build, id);
+            return Ok(None);
+        }
+        let id = self.commit_step(build, created_by, layer, config, ctx.now)?;
+        if !quiet {
+            if !copies {
+                // The classic builder makes (and removes) a container for a config-only step too.
+                let container = ContainerId::generate(ctx.entropy);
+                out.stdout.push_str(&format!(
+                    " ---> Running in {}\nRemoving intermediate container {}\n",
+                    container.short(),
+                    container.short()
+                ));
+            }
+            out.stdout.push_str(&format!(" ---> {}\n", id.short()));
+        }
+        Ok(None)
+    }
+
+    /// `FROM`: ends the stage before, and starts one from a stage, an image (pulled when
+    /// missing), or nothing.
+    fn from(&mut self, build: &mut Build, image: &str, alias: Option<String>, out: &mut Reply) -> Result<(), Failure> {
+        if let Some(stage) = build.stage.take() {
+            build.stages.push((stage.alias, stage.image));
+        }
+        let meta = build.meta_args.clone();
+        let lookup = |name: &str| meta.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let name = dockerfile::expand(image, &lookup, build.escape).map_err(|e| fail(e.to_string()))?;
+        let quiet = build.quiet();
+        let (image, config) = if name.eq_ignore_ascii_case("scratch") {
+            (None, scratch_config())
+        } else if let Some((_, id)) = build.stages.iter().rev().find(|(a, _)| a.as_deref() == Some(name.as_str())) {
+            let config = id.and_then(|id| self.images.images.get(&id)).map(|i| i.config.clone());
+            (*id, config.unwrap_or_else(scratch_config))
+        } else {
+            let image = self.image_or_pull(&name, out, quiet)?;
+            (Some(image.id), image.config.clone())
+        };
+        if !quiet {
+            out.stdout.push_str(&format!(" ---> {}\n", image.map(|i| i.short()).unwrap_or_default()));
+        }
+        // A base image's ONBUILD triggers run first, as instructions of this stage.
+        let triggers = config.config.on_build.clone();
+        let mut stage = Stage { alias, image, config, args: Vec::new(), cmd_set: false };
+        stage.config.config.on_build.clear();
+        build.stage = Some(stage);
+        if !triggers.is_empty() {
+            let plural = if triggers.len() == 1 { "trigger" } else { "triggers" };
+            if !quiet {
+                out.stdout.push_str(&format!("# Executing {} build {plural}\n", triggers.len()));
+            }
+            let mut parsed = Vec::new();
+            for trigger in &triggers {
+                let file = dockerfile::parse(trigger).map_err(|e| fail(e.to_string()))?;
+                parsed.extend(file.instructions);
+            }
+            build.triggers += parsed.len();
+            build.end += parsed.len();
+            let at = build.next;
+            build.instructions.splice(at..at, parsed);
+        }
+        Ok(())
+    }
+
+    /// A local image by reference or id, else pulled, with the pull's lines.
+    fn image_or_pull(&mut self, name: &str, out: &mut Reply, quiet: bool) -> Result<Image, Failure> {
+        if let Some(image) = self.images.resolve(name) {
+            return Ok(image.clone());
+        }
+        let reference = Reference::parse(name).map_err(|e| fail(format!("invalid reference format: {e}")))?;
+        let reference = reference.with_default_tag();
+        let mut progress = Progress::default();
+        let pulled = self.pull(&reference, &mut progress);
+        if !quiet {
+            out.stdout.push_str(&progress.text());
+        }
+        let id = pulled.map_err(|e| fail(daemon_error(e)))?;
+        self.images.images.get(&id).cloned().ok_or_else(|| fail(daemon_error("image vanished after pull")))
+    }
+
+    /// The files of the stage's current image.
+    fn stage_fs(&self, stage: &Stage) -> Result<UnionFs, Failure> {
+        let Some(id) = stage.image else { return Ok(UnionFs::new(Vec::new())) };
+        let image = self.images.images.get(&id).ok_or_else(|| fail(daemon_error(format!("No such image: {id}"))))?;
+        let layers = self.images.layers_of(image).map_err(|e| fail(daemon_error(e)))?;
+        Ok(UnionFs::new(layers.into_iter().cloned().collect()))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn copy_step(
+        &mut self,
+        build: &mut Build,
+        instruction: &str,
+        sources: &[String],
+        dest: &str,
+        from: Option<&str>,
+        chown: Option<String>,
+        chmod: Option<String>,
+        heredocs: &[dockerfile::Heredoc],
+        out: &mut Reply,
+    ) -> Result<(String, Layer), Failure> {
+        let stage = build.stage.clone().ok_or_else(|| fail("no build stage"))?;
+        let fs = self.stage_fs(&stage)?;
+        let files = match from {
+            None => build.files.clone(),
+            Some(from) => {
+                // Stage names are case-insensitive; the parser keeps them in lower case.
+                let from = from.to_ascii_lowercase();
+                let from = from.as_str();
+                let by_index = from.parse::<usize>().ok().and_then(|i| build.stages.get(i));
+                let by_name = build.stages.iter().rev().find(|(alias, _)| alias.as_deref() == Some(from));
+                let image = match by_index.or(by_name) {
+                    Some((_, id)) => *id,
+                    None => Some(self.image_or_pull(from, out, build.quiet())?.id),
+                };
+                let source = Stage { alias: None, image, config: scratch_config(), args: Vec::new(), cmd_set: false };
+                Files::from_fs(&self.stage_fs(&source)?)
+            }
+        };
+        // A here-document is a file of its own, named after its delimiter.
+        let mut selected: context::Selected = heredocs
+            .iter()
+            .map(|h| (h.name.clone(), vec![(String::new(), Entry::file(h.text().into_bytes(), 0o644))]))
+            .collect();
+        for source in sources {
+            let found = files.select(source);
+            if found.is_empty() {
+                let what =
+                    if from.is_some() { "" } else { "file not found in build context or excluded by .dockerignore: " };
+                return Err(fail(format!(
+                    "{instruction} failed: {what}stat {}: file does not exist",
+                    context::clean(source)
+                )));
+            }
+            selected.extend(found);
+        }
+        let owner = self.ownership(&fs, chown.as_deref(), chmod.as_deref())?;
+        let target = absolute(&stage.config.config.working_dir, dest);
+        let target = if dest.ends_with('/') && !target.ends_with('/') { format!("{target}/") } else { target };
+        let layer = context::place(&fs, &selected, &target, owner).map_err(fail)?;
+        let checksum = context::checksum(&selected);
+        Ok((created_by::copy(instruction, &checksum, dest), layer))
+    }
+
+    /// `--chown` and `--chmod` as numbers, names looked up in the image's `/etc/passwd` and
+    /// `/etc/group`, as Docker does.
+    fn ownership(&self, fs: &UnionFs, chown: Option<&str>, chmod: Option<&str>) -> Result<context::Ownership, Failure> {
+        let mut owner = context::Ownership::default();
+        if let Some(chown) = chown {
+            let (user, group) = chown.split_once(':').unwrap_or((chown, chown));
+            let find = |file: &str, name: &str| -> Option<u32> {
+                if let Ok(n) = name.parse() {
+                    return Some(n);
+                }
+                let text = match fs.lookup(file).map(|(e, _)| &e.kind) {
+                    Some(crate::layer::EntryKind::File { data }) => String::from_utf8_lossy(&data.0).into_owned(),
+                    _ => return None,
+                };
+                text.lines().find_map(|line| {
+                    let fields: Vec<&str> = line.split(':').collect();
+                    (fields.first() == Some(&name)).then(|| fields.get(2)?.parse().ok()).flatten()
+                })
+            };
+            let missing = |what: &str, name: &str| {
+                fail(format!("unable to convert uid/gid chown string to host mapping: can't find {what} for {what} name {name}: no such {what}"))
+            };
+            owner.uid = find("etc/passwd", user).ok_or_else(|| missing("uid", user))?;
+            owner.gid = if chown.contains(':') {
+                find("etc/group", group).ok_or_else(|| missing("gid", group))?
+            } else {
+                owner.uid
+            };
+        }
+        if let Some(chmod) = chmod {
+            owner.mode =
+                Some(u32::from_str_radix(chmod, 8).map_err(|_| fail(format!("invalid chmod parameter: {chmod}")))?);
+        }
+        Ok(owner)
+    }
+
+    /// `RUN`: from the cache, or in an intermediate container the host runs.
+    fn run_step(
+        &mut self,
+        build: &mut Build,
+        created_by: String,
+        argv: Vec<String>,
+        args: Vec<(String, String)>,
+        out: &mut Reply,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Option<crate::Process>, Failure> {
+        if let Some(id) = self.cached(build, &created_by) {
+            if !build.quiet() {
+                out.stdout.push_str(&format!(" ---> Using cache\n ---> {}\n", id.short()));
+            }
+            self.enter_image(build, id);
+            return Ok(None);
+        }
+        let stage = build.stage.clone().ok_or_else(|| fail("no build stage"))?;
+        // A scratch stage has no image yet: the container starts from an empty one.
+        let image = match stage.image.and_then(|id| self.images.images.get(&id).cloned()) {
+            Some(image) => image,
+            None => {
+                let image = Image::from_config(stage.config.clone(), ctx.now);
+                self.images.insert(image.clone(), Vec::new());
+                image
+            }
+        };
+        let id = ContainerId::generate(ctx.entropy);
+        let mut env = crate::ops::run::container_env(&image, &id, &[]);
+        for (name, value) in &args {
+            if !env.iter().any(|e| e.split('=').next() == Some(name.as_str())) {
+                env.push(format!("{name}={value}"));
+            }
+        }
+        let name = generate_name(ctx.entropy, &|n| self.containers.iter().any(|c| c.name == n));
+        let config = &image.config.config;
+        self.containers.push(Container {
+            id: id.clone(),
+            name,
+            image: image.id,
+            image_name: image.id.to_string(),
+            path: argv.first().cloned().unwrap_or_default(),
+            args: argv.iter().skip(1).cloned().collect(),
+            env,
+            created: ctx.now,
+            state: State {
+                status: ContainerStatus::Created,
+                exit_code: 0,
+                error: String::new(),
+                started_at: None,
+                finished_at: None,
+                oom_killed: false,
+            },
+            auto_remove: false,
+            working_dir: config.working_dir.clone(),
+            user: config.user.clone(),
+            stop_timeout: None,
+            restart_policy: "no".to_string(),
+            restart_count: 0,
+            manually_stopped: false,
+            memory: None,
+            mounts: Vec::new(),
+            ports: Vec::new(),
+            published: Vec::new(),
+            open_stdin: false,
+            tty: false,
+            network_mode: "bridge".to_string(),
+            rw: Layer::default(),
+            logs: Vec::new(),
+        });
+        let process = match self.start_process(&id, ctx.now) {
+            Ok(process) => process,
+            Err((message, code)) => {
+                return Err((
+                    format!("{message}\nThe command '{}' returned a non-zero code: {code}", argv.join(" ")),
+                    code,
+                ))
+            }
+        };
+        if !build.quiet() {
+            out.stdout.push_str(&format!(" ---> Running in {}\n", id.short()));
+        }
+        build.pending = Some((id, created_by, argv));
+        Ok(Some(process))
+    }
+
+    /// The image a step with `created_by` made from the current image before, if it is still here.
+    fn cached(&self, build: &Build, created_by: &str) -> Option<crate::digest::ImageId> {
+        if build.options.no_cache {
+            return None;
+        }
+        let parent = build.stage.as_ref()?.image;
+        let id = self.build_cache.get(&cache_key(parent, created_by))?;
+        self.images.images.contains_key(id).then_some(*id)
+    }
+
+    /// Makes the stage's current image `id` (a cache hit).
+    fn enter_image(&self, build: &mut Build, id: crate::digest::ImageId) {
+        if let (Some(stage), Some(image)) = (build.stage.as_mut(), self.images.images.get(&id)) {
+            stage.image = Some(id);
+            stage.config = image.config.clone();
+        }
+    }
+
+    /// Makes the step's image from the current one, with its history entry and layer (none for
+    /// a config-only step), and remembers it for the cache.
+    fn commit_step(
+        &mut self,
+        build: &mut Build,
+        created_by: String,
+        layer: Option<Layer>,
+        mut config: ImageConfig,
+        now: crate::Timestamp,
+    ) -> Result<crate::digest::ImageId, Failure> {
+        let stage = build.stage.as_mut().ok_or_else(|| fail("no build stage"))?;
+        let mut layers: Vec<Layer> = match stage.image.and_then(|id| self.images.images.get(&id)) {
+            Some(image) => {
+                self.images.layers_of(image).map_err(|e| fail(daemon_error(e)))?.into_iter().cloned().collect()
+            }
+            None => Vec::new(),
+        };
+        config.history.push(History {
+            created: now.rfc3339(),
+            created_by: created_by.clone(),
+            comment: String::new(),
+            empty_layer: layer.is_none(),
+        });
+        if let Some(layer) = layer {
+            config.rootfs.diff_ids.push(layer.diff_id().map_err(|e| fail(e.to_string()))?);
+            layers.push(layer);
+        }
+        config.created = now.rfc3339();
+        let mut image = Image::from_config(config, now);
+        image.parent = stage.image;
+        let key = cache_key(stage.image, &created_by);
+        stage.image = Some(image.id);
+        stage.config = image.config.clone();
+        let id = self.images.insert(image, layers);
+        self.build_cache.insert(key, id);
+        Ok(id)
+    }
+
+    /// `docker builder prune`: forgets the build cache and deletes the intermediate images only
+    /// it kept, reporting the space as Docker does.
+    pub(crate) fn builder_prune(&mut self, _all: bool, force: bool) -> Step {
+        if !force {
+            let command = Command::BuilderPrune { all: _all, force: true };
+            return Step::Confirm {
+                prompt: "WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] "
+                    .to_string(),
+                command,
+                declined: Reply::out("Total reclaimed space: 0B\n"),
+            };
+        }
+        let built: BTreeSet<crate::digest::ImageId> = self.build_cache.values().copied().collect();
+        self.build_cache.clear();
+        let (mut reclaimed, mut deleted) = (0, Vec::new());
+        // Leaves first: an image another image, a tag or a container needs stays.
+        loop {
+            let needed: BTreeSet<crate::digest::ImageId> = self
+                .images
+                .images
+                .values()
+                .filter_map(|i| i.parent)
+                .chain(self.images.tags.values().copied())
+                .chain(self.containers.iter().map(|c| c.image))
+                .collect();
+            let doomed: Vec<crate::digest::ImageId> = built
+                .iter()
+                .filter(|id| self.images.images.contains_key(id) && !needed.contains(id))
+                .copied()
+                .collect();
+            if doomed.is_empty() {
+                break;
+            }
+            for id in doomed {
+                reclaimed += self.images.remove(id).iter().map(|(_, layer)| layer.size()).sum::<u64>();
+                deleted.push(id.0.hex().to_string());
+            }
+        }
+        let mut text = String::new();
+        if !deleted.is_empty() {
+            text = format!("Deleted build cache objects:\n{}\n\n", deleted.join("\n"));
+        }
+        text.push_str(&format!("Total reclaimed space: {}\n", crate::format::human_size(reclaimed)));
+        Step::Done(Reply::out(text))
+    }
+}
+
+/// Quiet builds wait for `RUN` without showing its output.
+fn resume_is_quiet(resume: &[Command]) -> bool {
+    matches!(resume.first(), Some(Command::BuildResume(build)) if build.quiet())
+}
+
+fn cache_key(parent: Option<crate::digest::ImageId>, created_by: &str) -> String {
+    format!("{}\n{created_by}", parent.map(|p| p.to_string()).unwrap_or_else(|| "scratch".to_string()))
+}
+
+/// `path` against the working directory `base`, as `WORKDIR` and `COPY` resolve it.
+fn absolute(base: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return path.to_string();
+    }
+    let base = if base.is_empty() { "/" } else { base };
+    format!("{}/{path}", base.trim_end_matches('/'))
+}
+
+impl Build {
+    fn new(options: BuildOptions, files: Files, parsed: dockerfile::Dockerfile) -> Result<Build, Failure> {
+        let mut build_args = BTreeMap::new();
+        for arg in &options.build_args {
+            // `--build-arg NAME` takes the client's variable; the simulated client has none.
+            if let Some((name, value)) = arg.split_once('=') {
+                build_args.insert(name.to_string(), value.to_string());
+            }
+        }
+        let instructions = parsed.instructions;
+        let first_from = instructions.iter().position(|i| matches!(i.kind, InstructionKind::From { .. }));
+        let Some(first_from) = first_from else {
+            return Err(fail("Error response from daemon: No build stage in current context"));
+        };
+        let mut meta_args = Vec::new();
+        let mut consumed = BTreeSet::new();
+        for instruction in &instructions[..first_from] {
+            match &instruction.kind {
+                InstructionKind::Arg(args) => {
+                    for (name, default) in args {
+                        consumed.insert(name.clone());
+                        if let Some(value) = build_args.get(name).cloned().or_else(|| default.clone()) {
+                            meta_args.push((name.clone(), value));
+                        }
+                    }
+                }
+                _ => return Err(fail(format!(
+                    "Error response from daemon: dockerfile parse error line {}: {} instruction must come after FROM",
+                    instruction.span.start.line,
+                    instruction.original.split_whitespace().next().unwrap_or("").to_ascii_uppercase()
+                ))),
+            }
+        }
+        // With --target, the build ends where the next stage after the target begins.
+        let mut end = instructions.len();
+        if let Some(target) = &options.target {
+            let stage_at = instructions.iter().position(
+                |i| matches!(&i.kind, InstructionKind::From { alias: Some(a), .. } if a.eq_ignore_ascii_case(target)),
+            );
+            let Some(stage_at) = stage_at else {
+                return Err(fail(format!("failed to reach build target {target} in Dockerfile")));
+            };
+            end = instructions[stage_at + 1..]
+                .iter()
+                .position(|i| matches!(i.kind, InstructionKind::From { .. }))
+                .map_or(instructions.len(), |p| stage_at + 1 + p);
+        }
+        Ok(Build {
+            // The classic builder counts the ARGs before the first FROM as steps too.
+            total: end,
+            options,
+            files,
+            escape: parsed.directives.escape,
+            next: 0,
+            triggers: 0,
+            end,
+            step: 0,
+            instructions,
+            meta_args,
+            build_args,
+            consumed,
+            stages: Vec::new(),
+            stage: None,
+            pending: None,
+        })
+    }
+
+    fn quiet(&self) -> bool {
+        self.options.quiet || self.options.progress.as_deref() == Some("quiet")
+    }
+}

@@ -1,0 +1,232 @@
+//! `docker build` with the classic builder's steps, output, history and cache, the host's part
+//! (reading the context, running each `RUN`) played by the test.
+
+mod common;
+
+use common::Session;
+use dockyard_engine::copy::Tree;
+use dockyard_engine::layer::{Entry, Layer};
+use dockyard_engine::{ExitStatus, ProcessOutcome};
+
+/// A context folder with a Dockerfile and the files it names.
+fn context(dockerfile: &str, files: &[(&str, &str)]) -> Tree {
+    let mut entries = vec![(String::new(), Entry::dir(0o755))];
+    entries.push(("Dockerfile".into(), Entry::file(dockerfile.as_bytes(), 0o644)));
+    for (path, content) in files {
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            if !entries.iter().any(|(p, _)| p == dir) {
+                entries.push((dir.to_string(), Entry::dir(0o755)));
+            }
+        }
+        entries.push((path.to_string(), Entry::file(content.as_bytes(), 0o644)));
+    }
+    Tree { entries }
+}
+
+/// What a `RUN` step's process leaves: exit code 0 and these files written.
+fn wrote(files: &[(&str, &str)]) -> ProcessOutcome {
+    let mut layer = Layer::default();
+    for (path, content) in files {
+        layer.insert(path, Entry::file(content.as_bytes(), 0o644)).unwrap();
+    }
+    ProcessOutcome { status: ExitStatus::Code(0), output: vec![], upper: Some(layer) }
+}
+
+const APP: &str = "FROM toolbox\n\
+LABEL maintainer=\"me\" version=1\n\
+ENV APP=/app GREETING=\"hi there\"\n\
+ARG FLAVOR=plain\n\
+WORKDIR /app\n\
+COPY a.txt .\n\
+RUN echo $GREETING $FLAVOR > out.txt\n\
+EXPOSE 80 443/tcp\n\
+VOLUME /data\n\
+USER nobody\n\
+ENTRYPOINT [\"sh\", \"-c\"]\n\
+CMD [\"echo hi\"]\n";
+
+fn history(s: &Session, image: &str) -> Vec<String> {
+    let image = s.engine.images().resolve(image).unwrap();
+    image.config.history.iter().map(|h| h.created_by.clone()).collect()
+}
+
+#[test]
+fn each_instruction_is_a_step_with_the_classic_builders_output_and_history() {
+    let mut s = Session::new();
+    s.context = Some(context(APP, &[("a.txt", "hello\n")]));
+    s.outcomes.push_back(wrote(&[("app/out.txt", "hi there plain\n")]));
+    let (reply, _) = s.drive("docker build -t app .", None);
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    let out = &reply.stdout;
+    // The context as the CLI's tar: two files of one block each, their headers and the end.
+    assert!(out.starts_with("Sending build context to Docker daemon  3.072kB\nStep 1/12 : FROM toolbox\n"), "{out}");
+    assert!(out.contains("Status: Downloaded newer image for toolbox:latest\n ---> "), "FROM pulls: {out}");
+    assert!(out.contains("Step 2/12 : LABEL maintainer=\"me\" version=1\n ---> Running in "), "{out}");
+    assert!(out.contains("Step 6/12 : COPY a.txt .\n ---> "), "{out}");
+    assert!(out.contains("Step 7/12 : RUN echo $GREETING $FLAVOR > out.txt\n ---> Running in "), "{out}");
+    let built = out.lines().rev().nth(1).unwrap().strip_prefix("Successfully built ").unwrap().to_string();
+    assert!(out.ends_with(&format!("Successfully built {built}\nSuccessfully tagged app:latest\n")), "{out}");
+
+    let steps = history(&s, "app");
+    let ours: Vec<&str> = steps[steps.len() - 11..].iter().map(String::as_str).collect();
+    let copy = ours[4];
+    assert!(copy.starts_with("/bin/sh -c #(nop) COPY file:") && copy.ends_with(" in . "), "{copy}");
+    assert_eq!(
+        [&ours[..4], &ours[5..]].concat(),
+        [
+            "/bin/sh -c #(nop)  LABEL maintainer=me version=1",
+            "/bin/sh -c #(nop)  ENV APP=/app GREETING=hi there",
+            "/bin/sh -c #(nop)  ARG FLAVOR=plain",
+            "/bin/sh -c #(nop) WORKDIR /app",
+            "|1 FLAVOR=plain /bin/sh -c echo $GREETING $FLAVOR > out.txt",
+            "/bin/sh -c #(nop)  EXPOSE 443/tcp 80",
+            "/bin/sh -c #(nop)  VOLUME [/data]",
+            "/bin/sh -c #(nop)  USER nobody",
+            "/bin/sh -c #(nop)  ENTRYPOINT [\"sh\" \"-c\"]",
+            "/bin/sh -c #(nop)  CMD [\"echo hi\"]",
+        ]
+    );
+    // WORKDIR made /app, COPY and RUN each a layer: three over the toolbox's one.
+    let image = s.engine.images().resolve("app").unwrap().clone();
+    assert_eq!(image.config.rootfs.diff_ids.len(), 4);
+    let config = &image.config.config;
+    assert_eq!((config.user.as_str(), config.working_dir.as_str()), ("nobody", "/app"));
+    assert_eq!(config.entrypoint, ["sh", "-c"]);
+    assert_eq!(config.cmd, ["echo hi"]);
+    assert!(config.env.contains(&"GREETING=hi there".to_string()));
+    assert!(!config.env.iter().any(|e| e.starts_with("FLAVOR")), "an ARG is not kept in the image");
+    assert_eq!(config.exposed_ports.keys().collect::<Vec<_>>(), ["443/tcp", "80/tcp"]);
+    // The intermediate images are hidden from `docker images`, but not from `-a`.
+    let listed = s.done("docker images -q").stdout;
+    let all = s.done("docker images -aq").stdout;
+    assert_eq!(listed.lines().count(), 2, "toolbox and app: {listed}");
+    assert_eq!(all.lines().count(), 12, "and each step's image: {all}");
+}
+
+#[test]
+fn the_cache_hits_and_misses_where_dockers_does() {
+    let mut s = Session::new();
+    s.context = Some(context(APP, &[("a.txt", "hello\n")]));
+    s.outcomes.push_back(wrote(&[("app/out.txt", "1\n")]));
+    let first = s.drive("docker build -t app .", None).0;
+    let id = |reply: &str| reply.lines().find_map(|l| l.strip_prefix("Successfully built ")).unwrap().to_string();
+
+    // Unchanged: every step after FROM comes from the cache, and no process runs.
+    let again = s.drive("docker build -t app .", None).0;
+    assert_eq!(again.stdout.matches(" ---> Using cache\n").count(), 11, "{}", again.stdout);
+    assert_eq!(id(&again.stdout), id(&first.stdout));
+
+    // A file's time is not part of the key; its content is.
+    let mut touched = context(APP, &[("a.txt", "hello\n")]);
+    touched.entries.iter_mut().find(|(p, _)| p == "a.txt").unwrap().1.mtime = 99_000_000_000;
+    s.context = Some(touched);
+    assert_eq!(s.drive("docker build .", None).0.stdout.matches("Using cache").count(), 11);
+    s.context = Some(context(APP, &[("a.txt", "changed\n")]));
+    s.outcomes.push_back(wrote(&[("app/out.txt", "2\n")]));
+    let edited = s.drive("docker build .", None).0.stdout;
+    assert_eq!(edited.matches("Using cache").count(), 4, "LABEL, ENV, ARG and WORKDIR hit; COPY misses: {edited}");
+
+    // A changed build argument misses at its first use: the ARG step hits, the RUN does not.
+    s.context = Some(context(APP, &[("a.txt", "hello\n")]));
+    s.outcomes.push_back(wrote(&[("app/out.txt", "3\n")]));
+    let flavored = s.drive("docker build --build-arg FLAVOR=spicy .", None).0.stdout;
+    assert!(flavored.contains("Step 4/12 : ARG FLAVOR=plain\n ---> Using cache\n"), "{flavored}");
+    assert!(flavored.contains("Step 7/12 : RUN echo $GREETING $FLAVOR > out.txt\n ---> Running in "), "{flavored}");
+    assert_eq!(flavored.matches("Using cache").count(), 5, "LABEL, ENV, ARG, WORKDIR and COPY");
+
+    // --no-cache builds every step again.
+    s.outcomes.push_back(wrote(&[("app/out.txt", "4\n")]));
+    assert_eq!(s.drive("docker build --no-cache .", None).0.stdout.matches("Using cache").count(), 0);
+    // An unused --build-arg is reported, as the classic builder does.
+    let unused = s.drive("docker build --build-arg NOPE=1 .", None).0.stdout;
+    assert!(unused.contains("[Warning] One or more build-args [NOPE] were not consumed\n"), "{unused}");
+}
+
+#[test]
+fn stages_build_in_order_and_copy_from_each_other() {
+    let dockerfile = "FROM toolbox AS builder\n\
+                      RUN echo built > /artifact\n\
+                      FROM scratch AS final\n\
+                      COPY --from=builder /artifact /artifact\n\
+                      CMD [\"/artifact\"]\n\
+                      FROM toolbox AS unused\n\
+                      RUN exit 1\n";
+    let mut s = Session::new();
+    s.context = Some(context(dockerfile, &[]));
+    s.outcomes.push_back(wrote(&[("artifact", "built\n")]));
+    let reply = s.drive("docker build --target final -t small .", None).0;
+    assert_eq!(reply.exit_code, 0, "{}{}", reply.stdout, reply.stderr);
+    assert!(reply.stdout.contains("Step 3/5 : FROM scratch AS final\n ---> \n"), "{}", reply.stdout);
+    assert!(!reply.stdout.contains("exit 1"), "the stage after the target is not built");
+    let image = s.engine.images().resolve("small").unwrap();
+    assert_eq!(image.config.rootfs.diff_ids.len(), 1, "only the copied file");
+    let layer = s.engine.images().layers.get(&image.config.rootfs.diff_ids[0]).unwrap();
+    assert!(layer.get("artifact").is_some());
+    let missing = s.drive("docker build --target nosuch .", None).0;
+    assert!(missing.stderr.contains("failed to reach build target nosuch in Dockerfile"), "{}", missing.stderr);
+}
+
+#[test]
+fn failures_stop_the_build_with_dockers_words() {
+    let mut s = Session::new();
+    s.context = Some(context("FROM toolbox\nRUN exit 3\n", &[]));
+    s.outcomes.push_back(ProcessOutcome { status: ExitStatus::Code(3), output: vec![], upper: None });
+    let reply = s.drive("docker build .", None).0;
+    assert_eq!(reply.exit_code, 3);
+    assert!(
+        reply.stderr.ends_with("The command '/bin/sh -c exit 3' returned a non-zero code: 3\n"),
+        "{}",
+        reply.stderr
+    );
+    assert!(
+        s.done("docker ps -a --format '{{.Status}}'").stdout.starts_with("Exited (3)"),
+        "the failed step's container stays"
+    );
+
+    s.context = Some(context("FROM toolbox\nCOPY nosuch /x\n", &[]));
+    let reply = s.drive("docker build .", None).0;
+    assert!(reply.stderr.contains(
+        "COPY failed: file not found in build context or excluded by .dockerignore: stat nosuch: file does not exist"
+    ), "{}", reply.stderr);
+    s.context = Some(context("FROM toolbox\nRUNN true\n", &[]));
+    let reply = s.drive("docker build .", None).0;
+    assert!(reply.stderr.contains("unknown instruction: RUNN"), "{}", reply.stderr);
+    assert_eq!(reply.exit_code, 1);
+    s.context = None;
+    assert_eq!(s.drive("docker build nosuch", None).0.stderr, "unable to prepare context: path \"nosuch\" not found\n");
+    s.context = Some(Tree { entries: vec![(String::new(), Entry::dir(0o755))] });
+    assert!(s.drive("docker build ctx", None).0.stderr.contains("lstat ctx/Dockerfile: no such file or directory"));
+}
+
+#[test]
+fn dockerignore_keeps_files_out_of_the_context_and_builder_prune_forgets_the_cache() {
+    let mut s = Session::new();
+    let files = [("a.txt", "a\n"), ("secret.env", "KEY=1\n"), (".dockerignore", "*.env\n")];
+    s.context = Some(context("FROM toolbox\nCOPY . /src/\n", &files));
+    let reply = s.drive("docker build -t src .", None).0;
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    let image = s.engine.images().resolve("src").unwrap();
+    let layer = s.engine.images().layers.get(image.config.rootfs.diff_ids.last().unwrap()).unwrap();
+    assert!(layer.get("src/a.txt").is_some() && layer.get("src/secret.env").is_none());
+    assert_eq!(s.drive("docker build -t src .", None).0.stdout.matches("Using cache").count(), 1);
+    let pruned = s.done("docker builder prune -f").stdout;
+    assert!(pruned.ends_with("Total reclaimed space: 0B\n"), "the tagged image keeps its layers: {pruned}");
+    assert_eq!(s.drive("docker build -t src .", None).0.stdout.matches("Using cache").count(), 0);
+}
+
+#[test]
+fn here_documents_become_files_and_scripts() {
+    let mut s = Session::new();
+    let dockerfile = "FROM toolbox\nCOPY <<EOF /etc/motd\nwelcome\nEOF\nRUN <<EOF\necho from a heredoc\nEOF\n";
+    s.context = Some(context(dockerfile, &[]));
+    let reply = s.drive("docker build -t doc .", None).0;
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    let history = history(&s, "doc");
+    assert_eq!(history.last().unwrap(), "/bin/sh -c echo from a heredoc\n");
+    let image = s.engine.images().resolve("doc").unwrap();
+    let copied = s.engine.images().layers.get(&image.config.rootfs.diff_ids[1]).unwrap();
+    match &copied.get("etc/motd").unwrap().kind {
+        dockyard_engine::layer::EntryKind::File { data } => assert_eq!(&data.0[..], b"welcome\n"),
+        other => panic!("{other:?}"),
+    }
+}
