@@ -759,14 +759,7 @@ impl Engine {
             args: argv.iter().skip(1).cloned().collect(),
             env,
             created: ctx.now,
-            state: State {
-                status: ContainerStatus::Created,
-                exit_code: 0,
-                error: String::new(),
-                started_at: None,
-                finished_at: None,
-                oom_killed: false,
-            },
+            state: State::created(),
             auto_remove: false,
             working_dir: config.working_dir.clone(),
             user: config.user.clone(),
@@ -947,11 +940,13 @@ impl Build {
                         }
                     }
                 }
-                _ => return Err(fail(format!(
+                _ => {
+                    return Err(fail(format!(
                     "Error response from daemon: dockerfile parse error line {}: {} instruction must come after FROM",
                     instruction.span.start.line,
                     instruction.original.split_whitespace().next().unwrap_or("").to_ascii_uppercase()
-                ))),
+                )))
+                }
             }
         }
         // With --target, the build ends where the next stage after the target begins.

@@ -102,6 +102,20 @@ pub struct State {
     pub oom_killed: bool,
 }
 
+impl State {
+    /// A container made and not yet started.
+    pub fn created() -> State {
+        State {
+            status: ContainerStatus::Created,
+            exit_code: 0,
+            error: String::new(),
+            started_at: None,
+            finished_at: None,
+            oom_killed: false,
+        }
+    }
+}
+
 /// One chunk of what the container's process wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {

@@ -48,20 +48,7 @@ pub fn go_quoted_list(items: &[String]) -> String {
 
 /// A string as Go's `%q` quotes it.
 pub fn go_quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::template::go_strconv_quote(text)
 }
 
 /// A duration as Go's `time.Duration.String` writes it: `5s`, `1m30s`, `500ms`, `0s`.
