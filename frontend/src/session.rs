@@ -555,7 +555,7 @@ fn context_tree(files: Vec<upload::Chosen>) -> Tree {
         let _ = layer.insert(&parts.join("/"), entry);
     }
     let mut entries = vec![(String::new(), Entry::dir(0o755))];
-    entries.extend(layer.entries.into_iter());
+    entries.extend(layer.entries);
     Tree { entries }
 }
 

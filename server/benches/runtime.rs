@@ -67,6 +67,7 @@ fn cpu_guest(c: &mut Criterion) {
         root: UnionFs::new(Vec::new()),
         memory_limit: None,
         interactive: false,
+        net: Default::default(),
     };
     let run = || {
         let outcome = host.run(&process);

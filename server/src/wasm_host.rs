@@ -72,6 +72,9 @@ impl std::error::Error for KillTrap {}
 /// Where a running guest's output goes as it writes it.
 pub type OutputSink = Box<dyn Fn(Stream, Vec<u8>) + Send + Sync>;
 
+/// Output in the order written, stream by stream.
+type Output = Vec<(Stream, Vec<u8>)>;
+
 /// What a guest's store holds: its WASI context and the cap on its memory.
 struct Guest {
     wasi: WasiCtx,
@@ -217,7 +220,7 @@ impl WasmHost {
         }
         // Output goes to the caller's sink as it is written; without one, it is kept for the
         // outcome, in the order written, including what a process hands over before it blocks.
-        let kept: Arc<Mutex<Vec<(Stream, Vec<u8>)>>> = Arc::default();
+        let kept: Arc<Mutex<Output>> = Arc::default();
         let output: Arc<dyn Fn(Stream, Vec<u8>) + Send + Sync> = match output {
             Some(sink) => Arc::from(sink),
             None => {
