@@ -12,6 +12,7 @@
 
 mod context;
 mod created_by;
+mod output;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -71,6 +72,8 @@ pub struct Build {
     stage: Option<Stage>,
     /// The `RUN` whose container the host is running: its container, `created_by`, and command.
     pending: Option<(ContainerId, String, Vec<String>)>,
+    style: output::Style,
+    vertices: output::Vertices,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,16 +176,12 @@ impl Engine {
             Ok(parsed) => parsed,
             Err(e) => return Step::Done(Reply::err(format!("Error response from daemon: {e}"), 1)),
         };
-        let sending = format!(
-            "Sending build context to Docker daemon  {}\n",
-            crate::format::human_size_digits(files.tar_size(), 4)
-        );
+        let context_size = files.tar_size();
         let mut build = match Build::new(options, files, parsed) {
             Ok(build) => build,
-            Err((message, code)) => return Step::Done(Reply::out(sending).then(Reply::err(message, code))),
+            Err((message, code)) => return Step::Done(Reply::err(message, code)),
         };
-        let out = if build.quiet() { Reply::default() } else { Reply::out(sending) };
-        build.step = 0;
+        let out = build.begin(context_size, dockerfile.len());
         self.advance(build, out, ctx)
     }
 
@@ -196,22 +195,13 @@ impl Engine {
             let code = container.state.exit_code;
             if container.state.status != ContainerStatus::Exited || code != 0 {
                 // The classic builder leaves a failed step's container, for a look inside.
-                let message = format!("The command '{}' returned a non-zero code: {code}", command.join(" "));
-                return Step::Done(Reply::err(message, code.max(1)));
+                return Step::Done(build.run_failed(&container, &command, code));
             }
             self.containers.retain(|c| c.id != id);
             let Some(stage) = build.stage.as_ref() else { return Step::Done(Reply::err("no build stage", 1)) };
             let config = stage.config.clone();
-            match self.commit_step(&mut build, created_by, Some(container.rw), config, ctx.now) {
-                Ok(image) => {
-                    if !build.quiet() {
-                        out.stdout.push_str(&format!(
-                            "Removing intermediate container {}\n ---> {}\n",
-                            id.short(),
-                            image.short()
-                        ));
-                    }
-                }
+            match self.commit_step(&mut build, created_by, Some(container.rw.clone()), config, ctx.now) {
+                Ok(image) => build.ran(&container, image, &mut out),
                 Err((message, code)) => return Step::Done(Reply::err(message, code)),
             }
         }
@@ -228,17 +218,15 @@ impl Engine {
                 build.triggers -= 1;
             } else {
                 build.step += 1;
-                if !build.quiet() {
-                    out.stdout.push_str(&format!("Step {}/{} : {}\n", build.step, build.total, instruction.original));
-                }
+                build.announce(&instruction, &mut out);
             }
             match self.instruction(&mut build, &instruction, &mut out, ctx) {
                 Ok(None) => {}
                 Ok(Some(process)) => {
                     let (before, id) = (out, process.container.clone());
                     let resume = vec![Command::BuildResume(Box::new(build))];
-                    if resume_is_quiet(&resume) {
-                        // Quiet, the container's output is not shown: start it, and wait.
+                    if resume_is_not_live(&resume) {
+                        // The container's output is not shown as it comes: start it, and wait.
                         let spawn = Step::Spawn { processes: vec![process], reply: before };
                         let next = std::iter::once(Command::BuildAwait { container: id }).chain(resume).collect();
                         return Step::Then { first: Box::new(spawn), next };
@@ -258,25 +246,16 @@ impl Engine {
         let Some(id) = build.stages.last().and_then(|(_, image)| *image) else {
             return Step::Done(out.then(Reply::err("No image was generated. Is your Dockerfile empty?", 1)));
         };
-        let unused: Vec<&String> = build.build_args.keys().filter(|k| !build.consumed.contains(*k)).collect();
-        if !unused.is_empty() && !build.quiet() {
-            let names: Vec<&str> = unused.iter().map(|s| s.as_str()).collect();
-            out.stdout.push_str(&format!("[Warning] One or more build-args [{}] were not consumed\n", names.join(" ")));
-        }
-        if build.quiet() {
-            out.stdout.push_str(&format!("{id}\n"));
-        } else {
-            out.stdout.push_str(&format!("Successfully built {}\n", id.short()));
-        }
+        let unused: Vec<String> = build.build_args.keys().filter(|k| !build.consumed.contains(*k)).cloned().collect();
+        let mut tags = Vec::new();
         for tag in &build.options.tags {
             if let Ok(reference) = Reference::parse(tag) {
                 let reference = reference.with_default_tag();
                 self.images.tag(&reference, id);
-                if !build.quiet() {
-                    out.stdout.push_str(&format!("Successfully tagged {}\n", reference.familiar()));
-                }
+                tags.push(reference);
             }
         }
+        build.finished(id, &tags, &unused, &mut out);
         Step::Done(out)
     }
 
@@ -529,27 +508,15 @@ impl Engine {
         out: &mut Reply,
         ctx: &mut Ctx<'_>,
     ) -> Result<Option<crate::Process>, Failure> {
-        let quiet = build.quiet();
         if let Some(id) = self.cached(build, &created_by) {
-            if !quiet {
-                out.stdout.push_str(&format!(" ---> Using cache\n ---> {}\n", id.short()));
-            }
+            build.hit(id, out);
             self.enter_image(build, id);
             return Ok(None);
         }
         let id = self.commit_step(build, created_by, layer, config, ctx.now)?;
-        if !quiet {
-            if !copies {
-                // The classic builder makes (and removes) a container for a config-only step too.
-                let container = ContainerId::generate(ctx.entropy);
-                out.stdout.push_str(&format!(
-                    " ---> Running in {}\nRemoving intermediate container {}\n",
-                    container.short(),
-                    container.short()
-                ));
-            }
-            out.stdout.push_str(&format!(" ---> {}\n", id.short()));
-        }
+        // The classic builder makes (and removes) a container for a config-only step too.
+        let container = (!copies).then(|| ContainerId::generate(ctx.entropy).short().to_string());
+        build.made(id, container, out);
         Ok(None)
     }
 
@@ -562,29 +529,23 @@ impl Engine {
         let meta = build.meta_args.clone();
         let lookup = |name: &str| meta.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         let name = dockerfile::expand(image, &lookup, build.escape).map_err(|e| fail(e.to_string()))?;
-        let quiet = build.quiet();
         let (image, config) = if name.eq_ignore_ascii_case("scratch") {
             (None, scratch_config())
         } else if let Some((_, id)) = build.stages.iter().rev().find(|(a, _)| a.as_deref() == Some(name.as_str())) {
             let config = id.and_then(|id| self.images.images.get(&id)).map(|i| i.config.clone());
             (*id, config.unwrap_or_else(scratch_config))
         } else {
-            let image = self.image_or_pull(&name, out, quiet)?;
+            let image = self.image_or_pull(&name, build, out)?;
             (Some(image.id), image.config.clone())
         };
-        if !quiet {
-            out.stdout.push_str(&format!(" ---> {}\n", image.map(|i| i.short()).unwrap_or_default()));
-        }
+        build.based_on(image, out);
         // A base image's ONBUILD triggers run first, as instructions of this stage.
         let triggers = config.config.on_build.clone();
         let mut stage = Stage { alias, image, config, args: Vec::new(), cmd_set: false };
         stage.config.config.on_build.clear();
         build.stage = Some(stage);
         if !triggers.is_empty() {
-            let plural = if triggers.len() == 1 { "trigger" } else { "triggers" };
-            if !quiet {
-                out.stdout.push_str(&format!("# Executing {} build {plural}\n", triggers.len()));
-            }
+            build.triggers(triggers.len(), out);
             let mut parsed = Vec::new();
             for trigger in &triggers {
                 let file = dockerfile::parse(trigger).map_err(|e| fail(e.to_string()))?;
@@ -599,7 +560,7 @@ impl Engine {
     }
 
     /// A local image by reference or id, else pulled, with the pull's lines.
-    fn image_or_pull(&mut self, name: &str, out: &mut Reply, quiet: bool) -> Result<Image, Failure> {
+    fn image_or_pull(&mut self, name: &str, build: &Build, out: &mut Reply) -> Result<Image, Failure> {
         if let Some(image) = self.images.resolve(name) {
             return Ok(image.clone());
         }
@@ -607,9 +568,7 @@ impl Engine {
         let reference = reference.with_default_tag();
         let mut progress = Progress::default();
         let pulled = self.pull(&reference, &mut progress);
-        if !quiet {
-            out.stdout.push_str(&progress.text());
-        }
+        build.pulled(&progress.text(), out);
         let id = pulled.map_err(|e| fail(daemon_error(e)))?;
         self.images.images.get(&id).cloned().ok_or_else(|| fail(daemon_error("image vanished after pull")))
     }
@@ -647,7 +606,7 @@ impl Engine {
                 let by_name = build.stages.iter().rev().find(|(alias, _)| alias.as_deref() == Some(from));
                 let image = match by_index.or(by_name) {
                     Some((_, id)) => *id,
-                    None => Some(self.image_or_pull(from, out, build.quiet())?.id),
+                    None => Some(self.image_or_pull(from, build, out)?.id),
                 };
                 let source = Stage { alias: None, image, config: scratch_config(), args: Vec::new(), cmd_set: false };
                 Files::from_fs(&self.stage_fs(&source)?)
@@ -725,9 +684,7 @@ impl Engine {
         ctx: &mut Ctx<'_>,
     ) -> Result<Option<crate::Process>, Failure> {
         if let Some(id) = self.cached(build, &created_by) {
-            if !build.quiet() {
-                out.stdout.push_str(&format!(" ---> Using cache\n ---> {}\n", id.short()));
-            }
+            build.hit(id, out);
             self.enter_image(build, id);
             return Ok(None);
         }
@@ -786,9 +743,7 @@ impl Engine {
                 ))
             }
         };
-        if !build.quiet() {
-            out.stdout.push_str(&format!(" ---> Running in {}\n", id.short()));
-        }
+        build.running(id.short(), out);
         build.pending = Some((id, created_by, argv));
         Ok(Some(process))
     }
@@ -896,9 +851,9 @@ impl Engine {
     }
 }
 
-/// Quiet builds wait for `RUN` without showing its output.
-fn resume_is_quiet(resume: &[Command]) -> bool {
-    matches!(resume.first(), Some(Command::BuildResume(build)) if build.quiet())
+/// Builds that do not show a `RUN`'s output as it comes wait for it without printing it.
+fn resume_is_not_live(resume: &[Command]) -> bool {
+    matches!(resume.first(), Some(Command::BuildResume(build)) if !build.live())
 }
 
 fn cache_key(parent: Option<crate::digest::ImageId>, created_by: &str) -> String {
@@ -916,6 +871,7 @@ fn absolute(base: &str, path: &str) -> String {
 
 impl Build {
     fn new(options: BuildOptions, files: Files, parsed: dockerfile::Dockerfile) -> Result<Build, Failure> {
+        let (options_quiet, options_progress) = (options.quiet, options.progress.clone());
         let mut build_args = BTreeMap::new();
         for arg in &options.build_args {
             // `--build-arg NAME` takes the client's variable; the simulated client has none.
@@ -963,6 +919,7 @@ impl Build {
                 .position(|i| matches!(i.kind, InstructionKind::From { .. }))
                 .map_or(instructions.len(), |p| stage_at + 1 + p);
         }
+        let vertices = output::Vertices::new(&instructions[..end]);
         Ok(Build {
             // The classic builder counts the ARGs before the first FROM as steps too.
             total: end,
@@ -980,10 +937,8 @@ impl Build {
             stages: Vec::new(),
             stage: None,
             pending: None,
+            style: output::Style::of(options_quiet, options_progress.as_deref()),
+            vertices,
         })
-    }
-
-    fn quiet(&self) -> bool {
-        self.options.quiet || self.options.progress.as_deref() == Some("quiet")
     }
 }

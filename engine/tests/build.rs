@@ -230,3 +230,31 @@ fn here_documents_become_files_and_scripts() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn plain_progress_numbers_the_steps_that_make_layers_as_buildkit_does() {
+    let mut s = Session::new();
+    let dockerfile = "FROM toolbox\nENV A=1\nWORKDIR /app\nCOPY a.txt .\nRUN true\nCMD [\"sh\"]\n";
+    s.context = Some(context(dockerfile, &[("a.txt", "a\n")]));
+    let (reply, _) = s.drive("docker build --progress=plain -t plain .", Some(0));
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    assert_eq!(reply.stdout, "", "BuildKit's progress goes to stderr");
+    let progress = &reply.stderr;
+    assert!(progress.starts_with("#0 building with \"default\" instance using docker driver\n\n#1 [internal] load build definition from Dockerfile\n"), "{progress}");
+    for line in [
+        "#3 [1/4] FROM docker.io/library/toolbox:latest\n#3 DONE 0.0s\n",
+        "#4 [2/4] WORKDIR /app\n#4 DONE 0.0s\n",
+        "#5 [3/4] COPY a.txt .\n#5 DONE 0.0s\n",
+        "#6 [4/4] RUN true\n#6 DONE ",
+        "#7 exporting to image\n",
+        "#7 naming to docker.io/library/plain:latest done\n",
+    ] {
+        assert!(progress.contains(line), "{line:?} missing from:\n{progress}");
+    }
+    assert!(!progress.contains("ENV"), "config-only steps are no vertices");
+    let again = s.drive("docker build --progress=plain -t plain .", Some(0)).0.stderr;
+    assert!(
+        again.contains("#5 [3/4] COPY a.txt .\n#5 CACHED\n") && again.contains("#6 [4/4] RUN true\n#6 CACHED\n"),
+        "{again}"
+    );
+}
