@@ -258,3 +258,67 @@ fn plain_progress_numbers_the_steps_that_make_layers_as_buildkit_does() {
         "{again}"
     );
 }
+
+/// Every way a build can fail, each with Docker's words (or, where Dockyard refuses what Docker
+/// would do, its own reason) and a nonzero exit code.
+#[test]
+fn every_error_path_says_what_went_wrong() {
+    let cases: &[(&str, &str, &[(&str, &str)], &str)] = &[
+        (
+            "docker build -t Bad:Tag .",
+            "FROM toolbox\n",
+            &[],
+            "invalid argument \"Bad:Tag\" for \"-t, --tag\" flag: invalid reference format",
+        ),
+        ("docker build --progress=fancy .", "FROM toolbox\n", &[], "invalid progress mode: fancy"),
+        ("docker build -", "FROM toolbox\n", &[], "Dockyard builds from a folder"),
+        ("docker build https://example.com/repo.git", "FROM toolbox\n", &[], "Dockyard builds from a folder"),
+        (
+            "docker build -f other.Dockerfile .",
+            "FROM toolbox\n",
+            &[],
+            "lstat ./other.Dockerfile: no such file or directory",
+        ),
+        ("docker build .", "FROM toolbox\n", &[(".dockerignore", "[\n")], "error checking context"),
+        ("docker build .", "RUN true\nFROM toolbox\n", &[], "RUN instruction must come after FROM"),
+        ("docker build .", "ARG ONLY\n", &[], "No build stage in current context"),
+        ("docker build .", "FROM nosuchimage\n", &[], "pull access denied for nosuchimage"),
+        (
+            "docker build .",
+            "FROM toolbox\nCOPY a.txt b.txt /dest\n",
+            &[("a.txt", "a"), ("b.txt", "b")],
+            "the destination must be a directory and end with a /",
+        ),
+        (
+            "docker build .",
+            "FROM toolbox\nCOPY --chown=nosuchuser a.txt /a\n",
+            &[("a.txt", "a")],
+            "can't find uid for uid name nosuchuser",
+        ),
+        (
+            "docker build .",
+            "FROM toolbox\nCOPY --chmod=9z9 a.txt /a\n",
+            &[("a.txt", "a")],
+            "invalid chmod parameter: 9z9",
+        ),
+        ("docker build .", "FROM toolbox\nADD https://example.com/x /x\n", &[], "builds in Dockyard have no network"),
+        ("docker build .", "FROM toolbox\nCOPY --from=nosuchstage /x /x\n", &[], "pull access denied for nosuchstage"),
+        ("docker build .", "FROM toolbox\nVOLUME [\"\"]\n", &[], "VOLUME specified can not be an empty string"),
+        ("docker build .", "FROM toolbox\nEXPOSE 80/tcp http\n", &[], "invalid containerPort: http"),
+        ("docker build .", "FROM toolbox\nENV A=${B\n", &[], "failed to process"),
+        ("docker build .", "FROM scratch\n", &[], "No image was generated. Is your Dockerfile empty?"),
+        (
+            "docker build .",
+            "FROM scratch\nRUN true\n",
+            &[],
+            "The command '/bin/sh -c true' returned a non-zero code: 127",
+        ),
+    ];
+    for (line, dockerfile, files, expected) in cases {
+        let mut s = Session::new();
+        s.context = Some(context(dockerfile, files));
+        let reply = s.drive(line, None).0;
+        assert_ne!(reply.exit_code, 0, "{line} with {dockerfile:?} succeeded");
+        assert!(reply.stderr.contains(expected), "{line} with {dockerfile:?}: {}", reply.stderr);
+    }
+}
