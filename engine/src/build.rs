@@ -629,6 +629,9 @@ impl Engine {
             }
             selected.extend(found);
         }
+        if instruction == "ADD" {
+            selected = selected.into_iter().map(unpack).collect();
+        }
         let owner = self.ownership(&fs, chown.as_deref(), chmod.as_deref())?;
         let target = absolute(&stage.config.config.working_dir, dest);
         let target = if dest.ends_with('/') && !target.ends_with('/') { format!("{target}/") } else { target };
@@ -848,6 +851,29 @@ impl Engine {
         }
         text.push_str(&format!("Total reclaimed space: {}\n", crate::format::human_size(reclaimed)));
         Step::Done(Reply::out(text))
+    }
+}
+
+/// `ADD` unpacks a local tar archive (gzip-compressed or not) into the destination, where `COPY`
+/// would copy the file; anything else it copies as `COPY` does.
+fn unpack(source: (String, Vec<(String, Entry)>)) -> (String, Vec<(String, Entry)>) {
+    let archive = match source.1.as_slice() {
+        [(_, Entry { kind: crate::layer::EntryKind::File { data }, .. })] => {
+            let bytes = match data.0.starts_with(&[0x1f, 0x8b]) {
+                true => crate::registry::decompress(&data.0),
+                false => Some(data.0.to_vec()),
+            };
+            bytes.and_then(|b| Layer::from_tar(&b).ok()).filter(|layer| !layer.entries.is_empty())
+        }
+        _ => None,
+    };
+    match archive {
+        Some(layer) => {
+            let mut entries = vec![(String::new(), Entry::dir(0o755))];
+            entries.extend(layer.entries);
+            (source.0, entries)
+        }
+        None => source,
     }
 }
 

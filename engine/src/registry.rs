@@ -99,7 +99,7 @@ fn compress(tar: &[u8]) -> Vec<u8> {
 }
 
 /// Decompresses a blob, refusing one that would inflate past the tar reader's limit.
-fn decompress(blob: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decompress(blob: &[u8]) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
     let limit = crate::tar::MAX_ENTRY * 2;

@@ -322,3 +322,21 @@ fn every_error_path_says_what_went_wrong() {
         assert!(reply.stderr.contains(expected), "{line} with {dockerfile:?}: {}", reply.stderr);
     }
 }
+
+#[test]
+fn add_unpacks_a_local_archive_where_copy_copies_it() {
+    let mut inner = Layer::default();
+    inner.insert("site/index.html", Entry::file(&b"<h1>hi</h1>\n"[..], 0o644)).unwrap();
+    let tar = inner.to_tar().unwrap();
+    let mut s = Session::new();
+    let mut tree = context("FROM toolbox\nADD site.tar /srv/\nCOPY site.tar /keep/\n", &[]);
+    tree.entries.push(("site.tar".into(), Entry::file(tar, 0o644)));
+    s.context = Some(tree);
+    let reply = s.drive("docker build -t site .", None).0;
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    let image = s.engine.images().resolve("site").unwrap();
+    let layer = |i: usize| s.engine.images().layers.get(&image.config.rootfs.diff_ids[i]).unwrap();
+    assert!(layer(1).get("srv/site/index.html").is_some(), "ADD unpacked the archive");
+    assert!(layer(1).get("srv/site.tar").is_none());
+    assert!(layer(2).get("keep/site.tar").is_some(), "COPY kept the file as it is");
+}
