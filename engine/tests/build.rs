@@ -259,11 +259,14 @@ fn plain_progress_numbers_the_steps_that_make_layers_as_buildkit_does() {
     );
 }
 
+/// A command line, its Dockerfile, the context's other files, and what stderr must say.
+type ErrorCase = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static str);
+
 /// Every way a build can fail, each with Docker's words (or, where Dockyard refuses what Docker
 /// would do, its own reason) and a nonzero exit code.
 #[test]
 fn every_error_path_says_what_went_wrong() {
-    let cases: &[(&str, &str, &[(&str, &str)], &str)] = &[
+    let cases: &[ErrorCase] = &[
         (
             "docker build -t Bad:Tag .",
             "FROM toolbox\n",
