@@ -386,7 +386,7 @@ impl Engine {
             }
             Command::Load { input: None } => Reply::err("requested load from stdin, but stdin is empty", 1),
             Command::Push { image, all_tags, quiet } => self.push(&image, all_tags, quiet),
-            Command::Rmi { force, no_prune: _, images } => self.rmi(force, &images),
+            Command::Rmi { force, no_prune, images } => self.rmi(force, no_prune, &images),
             Command::History { image, human, no_trunc, quiet, format } => {
                 self.history(&image, HistoryOptions { human, no_trunc, quiet, format: format.as_deref() }, ctx.now)
             }

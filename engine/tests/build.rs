@@ -343,3 +343,18 @@ fn add_unpacks_a_local_archive_where_copy_copies_it() {
     assert!(layer(1).get("srv/site.tar").is_none());
     assert!(layer(2).get("keep/site.tar").is_some(), "COPY kept the file as it is");
 }
+
+#[test]
+fn removing_a_built_image_removes_its_intermediate_images_unless_told_not_to() {
+    let mut s = Session::new();
+    s.context = Some(context("FROM toolbox\nENV A=1\nENV B=2\n", &[]));
+    assert_eq!(s.drive("docker build -t two .", None).0.exit_code, 0);
+    assert_eq!(s.done("docker images -aq").stdout.lines().count(), 3);
+    let removed = s.done("docker rmi two").stdout;
+    assert_eq!(removed.matches("Deleted: sha256:").count(), 2, "the image and its one intermediate: {removed}");
+    assert_eq!(s.done("docker images -aq").stdout.lines().count(), 1, "only toolbox is left");
+
+    assert_eq!(s.drive("docker build -t two .", None).0.exit_code, 0);
+    s.done("docker rmi --no-prune two");
+    assert_eq!(s.done("docker images -aq").stdout.lines().count(), 2, "--no-prune keeps the parent");
+}

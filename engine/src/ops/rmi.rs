@@ -8,10 +8,10 @@ use crate::reference::Reference;
 use crate::{Engine, Reply};
 
 impl Engine {
-    pub(crate) fn rmi(&mut self, force: bool, keys: &[String]) -> Reply {
+    pub(crate) fn rmi(&mut self, force: bool, no_prune: bool, keys: &[String]) -> Reply {
         let mut reply = Reply::default();
         for key in keys {
-            match self.rmi_one(force, key) {
+            match self.rmi_one(force, no_prune, key) {
                 Ok(lines) => reply.stdout.push_str(&lines),
                 Err(message) => {
                     reply.stderr.push_str(&format!("{}\n", daemon_error(message)));
@@ -22,10 +22,10 @@ impl Engine {
         reply
     }
 
-    fn rmi_one(&mut self, force: bool, key: &str) -> Result<String, String> {
+    fn rmi_one(&mut self, force: bool, no_prune: bool, key: &str) -> Result<String, String> {
         let image =
             self.images.resolve(key).ok_or_else(|| format!("No such image: {}", ImageStore::missing_name(key)))?;
-        let id = image.id;
+        let (id, mut parent) = (image.id, image.parent);
         let short = id.short();
         let by_reference = Reference::parse(key)
             .ok()
@@ -77,8 +77,22 @@ impl Engine {
         // An image a container still uses stays, untagged, until the container goes.
         if users.is_empty() {
             out.push_str(&self.delete_image(id));
+            // A build's intermediate images go with it, unless another image or a container
+            // still needs them, or --no-prune keeps them.
+            while let Some(id) = parent.filter(|p| !no_prune && self.only_for_building(*p)) {
+                parent = self.images.images.get(&id).and_then(|i| i.parent);
+                out.push_str(&self.delete_image(id));
+            }
         }
         Ok(out)
+    }
+
+    /// Whether image `id` is only a build's step: untagged, nobody's parent, used by no container.
+    fn only_for_building(&self, id: ImageId) -> bool {
+        self.images.images.contains_key(&id)
+            && self.images.tags_of(id).is_empty()
+            && !self.images.images.values().any(|i| i.parent == Some(id))
+            && !self.containers.iter().any(|c| c.image == id)
     }
 
     fn delete_image(&mut self, id: ImageId) -> String {
