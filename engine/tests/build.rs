@@ -358,3 +358,16 @@ fn removing_a_built_image_removes_its_intermediate_images_unless_told_not_to() {
     s.done("docker rmi --no-prune two");
     assert_eq!(s.done("docker images -aq").stdout.lines().count(), 2, "--no-prune keeps the parent");
 }
+
+#[test]
+fn history_shows_each_steps_image_while_it_is_here() {
+    let mut s = Session::new();
+    s.context = Some(context("FROM toolbox\nENV A=1\nENV B=2\n", &[]));
+    assert_eq!(s.drive("docker build -t two .", None).0.exit_code, 0);
+    let ids: Vec<String> = s.done("docker history -q two").stdout.lines().map(str::to_string).collect();
+    let toolbox = s.done("docker images -q toolbox").stdout.trim().to_string();
+    assert_eq!(ids.len(), 4, "two steps over toolbox's two entries: {ids:?}");
+    assert_ne!(ids[1], "<missing>", "the ENV A step's image is here");
+    assert_eq!(ids[2], toolbox, "then the base image itself");
+    assert_eq!(ids[3], "<missing>", "the base's own history has no images here");
+}

@@ -63,8 +63,13 @@ impl Engine {
             });
         }
         entries.reverse();
-        if let Some(first) = entries.first_mut() {
-            first.id = image.id.to_string();
+        // As Docker fills them in: the image's id on the newest entry, then its parent's on the
+        // next, and so on while the parents are here (a build's steps); the rest are missing.
+        let mut chain = Some(image);
+        for entry in entries.iter_mut() {
+            let Some(current) = chain else { break };
+            entry.id = current.id.to_string();
+            chain = current.parent.and_then(|p| self.images.images.get(&p));
         }
         let id = |entry: &Entry| match entry.id.strip_prefix("sha256:") {
             Some(hex) if !options.no_trunc => hex.chars().take(12).collect(),
