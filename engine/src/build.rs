@@ -10,6 +10,7 @@
 //! resumes it ([`Command::BuildResume`]), so every host walks a build with the same loop it uses
 //! for any command.
 
+mod check;
 mod context;
 mod created_by;
 
@@ -71,6 +72,8 @@ pub struct Build {
     stage: Option<Stage>,
     /// The `RUN` whose container the host is running: its container, `created_by`, and command.
     pending: Option<(ContainerId, String, Vec<String>)>,
+    /// The Dockerfile's hints, as BuildKit lists them after a build.
+    warnings: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +176,10 @@ impl Engine {
             Ok(parsed) => parsed,
             Err(e) => return Step::Done(Reply::err(format!("Error response from daemon: {e}"), 1)),
         };
+        let hints = self.hints(&parsed);
+        if options.check {
+            return Step::Done(check::report(&parsed, &name, &dockerfile, &hints));
+        }
         let sending = format!(
             "Sending build context to Docker daemon  {}\n",
             crate::format::human_size_digits(files.tar_size(), 4)
@@ -183,6 +190,7 @@ impl Engine {
         };
         let out = if build.quiet() { Reply::default() } else { Reply::out(sending) };
         build.step = 0;
+        build.warnings = check::summary(&hints);
         self.advance(build, out, ctx)
     }
 
@@ -276,6 +284,9 @@ impl Engine {
                     out.stdout.push_str(&format!("Successfully tagged {}\n", reference.familiar()));
                 }
             }
+        }
+        if !build.quiet() {
+            out.stderr.push_str(&build.warnings);
         }
         Step::Done(out)
     }
@@ -980,6 +991,7 @@ impl Build {
             stages: Vec::new(),
             stage: None,
             pending: None,
+            warnings: String::new(),
         })
     }
 
