@@ -10,6 +10,7 @@
 //! resumes it ([`Command::BuildResume`]), so every host walks a build with the same loop it uses
 //! for any command.
 
+mod check;
 mod context;
 mod created_by;
 mod output;
@@ -74,6 +75,8 @@ pub struct Build {
     pending: Option<(ContainerId, String, Vec<String>)>,
     style: output::Style,
     vertices: output::Vertices,
+    /// The Dockerfile's hints, as BuildKit lists them after a build.
+    warnings: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,12 +179,17 @@ impl Engine {
             Ok(parsed) => parsed,
             Err(e) => return Step::Done(Reply::err(format!("Error response from daemon: {e}"), 1)),
         };
+        let hints = self.hints(&parsed);
+        if options.check {
+            return Step::Done(check::report(&parsed, &name, &dockerfile, &hints));
+        }
         let context_size = files.tar_size();
         let mut build = match Build::new(options, files, parsed) {
             Ok(build) => build,
             Err((message, code)) => return Step::Done(Reply::err(message, code)),
         };
         let out = build.begin(context_size, dockerfile.len());
+        build.warnings = check::summary(&hints);
         self.advance(build, out, ctx)
     }
 
@@ -256,6 +264,9 @@ impl Engine {
             }
         }
         build.finished(id, &tags, &unused, &mut out);
+        if build.style != output::Style::Quiet {
+            out.stderr.push_str(&build.warnings);
+        }
         Step::Done(out)
     }
 
@@ -965,6 +976,7 @@ impl Build {
             pending: None,
             style: output::Style::of(options_quiet, options_progress.as_deref()),
             vertices,
+            warnings: String::new(),
         })
     }
 }

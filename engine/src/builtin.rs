@@ -71,6 +71,9 @@ docker restart CONTAINER</pre>
 </html>
 "#;
 
+/// The version tag of the built-in images besides `latest`.
+pub const VERSION_TAG: &str = "1";
+
 /// The simulated Docker Hub with every built-in image. `hello-world` is required; an image whose
 /// program the host did not supply (a test's host, say) is left out.
 pub fn docker_hub(programs: &Programs) -> Result<Registry, BuiltinError> {
@@ -78,17 +81,16 @@ pub fn docker_hub(programs: &Programs) -> Result<Registry, BuiltinError> {
     let hello = programs.0.get("hello").ok_or_else(|| BuiltinError::MissingProgram("hello".into()))?;
     let (image, layers) = single_program_image(hello.clone(), "hello", &["/hello"])?;
     hub.put("library/hello-world", "latest", &image, layers)?;
-    if let Some(toolbox) = programs.0.get("toolbox") {
-        let (image, layers) = toolbox_image(toolbox.clone())?;
-        hub.put("library/toolbox", "latest", &image, layers)?;
-    }
-    if let Some(web) = programs.0.get("web") {
-        let (image, layers) = web_image(web.clone())?;
-        hub.put("library/web", "latest", &image, layers)?;
-    }
-    if let Some(kv) = programs.0.get("kv") {
-        let (image, layers) = kv_image(kv.clone())?;
-        hub.put("library/kv", "latest", &image, layers)?;
+    // The other images have a version tag too, as real ones do, so that a Dockerfile can pin
+    // its base (`FROM toolbox:1`) as the lint advises.
+    type Make = fn(Bytes) -> Result<(Image, Vec<Layer>), BuiltinError>;
+    let versioned: [(&str, Make); 3] = [("toolbox", toolbox_image), ("web", web_image), ("kv", kv_image)];
+    for (name, make) in versioned {
+        if let Some(program) = programs.0.get(name) {
+            let (image, layers) = make(program.clone())?;
+            hub.put(&format!("library/{name}"), VERSION_TAG, &image, layers.clone())?;
+            hub.put(&format!("library/{name}"), "latest", &image, layers)?;
+        }
     }
     Ok(hub)
 }

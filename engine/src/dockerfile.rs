@@ -1,4 +1,4 @@
-//! Dockerfiles as BuildKit reads them: a syntax tree with spans, variable substitution, and `.dockerignore`.
+//! Dockerfiles as BuildKit reads them: a syntax tree with spans, variable substitution, `.dockerignore`, and hints for learners.
 //!
 //! Learners paste Dockerfiles from tutorials and expect what `docker build` does with them, so
 //! this follows BuildKit's Dockerfile frontend rather than the reference's prose where the two
@@ -34,6 +34,7 @@ mod expand;
 mod heredoc;
 mod ignore;
 mod instruction;
+mod lint;
 mod parse;
 mod pattern;
 #[cfg(test)]
@@ -42,6 +43,7 @@ mod words;
 
 pub use expand::{expand, expand_words, ExpandError, ExpandProblem};
 pub use ignore::{Ignore, IgnoreError};
+pub use lint::{lint, lint_with, rule, BaseImage, CheckError, CheckOptions, Hint, Rule, RULES};
 
 /// A point in the source: 1-based line and column, the column counted in characters (Unicode
 /// scalar values), not bytes.

@@ -193,6 +193,19 @@ impl Registry {
         let blobs = manifest.layers.clone();
         Ok(Pulled { manifest_digest, image, layers, blobs })
     }
+
+    /// The config of the image a reference names, without fetching its layers: what a build's
+    /// checks ask about a base image before anything is pulled.
+    pub fn config(&self, reference: &Reference) -> Option<ImageConfig> {
+        let tags = self.repositories.get(&reference.path)?;
+        let manifest_digest = match (&reference.digest, &reference.tag) {
+            (Some(digest), _) => *digest,
+            (None, tag) => *tags.get(tag.as_deref().unwrap_or(crate::reference::DEFAULT_TAG))?,
+        };
+        let manifest = self.manifests.get(&manifest_digest)?;
+        let (config, _) = self.configs.get(&manifest.config.digest)?;
+        serde_json::from_slice(&config.0).ok()
+    }
 }
 
 #[cfg(test)]

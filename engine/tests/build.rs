@@ -371,3 +371,147 @@ fn history_shows_each_steps_image_while_it_is_here() {
     assert_eq!(ids[2], toolbox, "then the base image itself");
     assert_eq!(ids[3], "<missing>", "the base's own history has no images here");
 }
+
+/// A Dockerfile with a mistake of each kind a learner makes first.
+const UNTIDY: &str = "FROM toolbox\n\
+WORKDIR /app\n\
+COPY . .\n\
+RUN npm install\n\
+ENV API_KEY=abc123\n\
+CMD node server.js\n";
+
+#[test]
+fn check_prints_the_hints_as_buildkit_prints_its_checks_and_builds_nothing() {
+    let mut s = Session::new();
+    s.context = Some(context(UNTIDY, &[("server.js", "")]));
+    let images = s.engine.images().images.len();
+    let reply = s.drive("docker build --check -t app .", None).0;
+    assert_eq!((reply.exit_code, reply.stderr.as_str()), (1, ""));
+    assert_eq!(s.engine.images().images.len(), images, "nothing pulled, nothing built");
+    let root = "A process running as root in the container has root's power over everything it can reach, \
+        should it be compromised. Install what needs root first, then switch to an unprivileged user with USER.";
+    let expected = [
+        "Check complete, 5 warnings have been found!",
+        "",
+        "WARNING: LatestTag",
+        "`toolbox` has no tag, so it means `toolbox:latest`",
+        "`latest` is whatever was pushed last: the same Dockerfile can build on a different base next month, \
+            and the build cache will not notice. A version tag (or a digest) makes the build repeatable.",
+        "Dockerfile:1",
+        "--------------------",
+        "   1 | >>> FROM toolbox",
+        "   2 |     WORKDIR /app",
+        "   3 |     COPY . .",
+        "--------------------",
+        "",
+        // The base image is known without pulling it: its user is root.
+        "WARNING: RunsAsRoot",
+        "the final stage sets no USER, and its base image runs as root",
+        root,
+        "Dockerfile:1",
+        "--------------------",
+        "   1 | >>> FROM toolbox",
+        "   2 |     WORKDIR /app",
+        "   3 |     COPY . .",
+        "--------------------",
+        "",
+        "WARNING: CopyBeforeInstall",
+        "`npm install` comes after the COPY of the whole context on line 3",
+        "A step's cache is reused only while nothing it depends on changes. Copy the dependency files first \
+            (package.json, requirements.txt, go.mod, ...), install, and copy the rest after, so that editing your \
+            code does not reinstall everything.",
+        "Dockerfile:4",
+        "--------------------",
+        "   2 |     WORKDIR /app",
+        "   3 |     COPY . .",
+        "   4 | >>> RUN npm install",
+        "   5 |     ENV API_KEY=abc123",
+        "   6 |     CMD node server.js",
+        "--------------------",
+        "",
+        "WARNING: SecretsUsedInArgOrEnv - https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/",
+        "ENV API_KEY looks like it holds a secret",
+        "Build arguments and environment variables stay in the image: anyone who pulls it can read them with \
+            `docker history` or `docker inspect`. Give secrets to the container when it runs, or to one RUN with a \
+            secret mount.",
+        "Dockerfile:5",
+        "--------------------",
+        "   3 |     COPY . .",
+        "   4 |     RUN npm install",
+        "   5 | >>> ENV API_KEY=abc123",
+        "   6 |     CMD node server.js",
+        // BuildKit splits the file at line ends, so the end of the file is an empty line.
+        "   7 |     ",
+        "--------------------",
+        "",
+        "WARNING: JSONArgsRecommended - https://docs.docker.com/go/dockerfile/rule/json-args-recommended/",
+        "CMD in shell form runs under /bin/sh -c",
+        "In shell form, `/bin/sh -c` becomes the container's main process and does not pass signals on, so \
+            `docker stop` waits out its grace period and then kills your program. The exec form, \
+            `[\"program\", \"arg\"]`, starts the program itself, which can then shut down cleanly.",
+        "Dockerfile:6",
+        "--------------------",
+        "   4 |     RUN npm install",
+        "   5 |     ENV API_KEY=abc123",
+        "   6 | >>> CMD node server.js",
+        "   7 |     ",
+        "--------------------",
+        "",
+    ];
+    assert_eq!(reply.stdout, expected.join("\n"));
+}
+
+#[test]
+fn check_follows_the_check_directive() {
+    let mut s = Session::new();
+    let tidy = "# check=skip=LatestTag\nFROM toolbox\nUSER nobody\nCMD [\"sh\"]\n";
+    s.context = Some(context(tidy, &[]));
+    let reply = s.drive("docker build --check .", None).0;
+    assert_eq!((reply.exit_code, reply.stdout.as_str()), (0, "Check complete, no warnings found.\n"));
+
+    s.context = Some(context(&format!("# check=skip=all\n{UNTIDY}"), &[]));
+    let reply = s.drive("docker build --check .", None).0;
+    assert_eq!((reply.exit_code, reply.stdout.as_str()), (0, "Check complete, no warnings found.\n"));
+
+    s.context = Some(context("# check=skip=JSONArgsRecommended\nFROM toolbox\nUSER nobody\nCMD sh\n", &[]));
+    let reply = s.drive("docker build --check .", None).0;
+    assert!(
+        reply.stdout.starts_with("Check complete, 1 warning has been found!\n\nWARNING: LatestTag\n"),
+        "{}",
+        reply.stdout
+    );
+    assert!(reply.stdout.contains("Dockerfile:2\n"), "{}", reply.stdout);
+
+    // BuildKit refuses a directive it cannot read.
+    s.context = Some(context(&format!("# check=skip\n{UNTIDY}"), &[]));
+    let reply = s.drive("docker build --check .", None).0;
+    assert_eq!(
+        (reply.exit_code, reply.stderr.as_str()),
+        (1, "failed to parse check options: invalid check option \"skip\"\n")
+    );
+}
+
+#[test]
+fn a_build_ends_with_its_hints_as_buildkit_lists_its_warnings() {
+    let mut s = Session::new();
+    s.context = Some(context(UNTIDY, &[("server.js", "")]));
+    let reply = s.drive("docker build -t app .", None).0;
+    assert_eq!(reply.exit_code, 0, "{}", reply.stderr);
+    // The classic builder's own output is untouched.
+    assert!(reply.stdout.ends_with("Successfully tagged app:latest\n"), "{}", reply.stdout);
+    let warnings = [
+        "",
+        " 5 warnings found (use docker build --check to expand):",
+        " - LatestTag: `toolbox` has no tag, so it means `toolbox:latest` (line 1)",
+        " - RunsAsRoot: the final stage sets no USER, and its base image runs as root (line 1)",
+        " - CopyBeforeInstall: `npm install` comes after the COPY of the whole context on line 3 (line 4)",
+        " - SecretsUsedInArgOrEnv: ENV API_KEY looks like it holds a secret (line 5)",
+        " - JSONArgsRecommended: CMD in shell form runs under /bin/sh -c (line 6)",
+        "",
+    ];
+    assert_eq!(reply.stderr, warnings.join("\n"));
+    // Quiet builds print only the image id; a file without hints adds nothing.
+    assert_eq!(s.drive("docker build -q .", None).0.stderr, "");
+    s.context = Some(context("# check=skip=LatestTag\nFROM toolbox\nUSER nobody\n", &[]));
+    assert_eq!(s.drive("docker build .", None).0.stderr, "");
+}

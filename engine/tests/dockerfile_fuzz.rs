@@ -1,9 +1,9 @@
-//! Random Dockerfiles, words and `.dockerignore` files never panic the parser, the substitution
-//! or the ignore matcher, and every answer is well-formed: in the browser a panic would take the
+//! Random Dockerfiles, words and `.dockerignore` files never panic the parser, the linter, the
+//! substitution or the ignore matcher, and every answer is well-formed: in the browser a panic would take the
 //! page down, and the editor draws whatever spans it is given. A deterministic generator keeps
 //! failures reproducible.
 
-use dockyard_engine::dockerfile::{expand, expand_words, parse, Ignore, InstructionKind, Span};
+use dockyard_engine::dockerfile::{expand, expand_words, lint_with, parse, BaseImage, Ignore, InstructionKind, Span};
 use dockyard_engine::{Entropy, Seeded};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -88,6 +88,17 @@ const PIECES: &[&str] = &[
     "# escape=x\n",
     "# syntax=docker/dockerfile:1\n",
     "# check=error=true\n",
+    "# check=skip=LatestTag,all;error=1\n",
+    "apt-get",
+    "install",
+    "update",
+    "&&",
+    "npm",
+    ".",
+    "root",
+    "API_KEY",
+    "/var/lib/apt/lists",
+    "@sha256:",
     "\"",
     "'",
     "=",
@@ -181,6 +192,12 @@ fn check_parse(source: &str) -> bool {
                 if let InstructionKind::Onbuild(inner) = &instruction.kind {
                     assert!(!matches!(inner.kind, InstructionKind::Onbuild(_) | InstructionKind::From { .. }));
                 }
+            }
+            // The linter's hints are drawn in the editor too, with or without base images known.
+            let known = |_: &str| Some(BaseImage { env: vec!["PATH=/bin".into()], ..BaseImage::default() });
+            for hint in lint_with(&file, &|_| None).into_iter().chain(lint_with(&file, &known)) {
+                check_span(hint.span, lines, source);
+                assert!(!hint.message.is_empty() && !hint.message.contains('\n'), "{hint:?} in {source:?}");
             }
             true
         }

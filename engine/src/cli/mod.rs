@@ -260,6 +260,8 @@ pub struct BuildOptions {
     /// `--progress`: `auto` and `tty` print as the classic builder does; `plain` as BuildKit's
     /// plain output; `quiet` as `-q`.
     pub progress: Option<String>,
+    /// `--check`: print the Dockerfile's hints instead of building, as BuildKit's checks.
+    pub check: bool,
 }
 
 /// The options of `docker images`.
@@ -527,6 +529,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
             no_cache: m.bool("no-cache"),
             quiet: m.bool("quiet"),
             progress: m.last("progress"),
+            check: m.bool("check"),
         }),
         "builder prune" => Command::BuilderPrune { all: m.bool("all"), force: m.bool("force") },
         "commit" => Command::Commit {

@@ -412,6 +412,7 @@ pub const BUILD: CommandSpec = CommandSpec {
     about: "Build an image from a Dockerfile",
     flags: &[
         flag("build-arg", None, Some("list"), "Set build-time variables"),
+        flag("check", None, None, "Check build configuration"),
         flag("file", Some('f'), Some("string"), "Name of the Dockerfile (Default is 'PATH/Dockerfile')"),
         flag("no-cache", None, None, "Do not use cache when building the image"),
         flag("progress", None, Some("string"), "Set type of progress output (auto, plain, tty, quiet)"),
