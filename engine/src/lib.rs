@@ -42,6 +42,7 @@ pub mod sequence;
 pub mod tar;
 pub mod template;
 pub mod time;
+pub mod view;
 pub mod volume;
 pub mod wasi;
 

@@ -515,3 +515,28 @@ fn a_build_ends_with_its_hints_as_buildkit_lists_its_warnings() {
     s.context = Some(context("# check=skip=LatestTag\nFROM toolbox\nUSER nobody\n", &[]));
     assert_eq!(s.drive("docker build .", None).0.stderr, "");
 }
+
+#[test]
+fn image_stacks_show_shared_slabs_and_what_each_layer_did() {
+    use dockyard_engine::view::Effect;
+    let mut s = Session::new();
+    let dockerfile = "FROM toolbox\nCOPY a.txt /a.txt\nRUN rm /a.txt\n";
+    s.context = Some(context(dockerfile, &[("a.txt", "0123456789")]));
+    let mut removed = Layer::default();
+    removed.insert("a.txt", Entry::whiteout()).unwrap();
+    s.outcomes.push_back(ProcessOutcome { status: ExitStatus::Code(0), output: vec![], upper: Some(removed) });
+    assert_eq!(s.drive("docker build -t thin .", None).0.exit_code, 0);
+    let stacks = s.engine.image_stacks();
+    assert_eq!(stacks.len(), 2, "toolbox and thin; the intermediate images are inside thin's stack");
+    let thin = stacks.iter().find(|st| st.tags == ["thin:latest"]).unwrap();
+    assert_eq!(thin.layers.len(), 3);
+    assert_eq!(thin.layers[0].shared_by, 2, "the toolbox's layer is shared");
+    assert_eq!(thin.layers[1].shared_by, 1);
+    assert!(thin.layers[1].created_by.contains("COPY file:"), "{}", thin.layers[1].created_by);
+    assert_eq!(thin.wasted, 10, "the copied file is deleted above it");
+    assert!(thin.efficiency < 1.0);
+    let changes = s.engine.layer_changes(thin.id, 2).unwrap();
+    assert_eq!(changes, [("a.txt".to_string(), Effect::Deleted, 0)]);
+    let changes = s.engine.layer_changes(thin.id, 1).unwrap();
+    assert_eq!(changes, [("a.txt".to_string(), Effect::Added, 10)]);
+}
