@@ -7,6 +7,7 @@ use crate::host;
 use crate::lesson::LessonView;
 use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
+use crate::pictures::{EngineRef, Pictures};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::session::{self, Output};
 use crate::state::{Action, Mode, Terminal as TerminalState};
@@ -117,6 +118,11 @@ pub fn app() -> Html {
             }
         })
     };
+    // A picture's button types its command into the terminal, so the learner sees it.
+    let on_command = {
+        let dispatcher = term.dispatcher();
+        Callback::from(move |command: String| dispatcher.dispatch(Action::Submit(command)))
+    };
     let on_clear = {
         let dispatcher = term.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::Clear))
@@ -181,6 +187,7 @@ pub fn app() -> Html {
                     <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
                         mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} />
                 </section>
+                <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command} />
             </main>
         </div>
     }

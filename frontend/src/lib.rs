@@ -10,6 +10,7 @@ mod host;
 mod lesson;
 pub mod markdown;
 pub mod network;
+mod pictures;
 mod ports;
 mod runtime;
 mod session;

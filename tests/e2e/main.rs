@@ -12,5 +12,6 @@ mod harness;
 mod host;
 mod lesson;
 mod native;
+mod pictures;
 mod ports;
 mod terminal;

@@ -1,0 +1,105 @@
+//! The pictures beside the terminal: what Docker keeps out of sight, drawn from the engine's
+//! state. A tab each for images (stacks of layers) and containers (cards with their thin
+//! writable layer and their log). The pane redraws after each command and once a second, so a
+//! container that ends in the background shows it.
+
+mod containers;
+mod images;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dockyard_engine::Engine;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+/// The engine, shared with the session; equal when it is the same engine.
+#[derive(Clone)]
+pub struct EngineRef(pub Rc<RefCell<Engine>>);
+
+impl PartialEq for EngineRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Images,
+    Containers,
+}
+
+const TABS: [(Tab, &str); 2] = [(Tab::Images, "Images"), (Tab::Containers, "Containers")];
+
+#[derive(Properties, PartialEq)]
+pub struct PicturesProps {
+    pub engine: EngineRef,
+    /// Changes with every command, so the pictures redraw when one ends.
+    pub version: usize,
+    /// A command for the terminal, from a picture's button (stop, start, a shell, ...).
+    pub on_command: Callback<String>,
+}
+
+#[function_component(Pictures)]
+pub fn pictures(props: &PicturesProps) -> Html {
+    let tab = use_state(|| Tab::Images);
+    let redraw = use_force_update();
+    {
+        // Containers end, and logs grow, between commands too.
+        let redraw = redraw.clone();
+        use_effect_with((), move |_| {
+            let tick = Closure::<dyn FnMut()>::new(move || redraw.force_update());
+            let id = web_sys::window().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000).ok()
+            });
+            move || {
+                if let (Some(window), Some(id)) = (web_sys::window(), id) {
+                    window.clear_interval_with_handle(id);
+                }
+                drop(tick);
+            }
+        });
+    }
+    let current = *tab;
+    // Arrow keys move between tabs, as a tab list's keyboard users expect.
+    let onkeydown = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let at = TABS.iter().position(|(t, _)| *t == *tab).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % TABS.len(),
+                "ArrowLeft" => (at + TABS.len() - 1) % TABS.len(),
+                _ => return,
+            };
+            e.prevent_default();
+            tab.set(TABS[next].0);
+        })
+    };
+    let engine = props.engine.0.borrow();
+    html! {
+        <aside class="pictures" aria-label="Pictures">
+            <div class="tabs" role="tablist" aria-label="What to show" {onkeydown}>
+                { for TABS.iter().map(|(t, label)| {
+                    let tab = tab.clone();
+                    let t = *t;
+                    let selected = t == current;
+                    html! {
+                        <button role="tab" id={format!("tab-{}", label.to_lowercase())} aria-selected={selected.to_string()}
+                            tabindex={if selected { "0" } else { "-1" }} class={classes!("tab", selected.then_some("selected"))}
+                            onclick={Callback::from(move |_| tab.set(t))}>{ *label }</button>
+                    }
+                }) }
+            </div>
+            <div class="tabpanel" role="tabpanel">
+                { match current {
+                    Tab::Images => html! { <images::Images stacks={engine.image_stacks()} engine={props.engine.clone()} /> },
+                    Tab::Containers => html! {
+                        <containers::Containers cards={containers::cards(&engine)} on_command={props.on_command.clone()} />
+                    },
+                } }
+            </div>
+        </aside>
+    }
+}
