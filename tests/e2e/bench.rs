@@ -11,8 +11,15 @@
 //! puts the module into an image (`create`, `cp`, `commit`, `save`), and the page loads the
 //! archive through its file picker, as a learner would load one.
 //!
-//! Results go to standard output and, when `DOCKYARD_BENCH_OUT` names a file, there: one line
-//! per measurement, its name then every sample in milliseconds.
+//! Builds: the 10-step Dockerfile of `server/benches/build-context`, built in the page with
+//! `--no-cache` and then fully cached. The context comes in as a learner gives it, through the
+//! folder picker (`<input type=file webkitdirectory>`), which chromedriver fills when handed the
+//! folder's path. The page times each build from the Enter key to "Successfully tagged", less the
+//! time its folder picker stood open: that wait is WebDriver's, where a learner's would be their
+//! own, and reading the chosen files stays in, as the docker CLI's reading of the context does.
+//!
+//! Results go to standard output and, when `DOCKYARD_BENCH_OUT` names a file, are added to it: one
+//! line per measurement, its name then every sample in milliseconds.
 
 use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt;
@@ -42,6 +49,47 @@ const INSTALL_TIMER: &str = "const input = document.getElementById('terminal-inp
             }
         }
     }).observe(input, { attributes: true, attributeFilter: ['placeholder'], attributeOldValue: true });";
+
+/// Build runs of each kind, after one that is not measured.
+const BUILD_RUNS: usize = 5;
+
+/// Records, in the page, a build's times: the Enter key, the folder picker's appearance and the
+/// folder's choice, and the moment the terminal says "Successfully tagged". Mutations are
+/// observed on the whole body, since the picker's dialog is added there and the output redrawn.
+const INSTALL_BUILD_TIMER: &str = "const input = document.getElementById('terminal-input');
+    window.__build = { start: 0, opened: 0, chosen: 0, end: 0 };
+    document.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && e.target === input) {
+            window.__build = { start: performance.now(), opened: 0, chosen: 0, end: 0 };
+        }
+    }, true);
+    document.addEventListener('change', (e) => {
+        if (e.target.id === 'upload-input' && window.__build.start && !window.__build.chosen) {
+            window.__build.chosen = performance.now();
+        }
+    }, true);
+    new MutationObserver(() => {
+        const b = window.__build;
+        if (!b.start || b.end) return;
+        if (!b.opened && document.getElementById('upload-input')) b.opened = performance.now();
+        const out = document.getElementById('terminal-output');
+        if (out && out.textContent.includes('Successfully tagged')) b.end = performance.now();
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });";
+
+/// The build context the native build benchmark uses too.
+fn build_context() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/benches/build-context")
+}
+
+/// Appends `results` to the file `DOCKYARD_BENCH_OUT` names, if it names one, and prints them.
+fn record(results: &str) {
+    print!("{results}");
+    if let Some(file) = std::env::var_os("DOCKYARD_BENCH_OUT") {
+        use std::io::Write as _;
+        let mut out = std::fs::OpenOptions::new().create(true).append(true).open(&file).expect("open the results file");
+        out.write_all(results.as_bytes()).expect("write the results");
+    }
+}
 
 /// The `cpu` module, built for wasm32-wasip1 by `dockyard-workloads`' build script.
 fn cpu_module() -> PathBuf {
@@ -149,8 +197,83 @@ fn runtime_in_chromium() {
             writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
         }
     });
-    print!("{results}");
-    if let Some(file) = std::env::var_os("DOCKYARD_BENCH_OUT") {
-        std::fs::write(&file, &results).expect("write the results");
+    record(&results);
+}
+
+/// Types `command` (a build of the context folder) into a cleared terminal, chooses the folder
+/// in the picker it opens, and returns the build's time as the page measured it, in
+/// milliseconds, and what the terminal shows then.
+async fn timed_build(browser: &Browser, command: &str, context: &str) -> (f64, String) {
+    let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");
+    input.send_keys("\u{E009}l\u{E000}").await.expect("ctrl-l clears");
+    browser.type_command(command).await;
+    let picker = browser.client.wait().for_element(Locator::Css("#upload-input")).await.expect("a folder picker");
+    picker.send_keys(context).await.expect("choose the context folder");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let took = browser
+            .client
+            .execute(
+                "const b = window.__build; return b.end && b.chosen ? (b.end - b.start) - (b.chosen - b.opened) : null;",
+                vec![],
+            )
+            .await
+            .expect("the timer answers");
+        if let Some(ms) = took.as_f64() {
+            let shown = browser.client.find(Locator::Css("#terminal-output")).await.expect("output");
+            return (ms, shown.text().await.expect("output text"));
+        }
+        assert!(Instant::now() < deadline, "`{command}` did not finish within two minutes");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+#[test]
+#[ignore = "a benchmark: `cargo xtask bench` runs it"]
+fn build_in_chromium() {
+    let context = build_context();
+    assert!(context.join("Dockerfile").is_file(), "no build context at {}", context.display());
+    let context = context.canonicalize().expect("the context's full path");
+    let context = context.to_str().expect("a UTF-8 path");
+    let mut results = String::new();
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.client.execute(INSTALL_TIMER, vec![]).await.expect("timer installed");
+        browser.client.execute(INSTALL_BUILD_TIMER, vec![]).await.expect("build timer installed");
+        let (_, shown) = timed(&browser, "docker pull toolbox").await;
+        assert!(shown.contains("Downloaded newer image for toolbox:latest"), "{shown}");
+
+        let mut cold = Vec::new();
+        for run in 0..=BUILD_RUNS {
+            let (ms, shown) = timed_build(&browser, "docker build --no-cache -t bench-build .", context).await;
+            assert_eq!(shown.matches(" ---> Using cache").count(), 0, "{shown}");
+            assert!(shown.contains("Successfully tagged bench-build:latest"), "{shown}");
+            if run > 0 {
+                cold.push(ms);
+            }
+            // The image the tag left is dangling now; removing it, untimed, keeps the state the
+            // same size from one build to the next, as in the native benchmark.
+            timed(&browser, "docker image prune -f").await;
+        }
+        let mut cached = Vec::new();
+        for run in 0..=BUILD_RUNS {
+            let (ms, shown) = timed_build(&browser, "docker build -t bench-build .", context).await;
+            // Every step but FROM, from the second build on; the first makes sure of it.
+            if run > 0 {
+                assert_eq!(shown.matches(" ---> Using cache").count(), 9, "{shown}");
+                cached.push(ms);
+            }
+        }
+        browser.screenshot("bench-build").await;
+        browser.close().await;
+
+        for (name, samples) in [("chromium_build_cold_ms", &cold), ("chromium_build_cached_ms", &cached)] {
+            let line: Vec<String> = samples.iter().map(|ms| format!("{ms:.3}")).collect();
+            writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
+        }
+    });
+    record(&results);
 }

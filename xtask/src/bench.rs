@@ -6,6 +6,12 @@
 //! (the ignored end-to-end test `bench::runtime_in_chromium`) against `docker run --rm busybox
 //! true` on the private dockerd, and the CPU-bound `cpu` guest in wasmtime and in Chromium
 //! against the same program built as a native binary, each timed by the program's own clock.
+//!
+//! And builds: Dockerfile parsing against `serde_json` reading the same instructions as JSON
+//! (`engine/benches/dockerfile.rs`), and the 10-step Dockerfile of `server/benches/build-context`
+//! built with `--no-cache` and rebuilt from the cache, in `dockyard` (`server/benches/build.rs`)
+//! and in Chromium (`bench::build_in_chromium`), against the private dockerd's classic builder
+//! building the same folder on `busybox`.
 
 use std::path::Path;
 use std::process::Command;
@@ -20,49 +26,90 @@ use crate::tools;
 use crate::{dist, Repo};
 
 const WORKLOADS_MANIFEST: &str = "workloads/programs/Cargo.toml";
+/// The build context the build benchmarks share, from the repository's root.
+const BUILD_CONTEXT: &str = "server/benches/build-context";
 
 /// Runs of each baseline timed here; the median stands for them. The first run of each comes
 /// before, untimed, so a cold cache or a lazy daemon does not count.
 const BASELINE_RUNS: usize = 11;
+/// Runs of the baseline's build without the cache: each takes seconds, and they vary little.
+const COLD_BUILD_RUNS: usize = 5;
 
 pub fn bench(repo: &Repo) -> Result<()> {
+    let started = Instant::now();
     // What the baselines and the browser need, first, so a missing tool fails in seconds.
     tools::ensure_system_packages(&[tools::CHROMIUM, tools::CHROMIUM_DRIVER, tools::DOCKER_IO, tools::BUSYBOX_STATIC])?;
     let web_tools = tools::ensure_web_tools(repo, true)?;
 
-    process::run(repo.cargo().args(["bench", "-p", "dockyard-engine", "--bench", "layers"]))?;
-    process::run(repo.cargo().args(["bench", "-p", "dockyard-server", "--bench", "runtime"]))?;
+    let input = repo.target.join("bench-input");
+    process::run(repo.cargo().env("DOCKYARD_BENCH_INPUT", &input).args([
+        "bench",
+        "-p",
+        "dockyard-engine",
+        "--bench",
+        "layers",
+        "--bench",
+        "dockerfile",
+    ]))?;
+    process::run(repo.cargo().args(["bench", "-p", "dockyard-server", "--bench", "runtime", "--bench", "build"]))?;
     let native_cpu = native_cpu_ms(repo)?;
-    let docker_run = docker_run_ms(repo)?;
+    let docker = docker_baselines(repo)?;
     let chromium = chromium(repo, &web_tools)?;
 
     let criterion = repo.target.join("criterion");
     let lookup = |depth: u32| mean_ns(&criterion.join(format!("union_lookup/{depth}/new/estimates.json")));
     let (one, ten, hundred) = (lookup(1)?, lookup(10)?, lookup(100)?);
     let engine_hash = mean_ns(&criterion.join("layer_hash/diff_id/new/estimates.json"))?;
-    let sha256sum = sha256sum_ns(&repo.target.join("bench-input/layer.tar"))?;
+    let sha256sum = sha256sum_ns(&input.join("layer.tar"))?;
     let registry = |name: &str| mean_ns(&criterion.join(format!("registry/{name}/new/estimates.json")));
     let (roundtrip, pull, push) =
         (registry("tar_gzip_roundtrip")?, registry("pull_1000_files")?, registry("push_1000_files")?);
     let hello_native = mean_ns(&criterion.join("hello_world/dockyard_run_rm/new/estimates.json"))? / 1e6;
     let cpu_wasmtime = mean_ns(&criterion.join("cpu/wasmtime/new/estimates.json"))? / 1e6;
+    let parse = |name: &str| mean_ns(&criterion.join(format!("dockerfile_parse/{name}/new/estimates.json")));
+    let (parse_dockerfile, parse_json) = (parse("dockerfile")?, parse("serde_json")?);
+    let size = |name: &str| std::fs::metadata(input.join(name)).map(|m| m.len() as f64);
+    let (dockerfile_bytes, json_bytes) = (size("Dockerfile")?, size("dockerfile.json")?);
+    let build = |name: &str| mean_ns(&criterion.join(format!("build/{name}/new/estimates.json")));
+    let (build_cold, build_cached) = (build("dockyard_no_cache")? / 1e6, build("dockyard_cached")? / 1e6);
     let ratios = [
         ("union lookup, 10 layers vs 1 layer", ten / one),
         ("union lookup, 100 layers vs 1 layer", hundred / one),
         ("layer DiffID (tar + sha256) vs sha256sum", engine_hash / sha256sum),
         ("pull of 1,000 files vs tar+gzip and back", pull / roundtrip),
         ("push of 1,000 files vs tar+gzip and back", push / roundtrip),
-        ("run --rm hello-world, dockyard vs docker", hello_native / docker_run),
-        ("run --rm hello-world, Chromium vs docker", chromium.hello / docker_run),
+        ("run --rm hello-world, dockyard vs docker", hello_native / docker.run),
+        ("run --rm hello-world, Chromium vs docker", chromium.hello / docker.run),
         ("cpu guest, wasmtime vs native binary", cpu_wasmtime / native_cpu),
         ("cpu guest, Chromium vs native binary", chromium.cpu / native_cpu),
+        ("Dockerfile parse vs serde_json, same instructions", parse_dockerfile / parse_json),
+        ("build --no-cache, 10 steps, dockyard vs docker", build_cold / docker.build_cold),
+        ("cached rebuild, 10 steps, dockyard vs docker", build_cached / docker.build_cached),
+        ("build --no-cache, 10 steps, Chromium vs docker", chromium.build_cold / docker.build_cold),
+        ("cached rebuild, 10 steps, Chromium vs docker", chromium.build_cached / docker.build_cached),
     ];
     println!("\nRatios (lower is better; 1.00 means as fast as the baseline):");
     let width = ratios.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     for (name, ratio) in ratios {
         println!("  {name:width$} {:>6}", ratio_text(ratio));
     }
-    println!("(docker: `docker run --rm --network none busybox true` on the private dockerd, CLI included)");
+    println!("(docker: `docker run --rm --network none busybox true` on the private dockerd, CLI included;");
+    println!(" builds: its classic builder, DOCKER_BUILDKIT=0, on busybox, CLI included)");
+    // Throughput in bytes per second, besides the ratio, since it is what the issue asks about.
+    let mib_per_s = |bytes: f64, ns: f64| bytes / (ns / 1e9) / f64::from(1 << 20);
+    println!(
+        "Dockerfile parse: {:.1} MiB/s ({:.0} KiB, 2,000 instructions, in {:.2} ms); serde_json: {:.1} MiB/s ({:.0} KiB)",
+        mib_per_s(dockerfile_bytes, parse_dockerfile),
+        dockerfile_bytes / 1024.0,
+        parse_dockerfile / 1e6,
+        mib_per_s(json_bytes, parse_json),
+        json_bytes / 1024.0,
+    );
+    println!(
+        "Builds, ms: dockyard {build_cold:.0} and {build_cached:.0} cached; Chromium {:.0} and {:.0}; docker {:.0} and {:.0}",
+        chromium.build_cold, chromium.build_cached, docker.build_cold, docker.build_cached
+    );
+    println!("The whole benchmark took {:.0} s.", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -109,24 +156,97 @@ fn reported_ms(stdout: &str) -> Result<f64> {
     value.parse().with_context(|| format!("unreadable compute time {value:?}"))
 }
 
-/// `docker run --rm --network none busybox true` on the private dockerd: the median wall time of
-/// the whole command, in milliseconds. The daemon is started if none runs, and then stopped.
-fn docker_run_ms(repo: &Repo) -> Result<f64> {
+/// What the private dockerd took: medians of whole `docker` commands, in milliseconds.
+struct Docker {
+    /// `docker run --rm --network none busybox true`.
+    run: f64,
+    /// The build context on busybox with `--no-cache`, and rebuilt with every step cached.
+    build_cold: f64,
+    build_cached: f64,
+}
+
+/// Times the baselines on the private dockerd, which is started if none runs, and then stopped.
+fn docker_baselines(repo: &Repo) -> Result<Docker> {
     // Dropping it stops the daemon this function started, and leaves alone one it found running.
     let dockerd = Dockerd::start(repo, false)?;
     dockerd.ensure_busybox()?;
-    let run = || -> Result<f64> {
-        let mut command = dockerd.docker();
-        command.args(["run", "--rm", "--network", "none", "busybox", "true"]);
-        let start = Instant::now();
-        process::output(&mut command)?;
-        Ok(start.elapsed().as_secs_f64() * 1e3)
-    };
+    let run = docker_run_ms(&dockerd)?;
+    let (build_cold, build_cached) = docker_build_ms(repo, &dockerd)?;
+    Ok(Docker { run, build_cold, build_cached })
+}
+
+/// The wall time of `command`, in milliseconds; its output is checked by `check`.
+fn timed_ms(command: &mut Command, check: impl Fn(&str) -> Result<()>) -> Result<f64> {
+    let start = Instant::now();
+    let out = process::output(command)?;
+    let took = start.elapsed().as_secs_f64() * 1e3;
+    check(&out)?;
+    Ok(took)
+}
+
+/// `docker run --rm --network none busybox true`: the median wall time of the whole command.
+fn docker_run_ms(dockerd: &Dockerd) -> Result<f64> {
+    let run = || timed_ms(dockerd.docker().args(["run", "--rm", "--network", "none", "busybox", "true"]), |_| Ok(()));
     run()?;
     let times = (0..BASELINE_RUNS).map(|_| run()).collect::<Result<Vec<f64>>>()?;
     let median = median(times);
     eprintln!("docker run --rm busybox true: median {median:.1} ms over {BASELINE_RUNS} runs");
     Ok(median)
+}
+
+/// The build context with `FROM busybox` for `FROM toolbox`: the same steps, on the image of the
+/// private dockerd whose shell runs the same commands.
+fn busybox_context(repo: &Repo, dir: &Path) -> Result<()> {
+    let source = repo.root.join(BUILD_CONTEXT);
+    process::run(Command::new("cp").arg("-r").arg(&source).arg(dir))?;
+    let dockerfile = dir.join("Dockerfile");
+    let text = std::fs::read_to_string(&dockerfile).with_context(|| format!("no {}", dockerfile.display()))?;
+    let rest =
+        text.strip_prefix("FROM toolbox\n").context("the build context's Dockerfile must start `FROM toolbox`")?;
+    std::fs::write(&dockerfile, format!("FROM busybox\n{rest}"))?;
+    Ok(())
+}
+
+/// The classic builder (`DOCKER_BUILDKIT=0`) building the context on busybox, without the cache
+/// and then with every step cached: the median wall times of the whole commands.
+fn docker_build_ms(repo: &Repo, dockerd: &Dockerd) -> Result<(f64, f64)> {
+    let temp = PrivateTemp::create()?;
+    let context = temp.dir.join("build-context");
+    busybox_context(repo, &context)?;
+    let build = |no_cache: bool| {
+        let mut command = dockerd.docker();
+        command.env("DOCKER_BUILDKIT", "0").args(["build", "-t", "bench-build"]);
+        if no_cache {
+            command.arg("--no-cache");
+        }
+        command.arg(&context);
+        let expected_hits = if no_cache { 0 } else { 9 };
+        timed_ms(&mut command, |out| {
+            let hits = out.matches(" ---> Using cache").count();
+            match out.contains("Successfully tagged bench-build:latest") && hits == expected_hits {
+                true => Ok(()),
+                false => bail!("docker build gave {hits} cache hits, not {expected_hits}:\n{out}"),
+            }
+        })
+    };
+    // Removes the image a build's tag left dangling, untimed, so every build starts alike.
+    let prune = || process::output(dockerd.docker().args(["image", "prune", "-f"])).map(drop);
+    build(true)?;
+    prune()?;
+    let mut cold = Vec::new();
+    for _ in 0..COLD_BUILD_RUNS {
+        cold.push(build(true)?);
+        prune()?;
+    }
+    build(false)?;
+    let cached = (0..BASELINE_RUNS).map(|_| build(false)).collect::<Result<Vec<f64>>>()?;
+    process::output(dockerd.docker().args(["rmi", "bench-build"]))?;
+    let (cold, cached) = (median(cold), median(cached));
+    eprintln!(
+        "docker build (classic builder): median {cold:.1} ms over {COLD_BUILD_RUNS} runs with --no-cache, \
+         {cached:.1} ms over {BASELINE_RUNS} cached"
+    );
+    Ok((cold, cached))
 }
 
 /// What the page measured: medians, in milliseconds.
@@ -135,9 +255,13 @@ struct Chromium {
     hello: f64,
     /// The `cpu` guest's own compute time, on a worker.
     cpu: f64,
+    /// The build context, chosen in the folder picker, built with `--no-cache` and then cached:
+    /// from Enter to "Successfully tagged", less the time the picker stood open.
+    build_cold: f64,
+    build_cached: f64,
 }
 
-/// Builds the app and the server, and runs the end-to-end benchmark in headless Chromium.
+/// Builds the app and the server, and runs the end-to-end benchmarks in headless Chromium.
 fn chromium(repo: &Repo, web_tools: &tools::WebTools) -> Result<Chromium> {
     dist::build(repo, web_tools, false)?;
     process::run(repo.cargo().args(["build", "-p", "dockyard-server", "--release"]))?;
@@ -154,12 +278,16 @@ fn chromium(repo: &Repo, web_tools: &tools::WebTools) -> Result<Chromium> {
             .env("CHROMEDRIVER", tools::CHROMEDRIVER_BIN)
             .env("CHROMIUM", tools::CHROMIUM_BIN)
             .args(["test", "-p", "dockyard-tests", "--test", "e2e", "--", "--ignored", "--exact"])
-            .args(["bench::runtime_in_chromium", "--nocapture"]),
+            .args(["bench::runtime_in_chromium", "bench::build_in_chromium"])
+            // One at a time: both would share two cores, and each adds to the results file.
+            .args(["--test-threads=1", "--nocapture"]),
     )?;
     let text = std::fs::read_to_string(&results).with_context(|| format!("no results at {}", results.display()))?;
     Ok(Chromium {
         hello: median(samples(&text, "chromium_hello_ms")?),
         cpu: median(samples(&text, "chromium_cpu_ms")?),
+        build_cold: median(samples(&text, "chromium_build_cold_ms")?),
+        build_cached: median(samples(&text, "chromium_build_cached_ms")?),
     })
 }
 
