@@ -257,6 +257,8 @@ pub struct Engine {
     pub(crate) usage: BTreeMap<ContainerId, [(Timestamp, u64, u64); 2]>,
     /// The classic builder's cache: the image each step made, by its parent and `created_by`.
     pub(crate) build_cache: BTreeMap<String, crate::digest::ImageId>,
+    /// What the last push or pull moved, for the pictures; not saved.
+    pub(crate) last_transfer: Option<crate::view::Transfer>,
 }
 
 impl Engine {
@@ -275,6 +277,7 @@ impl Engine {
             restarts: Vec::new(),
             usage: BTreeMap::new(),
             build_cache: BTreeMap::new(),
+            last_transfer: None,
         }
     }
 

@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+pub mod api;
 pub mod archive;
 pub mod build;
 pub mod builtin;

@@ -194,6 +194,16 @@ impl Registry {
         Ok(Pulled { manifest_digest, image, layers, blobs })
     }
 
+    /// The DiffIDs a manifest's config lists, in the order of its layers; empty if the config
+    /// is missing or unreadable.
+    pub(crate) fn diff_ids(&self, manifest: &ImageManifest) -> Vec<DiffId> {
+        self.configs
+            .get(&manifest.config.digest)
+            .and_then(|(config, _)| serde_json::from_slice::<ImageConfig>(&config.0).ok())
+            .map(|config| config.rootfs.diff_ids)
+            .unwrap_or_default()
+    }
+
     /// The config of the image a reference names, without fetching its layers: what a build's
     /// checks ask about a base image before anything is pulled.
     pub fn config(&self, reference: &Reference) -> Option<ImageConfig> {

@@ -1,7 +1,8 @@
 //! What the playground's pictures show, computed from the engine's state so that they can be
 //! tested without a page: images as stacks of layers (which layers are shared, what each one
 //! added, changed and deleted, and the space wasted as dive measures it), and containers with
-//! their thin writable layer on top.
+//! their thin writable layer on top. `registries.rs` draws registries and what the last push or
+//! pull moved; `volumes.rs` volumes and networks with the containers that use them.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,12 @@ use crate::digest::{DiffId, ImageId};
 use crate::image::Image;
 use crate::layer::{EntryKind, Layer};
 use crate::Engine;
+
+mod registries;
+mod volumes;
+
+pub use registries::{BlobView, Direction, Mark, RegistryView, RepositoryView, TagView, Transfer};
+pub use volumes::{NetworkMember, NetworkView, VolumeUser, VolumeView};
 
 /// One image as a stack of slabs, base first.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,10 +1,13 @@
 //! The pictures beside the terminal: what Docker keeps out of sight, drawn from the engine's
-//! state. A tab each for images (stacks of layers) and containers (cards with their thin
-//! writable layer and their log). The pane redraws after each command and once a second, so a
-//! container that ends in the background shows it.
+//! state. A tab each for images (stacks of layers), containers (cards with their thin
+//! writable layer and their log), registries (what each holds, and what the last push or pull
+//! moved) and volumes with networks (and the containers using them). The pane redraws after
+//! each command and once a second, so a container that ends in the background shows it.
 
 mod containers;
 mod images;
+mod registries;
+mod volumes;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,9 +32,21 @@ impl PartialEq for EngineRef {
 enum Tab {
     Images,
     Containers,
+    Registries,
+    Volumes,
 }
 
-const TABS: [(Tab, &str); 2] = [(Tab::Images, "Images"), (Tab::Containers, "Containers")];
+const TABS: [(Tab, &str); 4] = [
+    (Tab::Images, "Images"),
+    (Tab::Containers, "Containers"),
+    (Tab::Registries, "Registries"),
+    (Tab::Volumes, "Volumes & networks"),
+];
+
+/// A tab's element id: `tab-` and the first word of its label, in lower case.
+fn tab_id(label: &str) -> String {
+    format!("tab-{}", label.split(' ').next().unwrap_or_default().to_lowercase())
+}
 
 #[derive(Properties, PartialEq)]
 pub struct PicturesProps {
@@ -86,7 +101,7 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     let t = *t;
                     let selected = t == current;
                     html! {
-                        <button role="tab" id={format!("tab-{}", label.to_lowercase())} aria-selected={selected.to_string()}
+                        <button role="tab" id={tab_id(label)} aria-selected={selected.to_string()}
                             tabindex={if selected { "0" } else { "-1" }} class={classes!("tab", selected.then_some("selected"))}
                             onclick={Callback::from(move |_| tab.set(t))}>{ *label }</button>
                     }
@@ -97,6 +112,12 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     Tab::Images => html! { <images::Images stacks={engine.image_stacks()} engine={props.engine.clone()} /> },
                     Tab::Containers => html! {
                         <containers::Containers cards={containers::cards(&engine)} on_command={props.on_command.clone()} />
+                    },
+                    Tab::Registries => html! {
+                        <registries::Registries registries={engine.registry_views()} transfer={engine.last_transfer().cloned()} />
+                    },
+                    Tab::Volumes => html! {
+                        <volumes::Volumes volumes={engine.volume_views()} networks={engine.network_views()} />
                     },
                 } }
             </div>

@@ -1,8 +1,13 @@
-//! The terminal: output lines, a prompt, and an input line with history on the arrow keys.
+//! The terminal: output lines, a prompt, and an input line with history on the arrow keys. Each
+//! command's line has a toggle that shows the Engine API calls it stands for beneath it.
 
+use std::collections::HashSet;
+
+use dockyard_engine::api::Outcome;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::api_calls::ApiCalls;
 use crate::state::{Line, Mode};
 
 #[derive(Properties, PartialEq)]
@@ -26,12 +31,33 @@ fn prompt(mode: Mode) -> &'static str {
     }
 }
 
+/// What a command printed (the lines `after` it, up to the next command) tells of how it went.
+fn outcome(after: &[Line], running: bool) -> Outcome {
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    let mut finished = !running;
+    for line in after {
+        match line {
+            Line::Input(_) => {
+                finished = true;
+                break;
+            }
+            Line::Stdout(text) => stdout.push_str(text),
+            Line::Stderr(text) => stderr.push_str(text),
+            Line::Note(_) => {}
+        }
+    }
+    Outcome::from_output(&stdout, &stderr, finished)
+}
+
 #[function_component(Terminal)]
 pub fn terminal(props: &TerminalProps) -> Html {
     let input = use_node_ref();
     let screen = use_node_ref();
     // Position in history while browsing with the arrows; None means the line being typed.
     let browsing = use_state(|| None::<usize>);
+    // The command lines whose API calls are shown, by position and text, so a line that scrolls
+    // into another's position after a clear does not inherit its toggle.
+    let opened = use_state(HashSet::<(usize, String)>::new);
 
     {
         let screen = screen.clone();
@@ -105,8 +131,33 @@ pub fn terminal(props: &TerminalProps) -> Html {
     html! {
         <section class="terminal" aria-label="Terminal" onclick={focus}>
             <div class="screen" ref={screen} role="log" aria-live="polite" id="terminal-output">
-                { for props.lines.iter().map(|line| match line {
-                    Line::Input(text) => html! { <div class="line input"><span class="prompt">{ p }</span>{ " " }{ text }</div> },
+                { for props.lines.iter().enumerate().map(|(at, line)| match line {
+                    Line::Input(text) => {
+                        let key = (at, text.clone());
+                        let open = opened.contains(&key);
+                        let toggle = {
+                            let opened = opened.clone();
+                            Callback::from(move |e: MouseEvent| {
+                                // The terminal's own click sends focus to the input; this one keeps it.
+                                e.stop_propagation();
+                                let mut next = (*opened).clone();
+                                if !next.remove(&key) {
+                                    next.insert(key.clone());
+                                }
+                                opened.set(next);
+                            })
+                        };
+                        html! { <>
+                            <div class="line input"><span class="prompt">{ p }</span>{ " " }{ text }
+                                if !text.is_empty() {
+                                    // The label is drawn by CSS, so copied terminal text stays the commands alone.
+                                    <button class="api-toggle" onclick={toggle} aria-expanded={open.to_string()}
+                                        aria-label="Engine API calls" title="Show the Docker Engine API calls this command stands for"></button>
+                                }
+                            </div>
+                            if open { <ApiCalls line={text.clone()} outcome={outcome(&props.lines[at + 1..], props.running)} /> }
+                        </> }
+                    }
                     Line::Stdout(text) => html! { <div class="line stdout">{ text }</div> },
                     Line::Stderr(text) => html! { <div class="line stderr">{ text }</div> },
                     Line::Note(text) => html! { <div class="line note">{ text }</div> },

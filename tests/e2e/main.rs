@@ -15,3 +15,4 @@ mod native;
 mod pictures;
 mod ports;
 mod terminal;
+mod views;

@@ -27,7 +27,7 @@ mod stop;
 mod system_df;
 mod tag;
 mod top;
-mod version;
+pub(crate) mod version;
 pub(crate) mod volume;
 
 pub(crate) use history::HistoryOptions;

@@ -5,6 +5,7 @@ use crate::ops::daemon_error;
 use crate::progress::{LayerTransfer, Progress};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::registry::RegistryError;
+use crate::view::{Direction, Transfer};
 use crate::wasi::Stream;
 use crate::{Engine, Reply};
 
@@ -52,6 +53,13 @@ impl Engine {
             })
             .collect();
         progress.pull(&layers);
+        let mut transfer =
+            Transfer::new(Direction::Pull, &reference.domain, &reference.path, self.last_transfer.as_ref());
+        transfer.targets.push(what.clone());
+        for (blob, layer) in pulled.blobs.iter().zip(&layers) {
+            transfer.layer(blob.digest, layer.present);
+        }
+        self.last_transfer = Some(transfer);
         progress.line(format!("Digest: {}", pulled.manifest_digest));
         let id = pulled.image.id;
         let up_to_date = self.images.tags.get(&reference.to_string()) == Some(&id);

@@ -6,6 +6,7 @@ use crate::ops::daemon_error;
 use crate::progress::{LayerTransfer, Progress};
 use crate::reference::{Reference, DEFAULT_DOMAIN, DEFAULT_TAG};
 use crate::registry::RegistryError;
+use crate::view::{Direction, Transfer};
 use crate::wasi::Stream;
 use crate::{Engine, Reply};
 
@@ -46,6 +47,8 @@ impl Engine {
             return Reply::out(progress.text()).then(Reply::err(missing(), 1));
         }
         progress.line(format!("The push refers to repository [{}]", reference.repository()));
+        self.last_transfer =
+            Some(Transfer::new(Direction::Push, &reference.domain, &reference.path, self.last_transfer.as_ref()));
         for tag in tags {
             if let Err(e) = self.push_tag(&tag, &mut progress) {
                 return Reply::out(progress.text()).with_progress(Stream::Stdout, progress).then(Reply::err(e, 1));
@@ -80,6 +83,12 @@ impl Engine {
             .map(|(blob, present)| LayerTransfer { id: blob.digest.short(), size: blob.size, present: *present })
             .collect();
         progress.push(&layers);
+        if let Some(transfer) = &mut self.last_transfer {
+            transfer.targets.push(tag.clone());
+            for (blob, present) in &pushed.layers {
+                transfer.layer(blob.digest, *present);
+            }
+        }
         progress.line(format!("{tag}: digest: {} size: {}", pushed.manifest_digest, pushed.manifest_size));
         // The image is now known by its digest in that repository too.
         let digest = format!("{}@{}", reference.familiar_name(), pushed.manifest_digest);
