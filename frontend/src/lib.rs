@@ -6,6 +6,7 @@
 //! which hands them to a real Docker Engine.
 
 mod app;
+mod controls;
 mod host;
 mod lesson;
 pub mod markdown;
@@ -15,6 +16,7 @@ mod ports;
 mod runtime;
 mod session;
 pub mod state;
+mod storage;
 mod terminal;
 mod upload;
 pub mod worker;
@@ -31,5 +33,9 @@ pub fn start() {
     if web_sys::window().is_none() {
         return;
     }
-    yew::Renderer::<app::App>::new().render();
+    // The session this browser kept is read first, so the terminal opens on it.
+    wasm_bindgen_futures::spawn_local(async {
+        let opened = storage::open(session::hub(), session::now()).await;
+        yew::Renderer::<app::App>::with_props(app::AppProps { opened: std::rc::Rc::new(opened) }).render();
+    });
 }

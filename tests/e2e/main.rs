@@ -14,4 +14,5 @@ mod lesson;
 mod native;
 mod pictures;
 mod ports;
+mod session;
 mod terminal;
