@@ -3,6 +3,7 @@
 use dockyard_engine::wasi::Stream;
 use yew::prelude::*;
 
+use crate::controls::{Keeper, SessionControls};
 use crate::host;
 use crate::lesson::LessonView;
 use crate::lessons::LESSONS;
@@ -11,16 +12,36 @@ use crate::pictures::{EngineRef, Pictures};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::session::{self, Output};
 use crate::state::{Action, Mode, Terminal as TerminalState};
+use crate::storage::Opened;
 use crate::terminal::Terminal;
 
+/// What the page opened with: the session this browser kept, read before the first render.
+#[derive(Properties)]
+pub struct AppProps {
+    pub opened: std::rc::Rc<Opened>,
+}
+
+impl PartialEq for AppProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.opened, &other.opened)
+    }
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let term = use_reducer(TerminalState::default);
-    let engine = use_mut_ref(session::new_engine);
+pub fn app(props: &AppProps) -> Html {
+    let opened = &props.opened;
+    let term =
+        use_reducer(|| TerminalState::opened(opened.history.clone(), opened.notes.clone(), opened.storage.available()));
+    let engine = use_mut_ref(|| opened.engine.take().unwrap_or_else(session::new_engine));
     let host = use_mut_ref(session::Host::default).borrow().clone();
     let lessons: std::rc::Rc<Vec<Lesson>> =
         use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
-    let current = use_state(|| 0usize);
+    let current = use_state(|| opened.lesson.min(LESSONS.len().saturating_sub(1)));
+    let keeper = (*use_memo((), |_| {
+        Keeper::new(engine.clone(), host.workers.clone(), opened.storage.clone(), term.dispatcher())
+    }))
+    .clone();
+    keeper.idle.set(term.idle());
     let pane = use_state(|| None::<Pane>);
 
     // Ask once whether a real Docker Engine is behind the server.
@@ -40,10 +61,13 @@ pub fn app() -> Html {
         let mode = term.mode;
         let engine = engine.clone();
         let host = host.clone();
+        let keeper = keeper.clone();
         use_effect_with((next, term.running.clone()), move |(next, _)| {
             if let Some(line) = next.clone() {
                 dispatcher.dispatch(Action::Start);
                 wasm_bindgen_futures::spawn_local(async move {
+                    // Only the simulated engine can go back to how it was before the command.
+                    let before = (mode == Mode::Simulated).then(|| keeper.before());
                     let out = dispatcher.clone();
                     let emit = move |output: Output| {
                         out.dispatch(match output {
@@ -61,12 +85,27 @@ pub fn app() -> Html {
                             reply.exit_code
                         }
                     };
+                    if let Some(before) = before {
+                        keeper.after(before, &line);
+                    }
                     dispatcher.dispatch(Action::Finished(code));
                     // What was typed ahead of a container that did not read it is the terminal's.
                     for line in host.stdin.take_leftover() {
                         dispatcher.dispatch(Action::Submit(line));
                     }
                 });
+            }
+        });
+    }
+
+    // The browser keeps the session after every command, undo, load and change of lesson; what
+    // the page opened with is kept already.
+    {
+        let (keeper, history) = (keeper.clone(), term.history.clone());
+        let opening = use_mut_ref(|| true);
+        use_effect_with((term.changes, *current), move |(_, lesson)| {
+            if !std::mem::replace(&mut *opening.borrow_mut(), false) {
+                keeper.keep(&history, *lesson);
             }
         });
     }
@@ -127,6 +166,15 @@ pub fn app() -> Html {
         let dispatcher = term.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::Clear))
     };
+    let on_undo = {
+        let (keeper, undo) = (keeper.clone(), term.undo.clone());
+        Callback::from(move |()| keeper.undo(undo.as_ref()))
+    };
+    let on_lesson = {
+        let current = current.clone();
+        let count = lessons.len();
+        Callback::from(move |lesson: usize| current.set(lesson.min(count.saturating_sub(1))))
+    };
     let set_mode = |mode: Mode| {
         let dispatcher = term.dispatcher();
         Callback::from(move |_: Event| dispatcher.dispatch(Action::SetMode(mode)))
@@ -159,6 +207,8 @@ pub fn app() -> Html {
                     <span class="lesson-count">{ format!("Lesson {} of {}", *current + 1, lessons.len()) }</span>
                     <button onclick={nav(1)} disabled={*current + 1 >= lessons.len()} aria-label="Next lesson">{ "▶" }</button>
                 </nav>
+                <SessionControls keeper={keeper} undo={term.undo.clone()} idle={term.idle()} history={term.history.clone()}
+                    lesson={*current} on_lesson={on_lesson} keeping={term.keeping} />
                 <fieldset class="engine-switch">
                     <legend>{ "Engine" }</legend>
                     <label>
@@ -185,7 +235,7 @@ pub fn app() -> Html {
                         <ResponsePane pane={pane} on_close={on_close_pane} />
                     }
                     <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
-                        mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} />
+                        mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} on_undo={on_undo} />
                 </section>
                 <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command} />
             </main>

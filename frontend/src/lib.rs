@@ -7,6 +7,7 @@
 
 mod api_calls;
 mod app;
+mod controls;
 mod host;
 mod lesson;
 pub mod markdown;
@@ -16,6 +17,7 @@ mod ports;
 mod runtime;
 mod session;
 pub mod state;
+mod storage;
 mod terminal;
 mod upload;
 pub mod worker;
@@ -32,5 +34,9 @@ pub fn start() {
     if web_sys::window().is_none() {
         return;
     }
-    yew::Renderer::<app::App>::new().render();
+    // The session this browser kept is read first, so the terminal opens on it.
+    wasm_bindgen_futures::spawn_local(async {
+        let opened = storage::open(session::hub(), session::now()).await;
+        yew::Renderer::<app::App>::with_props(app::AppProps { opened: std::rc::Rc::new(opened) }).render();
+    });
 }

@@ -8,6 +8,7 @@ use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::container::ContainerId;
 use dockyard_engine::copy::{Source, Tree};
 use dockyard_engine::layer::{Entry, EntryKind};
+use dockyard_engine::registry::Registry;
 use dockyard_engine::sequence::Sequence;
 use dockyard_engine::wasi::Stream;
 use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
@@ -21,16 +22,25 @@ use crate::worker;
 
 /// The engine of this page, with the built-in images compiled into the app.
 pub fn new_engine() -> Engine {
-    let programs = dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
-    match builtin::docker_hub(&programs) {
-        Ok(hub) => Engine::new(hub),
-        // The programs are compiled in, so this only happens with a broken build; an empty hub
-        // still leaves a usable terminal that says what is wrong when an image is pulled.
-        Err(_) => Engine::new(Default::default()),
-    }
+    Engine::new(hub())
 }
 
-fn now() -> Timestamp {
+/// The simulated Docker Hub with the built-in images, built once per page: restoring a saved
+/// state, undoing and resetting each need it again, and its layers share their bytes.
+pub fn hub() -> Registry {
+    thread_local! {
+        static HUB: Registry = {
+            let programs =
+                dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
+            // The programs are compiled in, so this only fails with a broken build; an empty hub
+            // still leaves a usable terminal that says what is wrong when an image is pulled.
+            builtin::docker_hub(&programs).unwrap_or_default()
+        };
+    }
+    HUB.with(Registry::clone)
+}
+
+pub(crate) fn now() -> Timestamp {
     Timestamp((js_sys::Date::now() * 1e6) as u64)
 }
 
@@ -160,6 +170,9 @@ pub struct Workers {
     wanting: Rc<RefCell<std::collections::HashSet<ContainerId>>>,
     /// The sockets of every container on this page.
     net: Rc<RefCell<PageNet>>,
+    /// Moves when every worker is ended for another engine, so restarts scheduled for the old
+    /// one do not start.
+    epoch: Rc<std::cell::Cell<u64>>,
 }
 
 impl Workers {
@@ -209,9 +222,12 @@ impl Workers {
     fn spawn_restarts(&self, engine: &Rc<RefCell<Engine>>) {
         let restarts = engine.borrow_mut().take_restarts();
         for (process, delay) in restarts {
-            let (engine, workers) = (engine.clone(), self.clone());
+            let (engine, workers, epoch) = (engine.clone(), self.clone(), self.epoch.get());
             wasm_bindgen_futures::spawn_local(async move {
                 sleep((delay / 1_000_000).min(i32::MAX as u64) as i32).await;
+                if workers.epoch.get() != epoch {
+                    return;
+                }
                 if workers.spawn(&engine, &process).is_err() {
                     let outcome = runtime::run(&process).await;
                     let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
@@ -235,6 +251,19 @@ impl Workers {
     fn net_ended(&self, id: &ContainerId) {
         let answers = self.net.borrow_mut().ended(id);
         self.deliver(answers);
+    }
+
+    /// Ends every worker at once, recording nothing, for an undo, a load or a reset that puts
+    /// another engine in place of the one they ran in.
+    pub fn terminate_all(&self) {
+        for (_, running) in self.running.borrow_mut().drain() {
+            running.terminate();
+        }
+        self.ended.borrow_mut().clear();
+        self.held.borrow_mut().clear();
+        self.wanting.borrow_mut().clear();
+        *self.net.borrow_mut() = PageNet::default();
+        self.epoch.set(self.epoch.get() + 1);
     }
 
     /// Ends `id`'s worker at once and records the kill.

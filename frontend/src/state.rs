@@ -54,6 +54,41 @@ pub struct Terminal {
     pub last_exit: i32,
     /// Lines being redrawn in place below the output, such as a pull's moving layer bars.
     pub live: Option<String>,
+    /// The engine as it was before the last command that changed it, for Undo.
+    pub undo: Option<Undo>,
+    /// Counts the changes worth keeping (a finished command, an undo, a loaded session): the page
+    /// keeps the session in the browser whenever it moves.
+    pub changes: u64,
+    pub keeping: Keeping,
+}
+
+/// The engine's saved state from before a command, and the command, so Undo can go back to it.
+#[derive(Debug, Clone)]
+pub struct Undo {
+    pub command: String,
+    /// `Engine::save` from before the command; shared, since the reducer copies the state often.
+    pub before: Rc<str>,
+    /// How many containers were running then: a restored state brings them back exited.
+    pub running: usize,
+}
+
+/// The same snapshot, not merely an equal one: comparing the saved state itself would read
+/// megabytes on every render.
+impl PartialEq for Undo {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.before, &other.before) && self.command == other.command && self.running == other.running
+    }
+}
+
+/// Whether the browser keeps the session, and how its writes are going.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keeping {
+    /// The browser cannot keep it (no IndexedDB, or an error), which the terminal said once.
+    pub off: bool,
+    /// Writes started and not yet finished.
+    pub saving: u32,
+    /// Writes finished since the page opened.
+    pub saved: u32,
 }
 
 impl Default for Terminal {
@@ -67,6 +102,9 @@ impl Default for Terminal {
             host: None,
             last_exit: 0,
             live: None,
+            undo: None,
+            changes: 0,
+            keeping: Keeping::default(),
         }
     }
 }
@@ -86,9 +124,41 @@ pub enum Action {
     Clear,
     SetMode(Mode),
     Host(HostInfo),
+    /// A note from Dockyard itself, such as why a session file was turned away.
+    Note(String),
+    /// The command that just ran changed the engine; this is how it was before.
+    Changed(Undo),
+    /// The engine went back to the state kept for Undo.
+    Undone,
+    /// A session file replaced the engine: its command history, and a note saying what it held.
+    Loaded {
+        history: Vec<String>,
+        note: String,
+    },
+    /// Everything starts over: the engine is a fresh one, so the terminal is too.
+    Reset,
+    /// A write of the session to the browser's storage started, or finished.
+    Saving,
+    Saved,
+    /// The browser cannot keep the session; the note says why, once.
+    KeepingOff(String),
 }
 
 impl Terminal {
+    /// The terminal as the page opens: the history of a session the browser kept, notes on how
+    /// that went, and whether the browser keeps the session at all.
+    pub fn opened(history: Vec<String>, notes: Vec<String>, kept: bool) -> Terminal {
+        let mut terminal =
+            Terminal { history, keeping: Keeping { off: !kept, ..Keeping::default() }, ..Terminal::default() };
+        terminal.lines.extend(notes.into_iter().map(Line::Note));
+        terminal
+    }
+
+    /// Whether nothing runs or waits to, so the engine may be swapped for another.
+    pub fn idle(&self) -> bool {
+        self.running.is_none() && self.queue.is_empty()
+    }
+
     /// The command to start now: the first in the queue when nothing runs.
     pub fn next_command(&self) -> Option<&String> {
         if self.running.is_some() {
@@ -160,6 +230,7 @@ impl Reducible for Terminal {
                 next.running = None;
                 next.live = None;
                 next.last_exit = code;
+                next.changes += 1;
             }
             Action::Clear => next.lines.clear(),
             Action::SetMode(mode) => {
@@ -176,6 +247,54 @@ impl Reducible for Terminal {
                 }
             }
             Action::Host(info) => next.host = Some(info),
+            Action::Note(text) => next.lines.push(Line::Note(text)),
+            Action::Changed(undo) => next.undo = Some(undo),
+            Action::Undone => {
+                if let Some(undo) = next.undo.take() {
+                    let mut note = format!("Undid: {}", undo.command);
+                    match undo.running {
+                        0 => {}
+                        1 => note.push_str(
+                            " (the container that was running then is back as exited, as after a daemon restart)",
+                        ),
+                        n => note.push_str(&format!(
+                            " (the {n} containers that were running then are back as exited, as after a daemon restart)"
+                        )),
+                    }
+                    next.lines.push(Line::Note(note));
+                    next.changes += 1;
+                }
+            }
+            Action::Loaded { history, note } => {
+                next.history = history;
+                next.undo = None;
+                next.lines.push(Line::Note(note));
+                next.changes += 1;
+            }
+            Action::Reset => {
+                next = Terminal {
+                    lines: vec![Line::Note(
+                        "Dockyard starts over: no images, no containers, no volumes, no history.".into(),
+                    )],
+                    mode: next.mode,
+                    host: next.host.take(),
+                    changes: next.changes,
+                    keeping: next.keeping,
+                    ..Terminal::default()
+                };
+            }
+            Action::Saving => next.keeping.saving += 1,
+            Action::Saved => {
+                next.keeping.saving = next.keeping.saving.saturating_sub(1);
+                next.keeping.saved += 1;
+            }
+            Action::KeepingOff(note) => {
+                next.keeping.saving = 0;
+                if !next.keeping.off {
+                    next.keeping.off = true;
+                    next.lines.push(Line::Note(note));
+                }
+            }
         }
         next.trim();
         Rc::new(next)
@@ -253,5 +372,117 @@ mod tests {
             apply(Terminal::default(), vec![Action::Submit("docker ps".into()), Action::Submit(" docker ps ".into())]);
         assert_eq!(t.history, ["docker ps"]);
         assert_eq!(t.queue.len(), 2);
+    }
+
+    fn undo(command: &str, running: usize) -> Undo {
+        Undo { command: command.into(), before: Rc::from("{}"), running }
+    }
+
+    fn notes(t: &Terminal) -> Vec<&str> {
+        t.lines.iter().filter_map(|l| if let Line::Note(n) = l { Some(n.as_str()) } else { None }).collect()
+    }
+
+    #[test]
+    fn the_page_opens_with_the_kept_history_and_says_how_it_went() {
+        let t = Terminal::opened(vec!["docker pull hello-world".into()], vec!["Restored.".into()], true);
+        assert_eq!(t.history, ["docker pull hello-world"]);
+        assert_eq!(notes(&t).last(), Some(&"Restored."));
+        assert!(!t.keeping.off);
+        assert!(Terminal::opened(vec![], vec![], false).keeping.off);
+    }
+
+    #[test]
+    fn every_finished_command_is_a_change_to_keep() {
+        let t = apply(Terminal::default(), vec![Action::Submit("docker ps".into()), Action::Start]);
+        assert_eq!(t.changes, 0);
+        assert!(!t.idle());
+        let t = apply(t, vec![Action::Finished(0)]);
+        assert_eq!(t.changes, 1);
+        assert!(t.idle());
+    }
+
+    #[test]
+    fn the_last_change_is_undone_once() {
+        let t =
+            apply(Terminal::default(), vec![Action::Changed(undo("docker rmi hello-world", 0)), Action::Finished(0)]);
+        assert_eq!(t.undo.as_ref().map(|u| u.command.as_str()), Some("docker rmi hello-world"));
+        let t = apply(t, vec![Action::Undone]);
+        assert_eq!(t.undo, None);
+        assert_eq!(notes(&t).last(), Some(&"Undid: docker rmi hello-world"));
+        assert_eq!(t.changes, 2, "an undo is kept like a command");
+        // Only one level: a second undo has nothing to go back to and changes nothing.
+        let again = apply(t.clone(), vec![Action::Undone]);
+        assert_eq!((again.lines.len(), again.changes), (t.lines.len(), t.changes));
+    }
+
+    #[test]
+    fn an_undo_says_when_running_containers_come_back_exited() {
+        let t = apply(Terminal::default(), vec![Action::Changed(undo("docker stop web", 1)), Action::Undone]);
+        let note = notes(&t).last().copied().unwrap_or_default();
+        assert!(note.starts_with("Undid: docker stop web (the container that was running"), "{note}");
+        assert!(note.contains("back as exited"), "{note}");
+        let t = apply(Terminal::default(), vec![Action::Changed(undo("docker rm -f a b", 2)), Action::Undone]);
+        assert!(notes(&t).last().is_some_and(|n| n.contains("the 2 containers")), "{:?}", t.lines);
+    }
+
+    #[test]
+    fn a_later_change_replaces_what_undo_goes_back_to() {
+        let t = apply(
+            Terminal::default(),
+            vec![
+                Action::Changed(undo("docker pull hello-world", 0)),
+                Action::Changed(undo("docker rmi hello-world", 0)),
+            ],
+        );
+        assert_eq!(t.undo.map(|u| u.command), Some("docker rmi hello-world".to_string()));
+    }
+
+    #[test]
+    fn a_loaded_session_brings_its_history_and_forgets_the_undo() {
+        let t = apply(
+            Terminal::default(),
+            vec![
+                Action::Submit("docker ps".into()),
+                Action::Changed(undo("docker ps", 0)),
+                Action::Loaded { history: vec!["docker images".into()], note: "Loaded it.".into() },
+            ],
+        );
+        assert_eq!(t.history, ["docker images"]);
+        assert_eq!(t.undo, None);
+        assert_eq!(notes(&t).last(), Some(&"Loaded it."));
+        assert_eq!(t.changes, 1);
+    }
+
+    #[test]
+    fn a_reset_clears_the_terminal_but_not_the_engine_switch() {
+        let info = HostInfo { available: true, endpoint: "unix:///x".into(), version: None, error: None };
+        let t = apply(
+            Terminal::default(),
+            vec![
+                Action::Host(info.clone()),
+                Action::SetMode(Mode::Host),
+                Action::Submit("docker ps".into()),
+                Action::Stdout("CONTAINER ID\n".into()),
+                Action::Changed(undo("docker ps", 0)),
+                Action::Reset,
+            ],
+        );
+        assert_eq!((t.mode, t.host.clone()), (Mode::Host, Some(info)));
+        assert!(t.history.is_empty() && t.queue.is_empty() && t.undo.is_none());
+        assert_eq!(t.lines.len(), 1);
+        assert!(notes(&t)[0].contains("starts over"), "{:?}", t.lines);
+    }
+
+    #[test]
+    fn saves_are_counted_and_a_failure_is_said_once() {
+        let t = apply(Terminal::default(), vec![Action::Saving, Action::Saving, Action::Saved]);
+        assert_eq!(t.keeping, Keeping { off: false, saving: 1, saved: 1 });
+        let t = apply(t, vec![Action::KeepingOff("No storage.".into()), Action::KeepingOff("No storage.".into())]);
+        assert!(t.keeping.off);
+        assert_eq!(t.keeping.saving, 0);
+        assert_eq!(notes(&t).iter().filter(|n| **n == "No storage.").count(), 1);
+        // A page that opened without storage has said so already.
+        let t = apply(Terminal::opened(vec![], vec![], false), vec![Action::KeepingOff("again".into())]);
+        assert!(!notes(&t).contains(&"again"));
     }
 }

@@ -21,6 +21,8 @@ pub struct TerminalProps {
     pub on_clear: Callback<()>,
     /// Ctrl-D on an empty line: the end of input for a container reading it.
     pub on_end: Callback<()>,
+    /// Ctrl-Z on an empty line: undo the last command that changed the engine.
+    pub on_undo: Callback<()>,
 }
 
 /// The prompt, which tells the learner which engine will receive the command.
@@ -76,6 +78,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let on_submit = props.on_submit.clone();
         let on_clear = props.on_clear.clone();
         let on_end = props.on_end.clone();
+        let on_undo = props.on_undo.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
@@ -112,6 +115,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 "d" if e.ctrl_key() && field.value().is_empty() => {
                     e.prevent_default();
                     on_end.emit(());
+                }
+                "z" if e.ctrl_key() && field.value().is_empty() => {
+                    e.prevent_default();
+                    on_undo.emit(());
                 }
                 _ => {}
             }

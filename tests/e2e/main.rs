@@ -14,5 +14,6 @@ mod lesson;
 mod native;
 mod pictures;
 mod ports;
+mod session;
 mod terminal;
 mod views;
