@@ -6,6 +6,7 @@
 //! which hands them to a real Docker Engine.
 
 mod app;
+mod highlight;
 mod host;
 mod lesson;
 pub mod markdown;
@@ -18,6 +19,7 @@ pub mod state;
 mod terminal;
 mod upload;
 pub mod worker;
+mod workspace;
 
 /// The lessons from `lessons/*.md`, embedded at build time.
 pub mod lessons {

@@ -1,9 +1,14 @@
 //! The pictures beside the terminal: what Docker keeps out of sight, drawn from the engine's
 //! state. A tab each for images (stacks of layers) and containers (cards with their thin
 //! writable layer and their log). The pane redraws after each command and once a second, so a
-//! container that ends in the background shows it.
+//! container that ends in the background shows it. A third tab edits the build context that
+//! `docker build .` reads; the pane widens while it is open, since code wants the room.
 
 mod containers;
+mod dockerfile;
+mod editor;
+mod files;
+mod hints;
 mod images;
 
 use std::cell::RefCell;
@@ -14,6 +19,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
+
+pub use dockerfile::WorkspaceRef;
 
 /// The engine, shared with the session; equal when it is the same engine.
 #[derive(Clone)]
@@ -29,9 +36,11 @@ impl PartialEq for EngineRef {
 enum Tab {
     Images,
     Containers,
+    Dockerfile,
 }
 
-const TABS: [(Tab, &str); 2] = [(Tab::Images, "Images"), (Tab::Containers, "Containers")];
+const TABS: [(Tab, &str); 3] =
+    [(Tab::Images, "Images"), (Tab::Containers, "Containers"), (Tab::Dockerfile, "Dockerfile")];
 
 #[derive(Properties, PartialEq)]
 pub struct PicturesProps {
@@ -40,6 +49,8 @@ pub struct PicturesProps {
     pub version: usize,
     /// A command for the terminal, from a picture's button (stop, start, a shell, ...).
     pub on_command: Callback<String>,
+    /// The build context the Dockerfile tab edits.
+    pub workspace: WorkspaceRef,
 }
 
 #[function_component(Pictures)]
@@ -79,7 +90,7 @@ pub fn pictures(props: &PicturesProps) -> Html {
     };
     let engine = props.engine.0.borrow();
     html! {
-        <aside class="pictures" aria-label="Pictures">
+        <aside class={classes!("pictures", (current == Tab::Dockerfile).then_some("wide"))} aria-label="Pictures">
             <div class="tabs" role="tablist" aria-label="What to show" {onkeydown}>
                 { for TABS.iter().map(|(t, label)| {
                     let tab = tab.clone();
@@ -97,6 +108,10 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     Tab::Images => html! { <images::Images stacks={engine.image_stacks()} engine={props.engine.clone()} /> },
                     Tab::Containers => html! {
                         <containers::Containers cards={containers::cards(&engine)} on_command={props.on_command.clone()} />
+                    },
+                    Tab::Dockerfile => html! {
+                        <dockerfile::DockerfileTab engine={props.engine.clone()} workspace={props.workspace.clone()}
+                            on_command={props.on_command.clone()} />
                     },
                 } }
             </div>
