@@ -1,5 +1,8 @@
 //! The whole page: a header with the engine switch, the lesson pane, and the terminal.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use dockyard_engine::wasi::Stream;
 use yew::prelude::*;
 
@@ -8,12 +11,13 @@ use crate::host;
 use crate::lesson::LessonView;
 use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
-use crate::pictures::{EngineRef, Pictures};
+use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::session::{self, Output};
 use crate::state::{Action, Mode, Terminal as TerminalState};
 use crate::storage::Opened;
 use crate::terminal::Terminal;
+use crate::workspace;
 
 /// What the page opened with: the session this browser kept, read before the first render.
 #[derive(Properties)]
@@ -33,7 +37,12 @@ pub fn app(props: &AppProps) -> Html {
     let term =
         use_reducer(|| TerminalState::opened(opened.history.clone(), opened.notes.clone(), opened.storage.available()));
     let engine = use_mut_ref(|| opened.engine.take().unwrap_or_else(session::new_engine));
-    let host = use_mut_ref(session::Host::default).borrow().clone();
+    // The Dockerfile tab's files, as the learner left them, are what `docker build .` reads.
+    let host =
+        use_mut_ref(|| session::Host { workspace: Rc::new(RefCell::new(workspace::load())), ..Default::default() })
+            .borrow()
+            .clone();
+    let workspace = WorkspaceRef(host.workspace.clone());
     let lessons: std::rc::Rc<Vec<Lesson>> =
         use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
     let current = use_state(|| opened.lesson.min(LESSONS.len().saturating_sub(1)));
@@ -237,7 +246,8 @@ pub fn app(props: &AppProps) -> Html {
                     <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
                         mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} on_undo={on_undo} />
                 </section>
-                <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command} />
+                <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command}
+                    workspace={workspace} />
             </main>
         </div>
     }

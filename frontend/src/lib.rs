@@ -8,6 +8,7 @@
 mod api_calls;
 mod app;
 mod controls;
+mod highlight;
 mod host;
 mod lesson;
 pub mod markdown;
@@ -21,6 +22,7 @@ mod storage;
 mod terminal;
 mod upload;
 pub mod worker;
+mod workspace;
 
 /// The lessons from `lessons/*.md`, embedded at build time.
 pub mod lessons {

@@ -2,9 +2,15 @@
 //! state. A tab each for images (stacks of layers), containers (cards with their thin
 //! writable layer and their log), registries (what each holds, and what the last push or pull
 //! moved) and volumes with networks (and the containers using them). The pane redraws after
-//! each command and once a second, so a container that ends in the background shows it.
+//! each command and once a second, so a container that ends in the background shows it. A last
+//! tab edits the build context that `docker build .` reads; the pane widens while it is open,
+//! since code wants the room.
 
 mod containers;
+mod dockerfile;
+mod editor;
+mod files;
+mod hints;
 mod images;
 mod registries;
 mod volumes;
@@ -17,6 +23,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
+
+pub use dockerfile::WorkspaceRef;
 
 /// The engine, shared with the session; equal when it is the same engine.
 #[derive(Clone)]
@@ -34,13 +42,15 @@ enum Tab {
     Containers,
     Registries,
     Volumes,
+    Dockerfile,
 }
 
-const TABS: [(Tab, &str); 4] = [
+const TABS: [(Tab, &str); 5] = [
     (Tab::Images, "Images"),
     (Tab::Containers, "Containers"),
     (Tab::Registries, "Registries"),
     (Tab::Volumes, "Volumes & networks"),
+    (Tab::Dockerfile, "Dockerfile"),
 ];
 
 /// A tab's element id: `tab-` and the first word of its label, in lower case.
@@ -55,6 +65,8 @@ pub struct PicturesProps {
     pub version: usize,
     /// A command for the terminal, from a picture's button (stop, start, a shell, ...).
     pub on_command: Callback<String>,
+    /// The build context the Dockerfile tab edits.
+    pub workspace: WorkspaceRef,
 }
 
 #[function_component(Pictures)]
@@ -94,7 +106,7 @@ pub fn pictures(props: &PicturesProps) -> Html {
     };
     let engine = props.engine.0.borrow();
     html! {
-        <aside class="pictures" aria-label="Pictures">
+        <aside class={classes!("pictures", (current == Tab::Dockerfile).then_some("wide"))} aria-label="Pictures">
             <div class="tabs" role="tablist" aria-label="What to show" {onkeydown}>
                 { for TABS.iter().map(|(t, label)| {
                     let tab = tab.clone();
@@ -118,6 +130,10 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     },
                     Tab::Volumes => html! {
                         <volumes::Volumes volumes={engine.volume_views()} networks={engine.network_views()} />
+                    },
+                    Tab::Dockerfile => html! {
+                        <dockerfile::DockerfileTab engine={props.engine.clone()} workspace={props.workspace.clone()}
+                            on_command={props.on_command.clone()} />
                     },
                 } }
             </div>

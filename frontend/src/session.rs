@@ -19,6 +19,7 @@ use crate::network::{Answer, PageNet};
 use crate::runtime::{self, BrowserEntropy};
 use crate::upload;
 use crate::worker;
+use crate::workspace::Workspace;
 
 /// The engine of this page, with the built-in images compiled into the app.
 pub fn new_engine() -> Engine {
@@ -412,11 +413,13 @@ impl Workers {
     }
 }
 
-/// What a session needs besides the engine: the terminal's input and the running containers.
+/// What a session needs besides the engine: the terminal's input, the running containers, and
+/// the build context the Dockerfile tab edits.
 #[derive(Clone, Default)]
 pub struct Host {
     pub stdin: Stdin,
     pub workers: Workers,
+    pub workspace: Rc<RefCell<Workspace>>,
 }
 
 /// Runs `line`, sending output to `emit` as it becomes known, and returns the exit code.
@@ -522,12 +525,18 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
             }
             Step::CopyOut { tree, source, dest, then } => download_tree(&tree, &source, &dest, then),
             Step::ReadContext { path, then } => {
+                // `.` is the Dockerfile tab's files while they hold a Dockerfile; any other
+                // folder is on the learner's computer.
+                let workspace = host.workspace.borrow().context(&path);
                 let reason =
                     format!("docker build reads its context, the folder {path}, from your computer: choose it.");
-                let context = match upload::choose_folder(&reason).await {
-                    Ok(Some(files)) => Ok(context_tree(files)),
-                    Ok(None) => Err(format!("path {path:?} not found: no folder was chosen")),
-                    Err(e) => Err(e),
+                let context = match workspace {
+                    Some(tree) => Ok(tree),
+                    None => match upload::choose_folder(&reason).await {
+                        Ok(Some(files)) => Ok(context_tree(files)),
+                        Ok(None) => Err(format!("path {path:?} not found: no folder was chosen")),
+                        Err(e) => Err(e),
+                    },
                 };
                 let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
                 let next = engine.borrow_mut().context_done(then, context, &mut ctx);

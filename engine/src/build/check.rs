@@ -10,8 +10,9 @@ use crate::reference::Reference;
 use crate::{Engine, Reply};
 
 impl Engine {
-    /// The hints for a Dockerfile, with what the engine knows of its base images.
-    pub(super) fn hints(&self, file: &Dockerfile) -> Vec<Hint> {
+    /// The hints for a Dockerfile, with what the engine knows of its base images: the ones a
+    /// build prints, which the page's editor shows as the learner types.
+    pub fn hints(&self, file: &Dockerfile) -> Vec<Hint> {
         dockerfile::lint_with(file, &|name| self.base_image(name))
     }
 
