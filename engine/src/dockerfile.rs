@@ -43,6 +43,7 @@ mod words;
 
 pub use expand::{expand, expand_words, ExpandError, ExpandProblem};
 pub use ignore::{Ignore, IgnoreError};
+pub use instruction::INSTRUCTIONS;
 pub use lint::{lint, lint_with, rule, BaseImage, CheckError, CheckOptions, Hint, Rule, RULES};
 
 /// A point in the source: 1-based line and column, the column counted in characters (Unicode

@@ -10,6 +10,8 @@
 
 use std::collections::VecDeque;
 
+use dockyard_engine::dockerfile::INSTRUCTIONS;
+
 /// What a stretch of a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -50,27 +52,6 @@ impl Kind {
 
 /// One line's tokens, in order; neighbours never share a kind.
 pub type Tokens<'a> = Vec<(Kind, &'a str)>;
-
-const INSTRUCTIONS: [&str; 18] = [
-    "ADD",
-    "ARG",
-    "CMD",
-    "COPY",
-    "ENTRYPOINT",
-    "ENV",
-    "EXPOSE",
-    "FROM",
-    "HEALTHCHECK",
-    "LABEL",
-    "MAINTAINER",
-    "ONBUILD",
-    "RUN",
-    "SHELL",
-    "STOPSIGNAL",
-    "USER",
-    "VOLUME",
-    "WORKDIR",
-];
 
 /// The tokens of each line of `source` (split at `\n`, so there is one more line than newlines).
 pub fn dockerfile(source: &str) -> Vec<Tokens<'_>> {

@@ -8,7 +8,8 @@ use super::parse::Node;
 use super::{Command, Healthcheck, Heredoc, Instruction, InstructionKind};
 use crate::template::go_strconv_quote as go_quote;
 
-const INSTRUCTIONS: [&str; 18] = [
+/// Every instruction a Dockerfile may hold, in upper case.
+pub const INSTRUCTIONS: [&str; 18] = [
     "ADD",
     "ARG",
     "CMD",
