@@ -14,7 +14,8 @@
 //! Builds: the 10-step Dockerfile of `server/benches/build-context`, built in the page with
 //! `--no-cache` and then fully cached. The context comes in as a learner gives it, through the
 //! folder picker (`<input type=file webkitdirectory>`), which chromedriver fills when handed the
-//! folder's path. The page times each build from the Enter key to "Successfully tagged", less the
+//! folder's path. The command names the folder (`build-context`), not `.`, which is the
+//! Dockerfile tab's sample while that holds a Dockerfile. The page times each build from the Enter key to "Successfully tagged", less the
 //! time its folder picker stood open: that wait is WebDriver's, where a learner's would be their
 //! own, and reading the chosen files stays in, as the docker CLI's reading of the context does.
 //!
@@ -248,7 +249,8 @@ fn build_in_chromium() {
 
         let mut cold = Vec::new();
         for run in 0..=BUILD_RUNS {
-            let (ms, shown) = timed_build(&browser, "docker build --no-cache -t bench-build .", context).await;
+            let (ms, shown) =
+                timed_build(&browser, "docker build --no-cache -t bench-build build-context", context).await;
             assert_eq!(shown.matches(" ---> Using cache").count(), 0, "{shown}");
             assert!(shown.contains("Successfully tagged bench-build:latest"), "{shown}");
             if run > 0 {
@@ -260,7 +262,7 @@ fn build_in_chromium() {
         }
         let mut cached = Vec::new();
         for run in 0..=BUILD_RUNS {
-            let (ms, shown) = timed_build(&browser, "docker build -t bench-build .", context).await;
+            let (ms, shown) = timed_build(&browser, "docker build -t bench-build build-context", context).await;
             // Every step but FROM, from the second build on; the first makes sure of it.
             if run > 0 {
                 assert_eq!(shown.matches(" ---> Using cache").count(), 9, "{shown}");
