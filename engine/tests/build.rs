@@ -540,3 +540,13 @@ fn image_stacks_show_shared_slabs_and_what_each_layer_did() {
     let changes = s.engine.layer_changes(thin.id, 1).unwrap();
     assert_eq!(changes, [("a.txt".to_string(), Effect::Added, 10)]);
 }
+
+#[test]
+fn image_prune_keeps_a_builds_intermediate_images_so_the_cache_still_hits() {
+    let mut s = Session::new();
+    s.context = Some(context("FROM toolbox\nENV A=1\nENV B=2\n", &[]));
+    assert_eq!(s.drive("docker build -t kept .", None).0.exit_code, 0);
+    let pruned = s.drive("docker image prune -f", None).0;
+    assert_eq!(pruned.stdout, "Total reclaimed space: 0B\n", "intermediate images are not dangling");
+    assert_eq!(s.drive("docker build -t kept .", None).0.stdout.matches("Using cache").count(), 2);
+}
