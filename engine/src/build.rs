@@ -231,9 +231,9 @@ impl Engine {
             match self.instruction(&mut build, &instruction, &mut out, ctx) {
                 Ok(None) => {}
                 Ok(Some(process)) => {
-                    let (before, id) = (out, process.container.clone());
+                    let (before, id, live) = (out, process.container.clone(), build.live());
                     let resume = vec![Command::BuildResume(Box::new(build))];
-                    if resume_is_not_live(&resume) {
+                    if !live {
                         // The container's output is not shown as it comes: start it, and wait.
                         let spawn = Step::Spawn { processes: vec![process], reply: before };
                         let next = std::iter::once(Command::BuildAwait { container: id }).chain(resume).collect();
@@ -332,11 +332,6 @@ impl Engine {
                 return Err(fail("a stage's instruction came out of order"))
             }
             InstructionKind::Run { command, heredocs, .. } => {
-                let shell = if config.config.shell.is_empty() {
-                    DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
-                } else {
-                    config.config.shell.clone()
-                };
                 let argv = match command {
                     dockerfile::Command::Exec(argv) => argv.clone(),
                     dockerfile::Command::Shell(text) => {
@@ -344,7 +339,7 @@ impl Engine {
                             Some(heredoc) if text.trim_start().starts_with("<<") => heredoc.text(),
                             _ => text.clone(),
                         };
-                        shell.into_iter().chain([script]).collect()
+                        shell_form(&config, script)
                     }
                 };
                 let args = stage.args.clone();
@@ -354,14 +349,7 @@ impl Engine {
             InstructionKind::Cmd(command) | InstructionKind::Entrypoint(command) => {
                 let argv = match command {
                     dockerfile::Command::Exec(argv) => argv.clone(),
-                    dockerfile::Command::Shell(text) => {
-                        let shell: Vec<String> = if config.config.shell.is_empty() {
-                            DEFAULT_SHELL.iter().map(|s| s.to_string()).collect()
-                        } else {
-                            config.config.shell.clone()
-                        };
-                        shell.into_iter().chain([text.clone()]).collect()
-                    }
+                    dockerfile::Command::Shell(text) => shell_form(&config, text.clone()),
                 };
                 let name = if matches!(instruction.kind, InstructionKind::Cmd(_)) { "CMD" } else { "ENTRYPOINT" };
                 if name == "CMD" {
@@ -519,9 +507,7 @@ impl Engine {
         out: &mut Reply,
         ctx: &mut Ctx<'_>,
     ) -> Result<Option<crate::Process>, Failure> {
-        if let Some(id) = self.cached(build, &created_by) {
-            build.hit(id, out);
-            self.enter_image(build, id);
+        if self.reuse(build, &created_by, out) {
             return Ok(None);
         }
         let id = self.commit_step(build, created_by, layer, config, ctx.now)?;
@@ -697,9 +683,7 @@ impl Engine {
         out: &mut Reply,
         ctx: &mut Ctx<'_>,
     ) -> Result<Option<crate::Process>, Failure> {
-        if let Some(id) = self.cached(build, &created_by) {
-            build.hit(id, out);
-            self.enter_image(build, id);
+        if self.reuse(build, &created_by, out) {
             return Ok(None);
         }
         let stage = build.stage.clone().ok_or_else(|| fail("no build stage"))?;
@@ -772,12 +756,16 @@ impl Engine {
         self.images.images.contains_key(id).then_some(*id)
     }
 
-    /// Makes the stage's current image `id` (a cache hit).
-    fn enter_image(&self, build: &mut Build, id: crate::digest::ImageId) {
+    /// A cache hit: the image made before becomes the stage's current one, and the report says
+    /// so. False on a miss, and the step must be made.
+    fn reuse(&self, build: &mut Build, created_by: &str, out: &mut Reply) -> bool {
+        let Some(id) = self.cached(build, created_by) else { return false };
+        build.hit(id, out);
         if let (Some(stage), Some(image)) = (build.stage.as_mut(), self.images.images.get(&id)) {
             stage.image = Some(id);
             stage.config = image.config.clone();
         }
+        true
     }
 
     /// Makes the step's image from the current one, with its history entry and layer (none for
@@ -888,9 +876,14 @@ fn unpack(source: (String, Vec<(String, Entry)>)) -> (String, Vec<(String, Entry
     }
 }
 
-/// Builds that do not show a `RUN`'s output as it comes wait for it without printing it.
-fn resume_is_not_live(resume: &[Command]) -> bool {
-    matches!(resume.first(), Some(Command::BuildResume(build)) if !build.live())
+/// A shell-form command as the stage's shell runs it: `/bin/sh -c TEXT` unless `SHELL` says
+/// otherwise.
+fn shell_form(config: &ImageConfig, text: String) -> Vec<String> {
+    let shell: Vec<String> = match config.config.shell.is_empty() {
+        true => DEFAULT_SHELL.iter().map(|s| s.to_string()).collect(),
+        false => config.config.shell.clone(),
+    };
+    shell.into_iter().chain([text]).collect()
 }
 
 fn cache_key(parent: Option<crate::digest::ImageId>, created_by: &str) -> String {

@@ -7,6 +7,8 @@
 //! so that a changed argument misses the cache at its first use. Lists print as Go prints them.
 
 use crate::image::HealthConfig;
+// Strings in the history are quoted as Go's `%q` quotes them.
+use crate::template::go_strconv_quote as go_quote;
 
 /// A config-only step: two spaces after `#(nop)`, as Docker writes most of them.
 pub fn nop(text: &str) -> String {
@@ -44,11 +46,6 @@ pub fn go_list(items: &[String]) -> String {
 /// A list as Go's `%q` prints a `[]string`: `["sh" "-c"]`.
 pub fn go_quoted_list(items: &[String]) -> String {
     format!("[{}]", items.iter().map(|s| go_quote(s)).collect::<Vec<_>>().join(" "))
-}
-
-/// A string as Go's `%q` quotes it.
-pub fn go_quote(text: &str) -> String {
-    crate::template::go_strconv_quote(text)
 }
 
 /// A duration as Go's `time.Duration.String` writes it: `5s`, `1m30s`, `500ms`, `0s`.
