@@ -220,6 +220,13 @@ impl ImageStore {
         None
     }
 
+    /// A build's intermediate images: untagged images that another image is built on. `docker
+    /// images` shows them only with `-a`, and they are not dangling.
+    pub fn intermediates(&self) -> std::collections::BTreeSet<ImageId> {
+        let tagged: std::collections::BTreeSet<&ImageId> = self.tags.values().collect();
+        self.images.values().filter_map(|image| image.parent).filter(|id| !tagged.contains(id)).collect()
+    }
+
     /// The tags that point at `id`, as references.
     pub fn tags_of(&self, id: ImageId) -> Vec<Reference> {
         self.tags

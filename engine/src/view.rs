@@ -62,9 +62,8 @@ impl Engine {
         let mut images: Vec<&Image> = self.images.images.values().collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         // Intermediate build images show inside the images built on them, not on their own.
-        let parents: std::collections::BTreeSet<ImageId> = images.iter().filter_map(|i| i.parent).collect();
-        let shown: Vec<&Image> =
-            images.into_iter().filter(|i| !parents.contains(&i.id) || !self.images.tags_of(i.id).is_empty()).collect();
+        let intermediates = self.images.intermediates();
+        let shown: Vec<&Image> = images.into_iter().filter(|i| !intermediates.contains(&i.id)).collect();
         shown.iter().map(|image| self.image_stack(image, &shown)).collect()
     }
 

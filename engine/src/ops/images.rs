@@ -67,16 +67,10 @@ impl Engine {
             Ok(filters) => filters,
             Err(reply) => return reply,
         };
-        // An untagged image that is another's parent is a build step's intermediate image,
-        // which only `-a` shows.
-        let parents: std::collections::BTreeSet<ImageId> =
-            self.images.images.values().filter_map(|image| image.parent).collect();
-        let mut images: Vec<&Image> = self
-            .images
-            .images
-            .values()
-            .filter(|image| options.all || !parents.contains(&image.id) || !self.images.tags_of(image.id).is_empty())
-            .collect();
+        // A build step's intermediate images show only with `-a`.
+        let intermediates = self.images.intermediates();
+        let mut images: Vec<&Image> =
+            self.images.images.values().filter(|image| options.all || !intermediates.contains(&image.id)).collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         // Each image with the tags the filters keep; `None` means shown untagged.
         let mut rows: Vec<(&Image, Vec<Reference>)> = Vec::new();

@@ -93,14 +93,14 @@ impl Engine {
         }
         let used: BTreeSet<ImageId> = self.containers.iter().map(|c| c.image).collect();
         // A dangling image is an untagged one that no other image is built on: a build's
-        // intermediate images have children, and stay as the cache of the image they made.
-        let parents: BTreeSet<ImageId> = self.images.images.values().filter_map(|i| i.parent).collect();
+        // intermediate images stay as the cache of the image they made.
+        let intermediates = self.images.intermediates();
         let doomed: Vec<ImageId> = self
             .images
             .images
             .values()
             .filter(|image| !used.contains(&image.id))
-            .filter(|image| all || (self.images.tags_of(image.id).is_empty() && !parents.contains(&image.id)))
+            .filter(|image| all || (self.images.tags_of(image.id).is_empty() && !intermediates.contains(&image.id)))
             .filter(|image| filters.keep(image))
             .map(|image| image.id)
             .collect();
