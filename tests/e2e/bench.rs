@@ -164,8 +164,7 @@ fn runtime_in_chromium() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
         browser.client.execute(INSTALL_TIMER, vec![]).await.expect("timer installed");
 
         let mut hello = Vec::new();
@@ -240,8 +239,7 @@ fn build_in_chromium() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
         browser.client.execute(INSTALL_TIMER, vec![]).await.expect("timer installed");
         browser.client.execute(INSTALL_BUILD_TIMER, vec![]).await.expect("build timer installed");
         let (_, shown) = timed(&browser, "docker pull toolbox").await;

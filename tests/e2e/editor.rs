@@ -52,8 +52,7 @@ fn the_dockerfile_tab_edits_hints_and_builds_the_context() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
         browser.client.execute(WATCH_ERRORS, vec![]).await.expect("error watch installed");
 
         let tab = browser.client.find(Locator::Css("#tab-dockerfile")).await.expect("the Dockerfile tab");

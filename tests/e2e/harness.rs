@@ -261,6 +261,12 @@ impl Browser {
         panic!("timed out after {secs} s waiting on {css}; its text was:\n{last}");
     }
 
+    /// Loads the playground at `url` and waits until its terminal takes input.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("page loads");
+        self.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+    }
+
     /// Types a command into the terminal and presses Enter.
     pub async fn type_command(&self, command: &str) {
         let input = self.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");

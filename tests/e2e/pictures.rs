@@ -10,8 +10,7 @@ fn stacks_show_shared_layers_and_cards_act_on_containers() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
         browser.wait_text(".pictures", 10, |t| t.contains("No images yet")).await;
 
         browser.type_command("docker run --name writer toolbox sh -c 'echo hi > /greeting'").await;

@@ -18,8 +18,7 @@ fn a_published_port_opens_in_a_pane_and_other_containers_reach_it() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         browser.type_command("docker run -d --name site -p 8080:80 web").await;
         browser

@@ -82,8 +82,7 @@ fn the_session_survives_a_reload_undoes_a_command_loads_from_a_file_and_resets()
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         browser.type_command("docker pull hello-world").await;
         browser.wait_text("#terminal-output", 30, |t| t.contains("Status: Downloaded newer image")).await;
@@ -182,8 +181,7 @@ fn a_kept_state_that_cannot_be_restored_is_set_aside_not_lost() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
         let put = browser.client.execute_async(PUT_UNREADABLE, vec![]).await.expect("write IndexedDB");
         assert_eq!(put, serde_json::json!(true));
 
@@ -213,8 +211,7 @@ fn undoing_with_a_container_running_brings_it_back_exited() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         browser.type_command("docker run -d --name sleeper toolbox sleep 300").await;
         browser.type_command("docker rename sleeper napper").await;

@@ -9,8 +9,7 @@ fn typed_commands_answer_as_docker_does() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         browser.type_command("docker run --foo busybox").await;
         let text = browser.wait_text("#terminal-output", 30, |t| t.contains("unknown flag: --foo")).await;
@@ -55,8 +54,7 @@ fn files_come_from_the_learners_computer_and_questions_wait_for_an_answer() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         // A pull draws its layers' bars in place, then leaves Docker's plain lines.
         browser.client.execute(WATCH_LIVE, vec![]).await.expect("observer installed");
@@ -101,8 +99,7 @@ fn a_spinning_container_runs_on_its_own_worker_and_stops() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         // The guest never calls WASI; only a worker of its own keeps the page alive beside it.
         browser.type_command("docker run -d --name spinner toolbox spin").await;
@@ -139,8 +136,7 @@ fn run_it_is_a_shell_in_the_terminal() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         browser.type_command("docker run -it --name talk toolbox sh").await;
         // With a terminal, the shell prompts; what is typed then goes to it, not to docker.
@@ -179,8 +175,7 @@ fn pause_freezes_a_container_in_its_worker() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
         browser
             .type_command("docker run -d --name ticker toolbox sh -c 'while true; do echo tick; sleep 0.1; done'")
             .await;

@@ -18,8 +18,7 @@ fn registries_volumes_and_the_api_under_the_hood() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
-        browser.client.goto(&server.url).await.expect("page loads");
-        browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal");
+        browser.open(&server.url).await;
 
         browser.type_command("docker pull hello-world").await;
         browser.type_command("docker tag hello-world localhost:5000/hello").await;
