@@ -12,13 +12,15 @@
 
 mod check;
 mod context;
+mod copy;
 mod created_by;
 mod output;
+mod run;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cli::{BuildOptions, Command};
-use crate::container::{generate_name, Container, ContainerId, ContainerStatus, State};
+use crate::container::{ContainerId, ContainerStatus};
 use crate::copy::Tree;
 use crate::dockerfile::{self, Instruction, InstructionKind};
 use crate::fs::UnionFs;
@@ -578,174 +580,6 @@ impl Engine {
         Ok(UnionFs::new(layers.into_iter().cloned().collect()))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn copy_step(
-        &mut self,
-        build: &mut Build,
-        instruction: &str,
-        sources: &[String],
-        dest: &str,
-        from: Option<&str>,
-        chown: Option<String>,
-        chmod: Option<String>,
-        heredocs: &[dockerfile::Heredoc],
-        out: &mut Reply,
-    ) -> Result<(String, Layer), Failure> {
-        let stage = build.stage.clone().ok_or_else(|| fail("no build stage"))?;
-        let fs = self.stage_fs(&stage)?;
-        let files = match from {
-            None => build.files.clone(),
-            Some(from) => {
-                // Stage names are case-insensitive; the parser keeps them in lower case.
-                let from = from.to_ascii_lowercase();
-                let from = from.as_str();
-                let by_index = from.parse::<usize>().ok().and_then(|i| build.stages.get(i));
-                let by_name = build.stages.iter().rev().find(|(alias, _)| alias.as_deref() == Some(from));
-                let image = match by_index.or(by_name) {
-                    Some((_, id)) => *id,
-                    None => Some(self.image_or_pull(from, build, out)?.id),
-                };
-                let source = Stage { alias: None, image, config: scratch_config(), args: Vec::new(), cmd_set: false };
-                Files::from_fs(&self.stage_fs(&source)?)
-            }
-        };
-        // A here-document is a file of its own, named after its delimiter.
-        let mut selected: context::Selected = heredocs
-            .iter()
-            .map(|h| (h.name.clone(), vec![(String::new(), Entry::file(h.text().into_bytes(), 0o644))]))
-            .collect();
-        for source in sources {
-            let found = files.select(source);
-            if found.is_empty() {
-                let what =
-                    if from.is_some() { "" } else { "file not found in build context or excluded by .dockerignore: " };
-                return Err(fail(format!(
-                    "{instruction} failed: {what}stat {}: file does not exist",
-                    context::clean(source)
-                )));
-            }
-            selected.extend(found);
-        }
-        if instruction == "ADD" {
-            selected = selected.into_iter().map(unpack).collect();
-        }
-        let owner = self.ownership(&fs, chown.as_deref(), chmod.as_deref())?;
-        let target = absolute(&stage.config.config.working_dir, dest);
-        let target = if dest.ends_with('/') && !target.ends_with('/') { format!("{target}/") } else { target };
-        let layer = context::place(&fs, &selected, &target, owner).map_err(fail)?;
-        let checksum = context::checksum(&selected);
-        Ok((created_by::copy(instruction, &checksum, dest), layer))
-    }
-
-    /// `--chown` and `--chmod` as numbers, names looked up in the image's `/etc/passwd` and
-    /// `/etc/group`, as Docker does.
-    fn ownership(&self, fs: &UnionFs, chown: Option<&str>, chmod: Option<&str>) -> Result<context::Ownership, Failure> {
-        let mut owner = context::Ownership::default();
-        if let Some(chown) = chown {
-            let (user, group) = chown.split_once(':').unwrap_or((chown, chown));
-            let find = |file: &str, name: &str| -> Option<u32> {
-                if let Ok(n) = name.parse() {
-                    return Some(n);
-                }
-                let text = match fs.lookup(file).map(|(e, _)| &e.kind) {
-                    Some(crate::layer::EntryKind::File { data }) => String::from_utf8_lossy(&data.0).into_owned(),
-                    _ => return None,
-                };
-                text.lines().find_map(|line| {
-                    let fields: Vec<&str> = line.split(':').collect();
-                    (fields.first() == Some(&name)).then(|| fields.get(2)?.parse().ok()).flatten()
-                })
-            };
-            let missing = |what: &str, name: &str| {
-                fail(format!("unable to convert uid/gid chown string to host mapping: can't find {what} for {what} name {name}: no such {what}"))
-            };
-            owner.uid = find("etc/passwd", user).ok_or_else(|| missing("uid", user))?;
-            owner.gid = if chown.contains(':') {
-                find("etc/group", group).ok_or_else(|| missing("gid", group))?
-            } else {
-                owner.uid
-            };
-        }
-        if let Some(chmod) = chmod {
-            owner.mode =
-                Some(u32::from_str_radix(chmod, 8).map_err(|_| fail(format!("invalid chmod parameter: {chmod}")))?);
-        }
-        Ok(owner)
-    }
-
-    /// `RUN`: from the cache, or in an intermediate container the host runs.
-    fn run_step(
-        &mut self,
-        build: &mut Build,
-        created_by: String,
-        argv: Vec<String>,
-        args: Vec<(String, String)>,
-        out: &mut Reply,
-        ctx: &mut Ctx<'_>,
-    ) -> Result<Option<crate::Process>, Failure> {
-        if self.reuse(build, &created_by, out) {
-            return Ok(None);
-        }
-        let stage = build.stage.clone().ok_or_else(|| fail("no build stage"))?;
-        // A scratch stage has no image yet: the container starts from an empty one.
-        let image = match stage.image.and_then(|id| self.images.images.get(&id).cloned()) {
-            Some(image) => image,
-            None => {
-                let image = Image::from_config(stage.config.clone(), ctx.now);
-                self.images.insert(image.clone(), Vec::new());
-                image
-            }
-        };
-        let id = ContainerId::generate(ctx.entropy);
-        let mut env = crate::ops::run::container_env(&image, &id, &[]);
-        for (name, value) in &args {
-            if !env.iter().any(|e| e.split('=').next() == Some(name.as_str())) {
-                env.push(format!("{name}={value}"));
-            }
-        }
-        let name = generate_name(ctx.entropy, &|n| self.containers.iter().any(|c| c.name == n));
-        let config = &image.config.config;
-        self.containers.push(Container {
-            id: id.clone(),
-            name,
-            image: image.id,
-            image_name: image.id.to_string(),
-            path: argv.first().cloned().unwrap_or_default(),
-            args: argv.iter().skip(1).cloned().collect(),
-            env,
-            created: ctx.now,
-            state: State::created(),
-            auto_remove: false,
-            working_dir: config.working_dir.clone(),
-            user: config.user.clone(),
-            stop_timeout: None,
-            restart_policy: "no".to_string(),
-            restart_count: 0,
-            manually_stopped: false,
-            memory: None,
-            mounts: Vec::new(),
-            ports: Vec::new(),
-            published: Vec::new(),
-            open_stdin: false,
-            tty: false,
-            network_mode: "bridge".to_string(),
-            rw: Layer::default(),
-            logs: Vec::new(),
-        });
-        let process = match self.start_process(&id, ctx.now) {
-            Ok(process) => process,
-            Err((message, code)) => {
-                return Err((
-                    format!("{message}\nThe command '{}' returned a non-zero code: {code}", argv.join(" ")),
-                    code,
-                ))
-            }
-        };
-        build.running(id.short(), out);
-        build.pending = Some((id, created_by, argv));
-        Ok(Some(process))
-    }
-
     /// The image a step with `created_by` made from the current image before, if it is still here.
     fn cached(&self, build: &Build, created_by: &str) -> Option<crate::digest::ImageId> {
         if build.options.no_cache {
@@ -850,29 +684,6 @@ impl Engine {
         }
         text.push_str(&format!("Total reclaimed space: {}\n", crate::format::human_size(reclaimed)));
         Step::Done(Reply::out(text))
-    }
-}
-
-/// `ADD` unpacks a local tar archive (gzip-compressed or not) into the destination, where `COPY`
-/// would copy the file; anything else it copies as `COPY` does.
-fn unpack(source: (String, Vec<(String, Entry)>)) -> (String, Vec<(String, Entry)>) {
-    let archive = match source.1.as_slice() {
-        [(_, Entry { kind: crate::layer::EntryKind::File { data }, .. })] => {
-            let bytes = match data.0.starts_with(&[0x1f, 0x8b]) {
-                true => crate::registry::decompress(&data.0),
-                false => Some(data.0.to_vec()),
-            };
-            bytes.and_then(|b| Layer::from_tar(&b).ok()).filter(|layer| !layer.entries.is_empty())
-        }
-        _ => None,
-    };
-    match archive {
-        Some(layer) => {
-            let mut entries = vec![(String::new(), Entry::dir(0o755))];
-            entries.extend(layer.entries);
-            (source.0, entries)
-        }
-        None => source,
     }
 }
 
