@@ -613,21 +613,17 @@ impl Engine {
         now: crate::Timestamp,
     ) -> Result<crate::digest::ImageId, Failure> {
         let stage = build.stage.as_mut().ok_or_else(|| fail("no build stage"))?;
-        let mut layers: Vec<Layer> = match stage.image.and_then(|id| self.images.images.get(&id)) {
-            Some(image) => {
-                self.images.layers_of(image).map_err(|e| fail(daemon_error(e)))?.into_iter().cloned().collect()
-            }
-            None => Vec::new(),
-        };
         config.history.push(History {
             created: now.rfc3339(),
             created_by: created_by.clone(),
             comment: String::new(),
             empty_layer: layer.is_none(),
         });
+        // The layers below are in the store already, as the parent's; only a new one goes in.
         if let Some(layer) = layer {
-            config.rootfs.diff_ids.push(layer.diff_id().map_err(|e| fail(e.to_string()))?);
-            layers.push(layer);
+            let diff_id = layer.diff_id().map_err(|e| fail(e.to_string()))?;
+            config.rootfs.diff_ids.push(diff_id);
+            self.images.layers.entry(diff_id).or_insert(layer);
         }
         config.created = now.rfc3339();
         let mut image = Image::from_config(config, now);
@@ -635,7 +631,7 @@ impl Engine {
         let key = cache_key(stage.image, &created_by);
         stage.image = Some(image.id);
         stage.config = image.config.clone();
-        let id = self.images.insert(image, layers);
+        let id = self.images.insert(image, Vec::new());
         self.build_cache.insert(key, id);
         Ok(id)
     }
