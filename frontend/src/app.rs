@@ -3,9 +3,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use dockyard_engine::cli::complete;
 use dockyard_engine::wasi::Stream;
 use yew::prelude::*;
 
+use crate::api_calls::UnderTheHood;
 use crate::controls::{Keeper, SessionControls};
 use crate::host;
 use crate::lesson::LessonView;
@@ -119,6 +121,25 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // Ctrl-C stops what runs in the foreground: a question waiting for its answer wakes to see it.
+    let on_interrupt = {
+        let (workers, stdin) = (host.workers.clone(), host.stdin.clone());
+        let running = term.running.is_some();
+        Callback::from(move |()| {
+            if running {
+                workers.interrupt.raise();
+                stdin.wake();
+            }
+        })
+    };
+    // Tab completes from the simulated engine's names, which the real engine's mode shares.
+    let complete = {
+        let engine = engine.clone();
+        Callback::from(move |before: String| match engine.try_borrow() {
+            Ok(engine) => complete::complete(&before, &complete::Names::of(&engine)),
+            Err(_) => complete::Completion::default(),
+        })
+    };
     // Ctrl-D ends the input of a container reading the terminal.
     let on_end = {
         let stdin = host.stdin.clone();
@@ -243,8 +264,9 @@ pub fn app(props: &AppProps) -> Html {
                     if let Some(pane) = (*pane).clone() {
                         <ResponsePane pane={pane} on_close={on_close_pane} />
                     }
-                    <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
-                        mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} on_undo={on_undo} />
+                    <Terminal state={term.clone()} on_submit={on_submit} on_clear={on_clear} on_interrupt={on_interrupt}
+                        on_end={on_end} on_undo={on_undo} complete={complete} />
+                    <UnderTheHood state={term.clone()} />
                 </section>
                 <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command}
                     workspace={workspace} />

@@ -7,6 +7,7 @@ mod play;
 mod process;
 mod test;
 mod tools;
+mod vendor;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
