@@ -14,6 +14,7 @@ use crate::markdown::{parse_lesson, Lesson};
 use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::session::{self, Output};
+use crate::splitter::{Edge, Layout, Splitter};
 use crate::state::{Action, Mode, Terminal as TerminalState};
 use crate::storage::Opened;
 use crate::terminal::Terminal;
@@ -52,6 +53,12 @@ pub fn app(props: &AppProps) -> Html {
     .clone();
     keeper.idle.set(term.idle());
     let pane = use_state(|| None::<Pane>);
+    let layout = use_reducer(Layout::load);
+    let panes = use_node_ref();
+    {
+        let layout = *layout;
+        use_effect_with(layout, |layout| layout.keep());
+    }
 
     // Ask once whether a real Docker Engine is behind the server.
     {
@@ -206,6 +213,11 @@ pub fn app(props: &AppProps) -> Html {
             current.set(next);
         })
     };
+    let on_layout = {
+        let layout = layout.dispatcher();
+        Callback::from(move |action| layout.dispatch(action))
+    };
+    let widths = format!("--lesson: {}%; --pictures: {}%", layout.lesson, layout.pictures);
 
     html! {
         <div class="app">
@@ -233,11 +245,12 @@ pub fn app(props: &AppProps) -> Html {
                     <span class="host-status" id="host-status">{ host_label }</span>
                 </fieldset>
             </header>
-            <main class="panes">
+            <main class="panes resizable" ref={panes.clone()} style={widths}>
                 { match lesson {
                     Some(lesson) => html! { <LessonView lesson={lesson} on_run={on_run} /> },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }
+                <Splitter edge={Edge::Lesson} layout={*layout} panes={panes.clone()} on_change={on_layout.clone()} />
                 <section class="workbench">
                     <Ports ports={ports} on_open={on_open_port} />
                     if let Some(pane) = (*pane).clone() {
@@ -246,6 +259,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
                         mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} on_undo={on_undo} />
                 </section>
+                <Splitter edge={Edge::Pictures} layout={*layout} panes={panes} on_change={on_layout} />
                 <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command}
                     workspace={workspace} />
             </main>

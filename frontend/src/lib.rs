@@ -17,6 +17,7 @@ mod pictures;
 mod ports;
 mod runtime;
 mod session;
+mod splitter;
 pub mod state;
 mod storage;
 mod terminal;
