@@ -13,6 +13,7 @@ use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
 use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
+use crate::presenter::{use_presenter_keys, Presenter, PresenterAction, PresenterToggle};
 use crate::session::{self, Output};
 use crate::splitter::{Edge, Layout, Splitter};
 use crate::state::{Action, Mode, Terminal as TerminalState};
@@ -55,6 +56,9 @@ pub fn app(props: &AppProps) -> Html {
     let pane = use_state(|| None::<Pane>);
     let layout = use_reducer(Layout::load);
     let panes = use_node_ref();
+    let presenter = use_reducer(Presenter::load);
+    let sections = lessons.get(*current).map_or(1, |lesson| lesson.sections().len());
+    use_presenter_keys(presenter.clone(), sections);
     {
         let layout = *layout;
         use_effect_with(layout, |layout| layout.keep());
@@ -187,9 +191,12 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |()| keeper.undo(undo.as_ref()))
     };
     let on_lesson = {
-        let current = current.clone();
+        let (current, presenter) = (current.clone(), presenter.dispatcher());
         let count = lessons.len();
-        Callback::from(move |lesson: usize| current.set(lesson.min(count.saturating_sub(1))))
+        Callback::from(move |lesson: usize| {
+            current.set(lesson.min(count.saturating_sub(1)));
+            presenter.dispatch(PresenterAction::Go(0));
+        })
     };
     let set_mode = |mode: Mode| {
         let dispatcher = term.dispatcher();
@@ -206,12 +213,22 @@ pub fn app(props: &AppProps) -> Html {
     };
     let lesson = lessons.get(*current).cloned();
     let nav = |delta: isize| {
-        let current = current.clone();
+        let (current, presenter) = (current.clone(), presenter.dispatcher());
         let count = lessons.len();
         Callback::from(move |_: MouseEvent| {
             let next = (*current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
             current.set(next);
+            presenter.dispatch(PresenterAction::Go(0));
         })
+    };
+    let step = presenter.step.min(sections.saturating_sub(1));
+    let on_step = {
+        let presenter = presenter.dispatcher();
+        Callback::from(move |action: PresenterAction| presenter.dispatch(action))
+    };
+    let on_present = {
+        let presenter = presenter.dispatcher();
+        Callback::from(move |()| presenter.dispatch(PresenterAction::Toggle))
     };
     let on_layout = {
         let layout = layout.dispatcher();
@@ -228,6 +245,7 @@ pub fn app(props: &AppProps) -> Html {
                     <span class="lesson-count">{ format!("Lesson {} of {}", *current + 1, lessons.len()) }</span>
                     <button onclick={nav(1)} disabled={*current + 1 >= lessons.len()} aria-label="Next lesson">{ "▶" }</button>
                 </nav>
+                <PresenterToggle on={presenter.on} on_toggle={on_present} />
                 <SessionControls keeper={keeper} undo={term.undo.clone()} idle={term.idle()} history={term.history.clone()}
                     lesson={*current} on_lesson={on_lesson} keeping={term.keeping} />
                 <fieldset class="engine-switch">
@@ -247,7 +265,9 @@ pub fn app(props: &AppProps) -> Html {
             </header>
             <main class="panes resizable" ref={panes.clone()} style={widths}>
                 { match lesson {
-                    Some(lesson) => html! { <LessonView lesson={lesson} on_run={on_run} /> },
+                    Some(lesson) => html! {
+                        <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} />
+                    },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }
                 <Splitter edge={Edge::Lesson} layout={*layout} panes={panes.clone()} on_change={on_layout.clone()} />

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod network;
 mod pictures;
 mod ports;
+mod presenter;
 mod runtime;
 mod session;
 mod splitter;
