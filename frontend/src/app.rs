@@ -15,6 +15,7 @@ use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::presenter::{use_presenter_keys, Presenter, PresenterAction, PresenterToggle};
 use crate::session::{self, Output};
+use crate::share::{Link, Share};
 use crate::splitter::{Edge, Layout, Splitter};
 use crate::state::{Action, Mode, Terminal as TerminalState};
 use crate::storage::Opened;
@@ -25,11 +26,13 @@ use crate::workspace;
 #[derive(Properties)]
 pub struct AppProps {
     pub opened: std::rc::Rc<Opened>,
+    /// A shared link the page opened with: its commands run once the terminal is there.
+    pub shared: Option<Link>,
 }
 
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
-        std::rc::Rc::ptr_eq(&self.opened, &other.opened)
+        std::rc::Rc::ptr_eq(&self.opened, &other.opened) && self.shared == other.shared
     }
 }
 
@@ -56,12 +59,26 @@ pub fn app(props: &AppProps) -> Html {
     let pane = use_state(|| None::<Pane>);
     let layout = use_reducer(Layout::load);
     let panes = use_node_ref();
-    let presenter = use_reducer(Presenter::load);
+    let shared_step = props.shared.as_ref().map(|link| link.step);
+    let presenter = use_reducer(move || {
+        let kept = Presenter::load();
+        Presenter { step: shared_step.unwrap_or(kept.step), ..kept }
+    });
     let sections = lessons.get(*current).map_or(1, |lesson| lesson.sections().len());
     use_presenter_keys(presenter.clone(), sections);
     {
         let layout = *layout;
         use_effect_with(layout, |layout| layout.keep());
+    }
+
+    // A shared link's commands run in order, as a lesson's Run button runs its block's.
+    {
+        let (dispatcher, shared) = (term.dispatcher(), props.shared.clone());
+        use_effect_with((), move |_| {
+            for command in shared.into_iter().flat_map(|link| link.commands) {
+                dispatcher.dispatch(Action::Submit(command));
+            }
+        });
     }
 
     // Ask once whether a real Docker Engine is behind the server.
@@ -246,6 +263,7 @@ pub fn app(props: &AppProps) -> Html {
                     <button onclick={nav(1)} disabled={*current + 1 >= lessons.len()} aria-label="Next lesson">{ "▶" }</button>
                 </nav>
                 <PresenterToggle on={presenter.on} on_toggle={on_present} />
+                <Share lesson={*current} step={step} history={term.history.clone()} />
                 <SessionControls keeper={keeper} undo={term.undo.clone()} idle={term.idle()} history={term.history.clone()}
                     lesson={*current} on_lesson={on_lesson} keeping={term.keeping} />
                 <fieldset class="engine-switch">
