@@ -133,6 +133,12 @@ impl Server {
         Server { child, url, _home: home }
     }
 
+    /// Stops the server now, as a learner's laptop losing it would (the offline test).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn port(&self) -> u16 {
         self.url.trim_end_matches('/').rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in URL")
     }

@@ -91,6 +91,8 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     let out = dist.join("index.html");
     fs::write(&out, page.html).with_context(|| format!("cannot write {}", out.display()))?;
+    // Last, since it lists and hashes every file the dist holds.
+    crate::service_worker::write(&dist)?;
     eprintln!("the web app is in {}", dist.display());
     Ok(())
 }

@@ -5,6 +5,7 @@ mod dist;
 mod dockerd;
 mod play;
 mod process;
+mod service_worker;
 mod test;
 mod tools;
 mod vendor;
