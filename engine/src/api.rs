@@ -294,6 +294,58 @@ pub fn calls(command: &Command, outcome: &Outcome) -> Vec<ApiCall> {
             filters.push(format!("dangling={}", !all));
             vec![with_filters(ApiCall::post("/images/prune"), &filters)]
         }
+        Command::NetworkCreate(o) => {
+            let labels: Map<String, Value> = o
+                .labels
+                .iter()
+                .map(|l| {
+                    let (key, value) = l.split_once('=').unwrap_or((l, ""));
+                    (key.to_string(), Value::from(value))
+                })
+                .collect();
+            let config: Vec<Value> = o
+                .subnets
+                .iter()
+                .enumerate()
+                .map(|(i, subnet)| {
+                    let mut entry = json!({ "Subnet": subnet });
+                    if let (Some(gateway), Some(map)) = (o.gateways.get(i), entry.as_object_mut()) {
+                        map.insert("Gateway".into(), Value::from(gateway.as_str()));
+                    }
+                    entry
+                })
+                .collect();
+            vec![ApiCall::post("/networks/create").json(json!({
+                "Name": o.name,
+                "CheckDuplicate": true,
+                "Driver": o.driver.as_deref().unwrap_or("bridge"),
+                "Scope": "",
+                "EnableIPv6": false,
+                "IPAM": { "Driver": "default", "Options": {}, "Config": config },
+                "Internal": o.internal,
+                "Attachable": o.attachable,
+                "Ingress": false,
+                "ConfigOnly": false,
+                "ConfigFrom": null,
+                "Options": {},
+                "Labels": labels,
+            }))]
+        }
+        Command::NetworkLs { filters, .. } => vec![with_filters(ApiCall::get("/networks"), filters)],
+        Command::NetworkInspect { names, format: _ } => {
+            names.iter().map(|n| ApiCall::get(format!("/networks/{n}"))).collect()
+        }
+        Command::NetworkConnect { network, container, aliases } => {
+            let endpoint = if aliases.is_empty() { Value::Null } else { json!({ "Aliases": aliases }) };
+            vec![ApiCall::post(format!("/networks/{network}/connect"))
+                .json(json!({ "Container": container, "EndpointConfig": endpoint }))]
+        }
+        Command::NetworkDisconnect { network, container, force } => {
+            vec![ApiCall::post(format!("/networks/{network}/disconnect"))
+                .json(json!({ "Container": container, "Force": force }))]
+        }
+        Command::NetworkRm { names } => names.iter().map(|n| ApiCall::delete(format!("/networks/{n}"))).collect(),
+        Command::NetworkPrune { force: _, filters } => vec![with_filters(ApiCall::post("/networks/prune"), filters)],
     }
 }
 
@@ -429,6 +481,11 @@ fn create_body(o: &RunOptions) -> Value {
         host.insert("Mounts".into(), Value::from(o.mounts.iter().map(|m| mount(m)).collect::<Vec<_>>()));
     }
     config.insert("HostConfig".into(), Value::Object(host));
+    // A network's aliases travel in the endpoint's config, under the network's name.
+    if let (Some(network), false) = (&o.network, o.network_aliases.is_empty()) {
+        let endpoint = json!({ network.as_str(): { "Aliases": o.network_aliases } });
+        config.insert("NetworkingConfig".into(), json!({ "EndpointsConfig": endpoint }));
+    }
     Value::Object(config)
 }
 

@@ -175,6 +175,10 @@ pub struct Container {
     /// `--network`: `bridge`, or `none` for a container with only its loopback interface.
     #[serde(default = "bridge")]
     pub network_mode: String,
+    /// Its endpoints: one per network it is on (none for `--network none`'s loopback-only
+    /// container, whose one entry has no address).
+    #[serde(default)]
+    pub networks: Vec<crate::network::Attachment>,
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,

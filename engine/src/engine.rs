@@ -226,6 +226,9 @@ struct Saved {
     volumes: BTreeMap<String, Volume>,
     #[serde(default)]
     build_cache: BTreeMap<String, crate::digest::ImageId>,
+    /// Every network, the predefined three first; a state saved before networks has none.
+    #[serde(default)]
+    networks: Vec<crate::network::Network>,
 }
 
 /// What `docker save` and `docker export` say without `-o`: the terminal is the only standard
@@ -259,6 +262,8 @@ pub struct Engine {
     pub(crate) build_cache: BTreeMap<String, crate::digest::ImageId>,
     /// What the last push or pull moved, for the pictures; not saved.
     pub(crate) last_transfer: Option<crate::view::Transfer>,
+    /// `bridge`, `host`, `none`, then user-defined networks in the order they were made.
+    pub(crate) networks: Vec<crate::network::Network>,
 }
 
 impl Engine {
@@ -278,6 +283,8 @@ impl Engine {
             usage: BTreeMap::new(),
             build_cache: BTreeMap::new(),
             last_transfer: None,
+            // Stamped with the first command's time by `ensure_networks`.
+            networks: crate::network::Network::predefined(Timestamp(0)),
         }
     }
 
@@ -296,6 +303,7 @@ impl Engine {
             registries,
             volumes: self.volumes.clone(),
             build_cache: self.build_cache.clone(),
+            networks: self.networks.clone(),
         };
         serde_json::to_string(&saved).unwrap_or_default()
     }
@@ -313,6 +321,23 @@ impl Engine {
         engine.registries.extend(saved.registries.into_iter().filter(|(domain, _)| domain != DEFAULT_DOMAIN));
         engine.volumes = saved.volumes;
         engine.build_cache = saved.build_cache;
+        if !saved.networks.is_empty() {
+            engine.networks = saved.networks;
+        }
+        engine.ensure_networks(now);
+        // A state saved before networks: its bridged containers join the default bridge now.
+        let bridge = engine.networks.iter().find(|n| n.name == "bridge").map(|n| n.id.clone());
+        let unattached: Vec<ContainerId> = engine
+            .containers
+            .iter()
+            .filter(|c| c.networks.is_empty() && matches!(c.network_mode.as_str(), "bridge" | "default" | ""))
+            .map(|c| c.id.clone())
+            .collect();
+        for id in unattached {
+            if let Some(bridge) = &bridge {
+                let _ = engine.join_network(&id, bridge, &[]);
+            }
+        }
         for container in &mut engine.containers {
             container.published.clear();
             if container.state.status == ContainerStatus::Running {
@@ -342,6 +367,7 @@ impl Engine {
 
     /// Runs a command already parsed.
     pub fn execute_command(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
+        self.ensure_networks(ctx.now);
         let reply = match command {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),
@@ -365,6 +391,19 @@ impl Engine {
             Command::VolumeInspect { names } => self.volume_inspect(&names),
             Command::VolumeRm { names, force } => self.volume_rm(&names, force),
             Command::VolumePrune { force } => return self.volume_prune(force),
+            Command::NetworkCreate(options) => self.network_create(&options, ctx),
+            Command::NetworkLs { quiet, no_trunc, filters, format } => {
+                self.network_ls(quiet, no_trunc, &filters, format.as_deref())
+            }
+            Command::NetworkInspect { names, format } => self.network_inspect(&names, format.as_deref()),
+            Command::NetworkConnect { network, container, aliases } => {
+                self.network_connect(&network, &container, &aliases)
+            }
+            Command::NetworkDisconnect { network, container, force } => {
+                self.network_disconnect(&network, &container, force)
+            }
+            Command::NetworkRm { names } => self.network_rm(&names),
+            Command::NetworkPrune { force, filters } => return self.network_prune(force, &filters, ctx.now),
             Command::ExitCodeOf { container } => self.exit_code_of(&container),
             Command::Port { container, port } => self.port(&container, port.as_deref()),
             Command::Inspect { names, format, kind } => {

@@ -35,6 +35,7 @@ pub mod fs;
 pub mod image;
 pub mod layer;
 pub mod net;
+pub mod network;
 mod ops;
 pub mod progress;
 pub mod reference;

@@ -59,6 +59,27 @@ pub struct NetConfig {
     /// Whether the container is on the bridge; with `--network none` it has only loopback.
     #[serde(default)]
     pub bridged: bool,
+    /// The other containers it shares a network with, and the names and addresses that reach
+    /// each, as the networks were when the process started.
+    #[serde(default)]
+    pub peers: Vec<Peer>,
+    /// The gateways of its networks, which reach the host as [`GATEWAY`] does.
+    #[serde(default)]
+    pub gateways: Vec<String>,
+    /// Every network it is on is `--internal`: nothing outside them, the host included, is reachable.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// Another container on a network this process's container is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peer {
+    pub container: ContainerId,
+    /// Its name, aliases and short id, on the user-defined networks both are on: Docker's
+    /// embedded DNS answers them there, and not on the default bridge.
+    pub names: Vec<String>,
+    /// Its addresses on the networks both are on.
+    pub addresses: Vec<String>,
 }
 
 impl NetConfig {
@@ -75,13 +96,23 @@ impl NetConfig {
             // Only loopback: no resolver to ask and no route out, as curl then reports.
             return Err(if host.parse::<core::net::IpAddr>().is_ok() { Errno::Netunreach } else { Errno::Noent });
         }
-        if HOST_NAMES.contains(&host.as_str()) {
+        if HOST_NAMES.contains(&host.as_str()) || self.gateways.contains(&host) {
+            if self.internal {
+                return Err(if host.parse::<core::net::IpAddr>().is_ok() { Errno::Hostunreach } else { Errno::Noent });
+            }
             return self
                 .host_ports
                 .iter()
                 .find(|f| f.host_port == port)
                 .map(|f| f.to.clone())
                 .ok_or(Errno::Connrefused);
+        }
+        let peer = self
+            .peers
+            .iter()
+            .find(|p| p.names.iter().any(|n| n.eq_ignore_ascii_case(&host)) || p.addresses.contains(&host));
+        if let Some(peer) = peer {
+            return Ok(Endpoint { container: peer.container.clone(), port });
         }
         // An address on no network Dockyard knows is unreachable; a name is unknown.
         if host.parse::<core::net::IpAddr>().is_ok() {
@@ -108,6 +139,13 @@ mod tests {
             host_ports: vec![Forward { host_port: 8080, to: Endpoint { container: web.clone(), port: 80 } }],
             publish: Vec::new(),
             bridged: true,
+            peers: vec![Peer {
+                container: web.clone(),
+                names: vec!["web".into(), "site".into()],
+                addresses: vec!["172.18.0.3".into()],
+            }],
+            gateways: vec!["172.18.0.1".into()],
+            internal: false,
         };
         (config, me, web)
     }
@@ -129,9 +167,25 @@ mod tests {
     }
 
     #[test]
+    fn peers_resolve_by_their_names_and_addresses_and_others_do_not() {
+        let (config, _, web) = config();
+        for host in ["web", "SITE", "web.", "172.18.0.3"] {
+            assert_eq!(config.resolve(host, 80), Ok(Endpoint { container: web.clone(), port: 80 }), "{host}");
+        }
+        assert_eq!(config.resolve("172.18.0.1", 8080), Ok(Endpoint { container: web.clone(), port: 80 }));
+        let internal = NetConfig { internal: true, ..config.clone() };
+        assert_eq!(internal.resolve("host.docker.internal", 8080), Err(Errno::Noent));
+        assert_eq!(internal.resolve("172.18.0.1", 8080), Err(Errno::Hostunreach));
+        assert_eq!(internal.resolve("web", 80), Ok(Endpoint { container: web, port: 80 }));
+        let alone = NetConfig { peers: Vec::new(), ..config };
+        assert_eq!(alone.resolve("web", 80), Err(Errno::Noent));
+        assert_eq!(alone.resolve("172.18.0.3", 80), Err(Errno::Hostunreach));
+    }
+
+    #[test]
     fn unknown_names_and_addresses_fail_as_a_resolver_and_a_router_do() {
         let (config, _, _) = config();
-        assert_eq!(config.resolve("web", 80), Err(Errno::Noent));
+        assert_eq!(config.resolve("db", 80), Err(Errno::Noent));
         assert_eq!(config.resolve("10.0.0.7", 80), Err(Errno::Hostunreach));
         assert_eq!(NetConfig::default().resolve("localhost", 80), Err(Errno::Netunreach));
     }

@@ -17,7 +17,7 @@ mod registries;
 mod volumes;
 
 pub use registries::{BlobView, Direction, Mark, RegistryView, RepositoryView, TagView, Transfer};
-pub use volumes::{NetworkMember, NetworkView, VolumeUser, VolumeView};
+pub use volumes::{NetworkMember, NetworkView, Outsider, VolumeUser, VolumeView};
 
 /// One image as a stack of slabs, base first.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -207,5 +207,14 @@ fn tab_completion_offers_the_engines_own_names() {
     assert_eq!(offer(&s, "docker start ke"), ["keeper"]);
     assert!(offer(&s, "docker stop ke").is_empty(), "a created container is not running");
     assert_eq!(offer(&s, "docker run -v no"), ["notes:"]);
-    assert_eq!(offer(&s, "docker inspect "), ["keeper", "notes", "toolbox"]);
+    assert_eq!(offer(&s, "docker inspect "), ["bridge", "host", "keeper", "none", "notes", "toolbox"]);
+    s.done("docker network create front");
+    assert_eq!(offer(&s, "docker network rm f"), ["front"]);
+    assert_eq!(offer(&s, "docker network connect f"), ["front"]);
+    assert_eq!(offer(&s, "docker network connect front k"), ["keeper"]);
+    assert_eq!(offer(&s, "docker run --network f"), ["front"]);
+    assert_eq!(
+        offer(&s, "docker network "),
+        ["connect", "create", "disconnect", "inspect", "list", "ls", "prune", "remove", "rm"]
+    );
 }

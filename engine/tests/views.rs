@@ -139,7 +139,7 @@ fn networks_list_bridge_and_none_with_their_containers() {
     let empty = s.engine.network_views();
     assert_eq!(
         empty.iter().map(|n| (n.name.as_str(), n.driver.as_str())).collect::<Vec<_>>(),
-        [("bridge", "bridge"), ("none", "null")]
+        [("bridge", "bridge"), ("host", "host"), ("none", "null")]
     );
     assert!(empty.iter().all(|n| n.members.is_empty()));
     s.drive("docker run -d --name site -p 8080:80 toolbox sleep 100", None);

@@ -64,6 +64,7 @@ impl Engine {
             open_stdin: false,
             tty: false,
             network_mode: "bridge".to_string(),
+            networks: Vec::new(),
             rw: Layer::default(),
             logs: Vec::new(),
         });

@@ -51,7 +51,7 @@ impl Names {
             remote: remote.into_iter().collect(),
             containers: engine.containers().iter().map(|c| (c.name.clone(), c.state.status)).collect(),
             volumes: engine.volumes.keys().cloned().collect(),
-            networks: ["bridge", "host", "none"].map(str::to_string).to_vec(),
+            networks: engine.networks.iter().map(|n| n.name.clone()).collect(),
         }
     }
 }
@@ -100,7 +100,7 @@ enum Want {
     /// A volume followed by `:`, as `-v` writes where it is mounted.
     VolumeMounts,
     Networks,
-    /// Containers, images and volumes, which `docker inspect` takes alike.
+    /// Containers, images, volumes and networks, which `docker inspect` takes alike.
     Objects,
     Words(&'static [&'static str]),
 }
@@ -128,6 +128,8 @@ fn operand(command: &str, position: usize) -> Want {
         ("cp", _) => Want::ContainerPaths,
         ("inspect", _) => Want::Objects,
         ("volume inspect" | "volume rm", _) => Want::Volumes,
+        ("network inspect" | "network rm", _) | ("network connect" | "network disconnect", 0) => Want::Networks,
+        ("network connect" | "network disconnect", 1) => Want::Containers(any),
         _ => Want::Nothing,
     }
 }
@@ -257,6 +259,7 @@ fn values(want: Want, names: &Names) -> Vec<String> {
             let mut all = values(Want::Containers(any), names);
             all.extend(names.images.iter().cloned());
             all.extend(names.volumes.iter().cloned());
+            all.extend(names.networks.iter().cloned());
             all
         }
         Want::Words(words) => words.iter().map(|w| w.to_string()).collect(),
@@ -413,6 +416,13 @@ mod tests {
             "volume inspect",
             "volume rm",
             "volume prune",
+            "network create",
+            "network ls",
+            "network inspect",
+            "network connect",
+            "network disconnect",
+            "network rm",
+            "network prune",
             "system df",
             "version",
         ];

@@ -73,6 +73,34 @@ pub enum Command {
     VolumePrune {
         force: bool,
     },
+    NetworkCreate(NetworkCreateOptions),
+    NetworkLs {
+        quiet: bool,
+        no_trunc: bool,
+        filters: Vec<String>,
+        format: Option<String>,
+    },
+    NetworkInspect {
+        names: Vec<String>,
+        format: Option<String>,
+    },
+    NetworkConnect {
+        network: String,
+        container: String,
+        aliases: Vec<String>,
+    },
+    NetworkDisconnect {
+        network: String,
+        container: String,
+        force: bool,
+    },
+    NetworkRm {
+        names: Vec<String>,
+    },
+    NetworkPrune {
+        force: bool,
+        filters: Vec<String>,
+    },
     /// Not typed, but run after `attach`: the attached container's exit code as the command's.
     ExitCodeOf {
         container: String,
@@ -206,6 +234,22 @@ pub struct RunOptions {
     pub publish_all: bool,
     /// `--network`: `bridge` (the default), `none`, or a network by name.
     pub network: Option<String>,
+    /// `--network-alias`: more names the container has on its user-defined network.
+    pub network_aliases: Vec<String>,
+}
+
+/// The options of `docker network create`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkCreateOptions {
+    pub name: String,
+    /// `-d`: `bridge` when not given.
+    pub driver: Option<String>,
+    /// `--subnet` and `--gateway` values as typed, each flag's commas split.
+    pub subnets: Vec<String>,
+    pub gateways: Vec<String>,
+    pub internal: bool,
+    pub attachable: bool,
+    pub labels: Vec<String>,
 }
 
 /// The options of `docker exec`.
@@ -425,6 +469,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 publish: m.all("publish"),
                 publish_all: m.bool("publish-all"),
                 network: m.last("network"),
+                network_aliases: m.all("network-alias"),
                 memory: m
                     .last("memory")
                     .map(|v| {
@@ -508,6 +553,40 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         "volume inspect" => Command::VolumeInspect { names: m.args.clone() },
         "volume rm" => Command::VolumeRm { names: m.args.clone(), force: m.bool("force") },
         "volume prune" => Command::VolumePrune { force: m.bool("force") },
+        "network create" => {
+            // Docker's `strings` flags take comma-separated values as well as repeats.
+            let strings = |flag: &str| -> Vec<String> {
+                m.all(flag).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).map(str::to_string).collect()
+            };
+            Command::NetworkCreate(NetworkCreateOptions {
+                name: m.args[0].clone(),
+                driver: m.last("driver"),
+                subnets: strings("subnet"),
+                gateways: strings("gateway"),
+                internal: m.bool("internal"),
+                attachable: m.bool("attachable"),
+                labels: m.all("label"),
+            })
+        }
+        "network ls" => Command::NetworkLs {
+            quiet: m.bool("quiet"),
+            no_trunc: m.bool("no-trunc"),
+            filters: m.all("filter"),
+            format: m.format(),
+        },
+        "network inspect" => Command::NetworkInspect { names: m.args.clone(), format: m.format() },
+        "network connect" => Command::NetworkConnect {
+            network: m.args[0].clone(),
+            container: m.args[1].clone(),
+            aliases: m.all("alias").iter().flat_map(|v| v.split(',')).map(str::to_string).collect(),
+        },
+        "network disconnect" => Command::NetworkDisconnect {
+            network: m.args[0].clone(),
+            container: m.args[1].clone(),
+            force: m.bool("force"),
+        },
+        "network rm" => Command::NetworkRm { names: m.args.clone() },
+        "network prune" => Command::NetworkPrune { force: m.bool("force"), filters: m.all("filter") },
         "port" => Command::Port { container: m.args[0].clone(), port: m.args.get(1).cloned() },
         "inspect" => Command::Inspect { names: m.args.clone(), format: m.format(), kind: m.last("type") },
         "images" => Command::Images(ImagesOptions {

@@ -60,6 +60,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
     flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),
     flag("name", None, Some("string"), "Assign a name to the container"),
     flag("network", None, Some("network"), "Connect a container to a network"),
+    flag("network-alias", None, Some("list"), "Add network-scoped alias for the container"),
     flag("publish", Some('p'), Some("list"), "Publish a container's port(s) to the host"),
     flag("publish-all", Some('P'), None, "Publish all exposed ports to random ports"),
     flag("restart", None, Some("string"), "Restart policy to apply when a container exits (default \"no\")"),
@@ -188,6 +189,84 @@ pub const VOLUME_PRUNE: CommandSpec = CommandSpec {
     usage: "docker volume prune [OPTIONS]",
     about: "Remove all unused local volumes",
     flags: &[flag("force", Some('f'), None, "Do not prompt for confirmation")],
+    arity: Arity::None,
+    interspersed: true,
+};
+
+pub const NETWORK_CREATE: CommandSpec = CommandSpec {
+    names: &["network create"],
+    usage: "docker network create [OPTIONS] NETWORK",
+    about: "Create a network",
+    flags: &[
+        flag("attachable", None, None, "Enable manual container attachment"),
+        flag("driver", Some('d'), Some("string"), "Driver to manage the Network (default \"bridge\")"),
+        flag("gateway", None, Some("strings"), "IPv4 or IPv6 Gateway for the master subnet"),
+        flag("internal", None, None, "Restrict external access to the network"),
+        flag("label", None, Some("list"), "Set metadata on a network"),
+        flag("subnet", None, Some("strings"), "Subnet in CIDR format that represents a network segment"),
+    ],
+    arity: Arity::Exactly(1),
+    interspersed: true,
+};
+
+pub const NETWORK_LS: CommandSpec = CommandSpec {
+    names: &["network ls", "network list"],
+    usage: "docker network ls [OPTIONS]",
+    about: "List networks",
+    flags: &[
+        flag("filter", Some('f'), Some("filter"), "Provide filter values (e.g. 'driver=bridge')"),
+        flag("format", None, Some("string"), "Pretty-print networks using a Go template"),
+        flag("no-trunc", None, None, "Do not truncate the output"),
+        flag("quiet", Some('q'), None, "Only display network IDs"),
+    ],
+    arity: Arity::None,
+    interspersed: true,
+};
+
+pub const NETWORK_INSPECT: CommandSpec = CommandSpec {
+    names: &["network inspect"],
+    usage: "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
+    about: "Display detailed information on one or more networks",
+    flags: &[flag("format", Some('f'), Some("string"), "Format the output using the given Go template")],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const NETWORK_CONNECT: CommandSpec = CommandSpec {
+    names: &["network connect"],
+    usage: "docker network connect [OPTIONS] NETWORK CONTAINER",
+    about: "Connect a container to a network",
+    flags: &[flag("alias", None, Some("strings"), "Add network-scoped alias for the container")],
+    arity: Arity::Exactly(2),
+    interspersed: true,
+};
+
+pub const NETWORK_DISCONNECT: CommandSpec = CommandSpec {
+    names: &["network disconnect"],
+    usage: "docker network disconnect [OPTIONS] NETWORK CONTAINER",
+    about: "Disconnect a container from a network",
+    flags: &[flag("force", Some('f'), None, "Force the container to disconnect from a network")],
+    arity: Arity::Exactly(2),
+    interspersed: true,
+};
+
+pub const NETWORK_RM: CommandSpec = CommandSpec {
+    names: &["network rm", "network remove"],
+    usage: "docker network rm NETWORK [NETWORK...]",
+    about: "Remove one or more networks",
+    flags: &[],
+    arity: Arity::AtLeast(1),
+    interspersed: true,
+};
+
+pub const NETWORK_PRUNE: CommandSpec = CommandSpec {
+    names: &["network prune"],
+    usage: "docker network prune [OPTIONS]",
+    about: "Remove all unused networks",
+    flags: &[
+        flag("filter", None, Some("filter"), "Provide filter values (e.g. 'until=<timestamp>')"),
+        flag("force", Some('f'), None, "Do not prompt for confirmation"),
+    ],
     arity: Arity::None,
     interspersed: true,
 };
@@ -596,6 +675,13 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &VOLUME_INSPECT,
     &VOLUME_RM,
     &VOLUME_PRUNE,
+    &NETWORK_CREATE,
+    &NETWORK_LS,
+    &NETWORK_INSPECT,
+    &NETWORK_CONNECT,
+    &NETWORK_DISCONNECT,
+    &NETWORK_RM,
+    &NETWORK_PRUNE,
     &SYSTEM_DF,
     &VERSION,
 ];

@@ -109,10 +109,10 @@ fn missing_arguments_and_unknown_commands_are_errors() {
 fn help_lists_flags_aligned() {
     let Command::Help(text) = parse("docker run --help").unwrap() else { panic!("expected help") };
     assert!(text.contains("Usage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]"));
-    // Columns align on the widest flag, `--entrypoint string`.
-    assert!(text.contains("  -e, --env list            Set environment variables\n"), "{text}");
-    assert!(text.contains("      --entrypoint string   Overwrite the default ENTRYPOINT of the image\n"), "{text}");
-    assert!(text.contains("      --name string         Assign a name to the container\n"), "{text}");
+    // Columns align on the widest flag, `--network-alias list`.
+    assert!(text.contains("  -e, --env list             Set environment variables\n"), "{text}");
+    assert!(text.contains("      --entrypoint string    Overwrite the default ENTRYPOINT of the image\n"), "{text}");
+    assert!(text.contains("      --name string          Assign a name to the container\n"), "{text}");
     let Command::Help(text) = parse("docker").unwrap() else { panic!("expected overview") };
     assert!(text.contains("  run            Create and run a new container from an image"));
 }

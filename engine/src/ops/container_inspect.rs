@@ -2,7 +2,7 @@
 //! JSON, in the Engine API's shape and field order, or through a `--format` template.
 
 use serde::Serialize;
-use serde_json::Value as Json;
+use serde_json::{json, Value as Json};
 
 use crate::container::{Container, ContainerStatus};
 use crate::ops::inspect::to_docker_json;
@@ -29,6 +29,7 @@ struct InspectContainer<'a> {
     host_config: HostConfig<'a>,
     mounts: Vec<InspectMount>,
     config: InspectConfig<'a>,
+    network_settings: Json,
 }
 
 #[derive(Serialize)]
@@ -194,12 +195,90 @@ impl Engine {
                 labels: Default::default(),
                 stop_timeout: c.stop_timeout,
             },
+            network_settings: self.network_settings(c),
         };
         serde_json::to_value(value).unwrap_or_default()
     }
 
+    /// `NetworkSettings`: the published ports, and an endpoint per network, whose address,
+    /// gateway and MAC Docker shows only while the container runs. The top-level address
+    /// fields are the default bridge's, as Docker fills them.
+    fn network_settings(&self, c: &Container) -> Json {
+        let live = c.state.status.can_exit();
+        let mut networks = serde_json::Map::new();
+        let mut top = json!({ "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "MacAddress": "" });
+        for a in &c.networks {
+            let network = self.networks.iter().find(|n| n.id == a.network);
+            let user_defined = network.is_some_and(|n| n.resolves_names());
+            let aliases = user_defined.then(|| {
+                let mut aliases = a.aliases.clone();
+                aliases.push(c.id.short().to_string());
+                aliases
+            });
+            let ip = a.ip.filter(|_| live);
+            let prefix = network.and_then(|n| n.subnet).map_or(0, |s| s.prefix);
+            let gateway = network.and_then(|n| n.gateway).filter(|_| ip.is_some());
+            let endpoint = json!({
+                "IPAMConfig": null,
+                "Links": null,
+                "Aliases": aliases,
+                "NetworkID": a.network.as_str(),
+                "EndpointID": if live { a.endpoint.as_str() } else { "" },
+                "Gateway": gateway.map(|g| g.to_string()).unwrap_or_default(),
+                "IPAddress": ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                "IPPrefixLen": if ip.is_some() { prefix } else { 0 },
+                "IPv6Gateway": "",
+                "GlobalIPv6Address": "",
+                "GlobalIPv6PrefixLen": 0,
+                "MacAddress": if ip.is_some() { a.mac() } else { String::new() },
+                "DriverOpts": null,
+            });
+            if a.name == "bridge" {
+                for key in ["EndpointID", "Gateway", "IPAddress", "IPPrefixLen", "MacAddress"] {
+                    top[key] = endpoint[key].clone();
+                }
+            }
+            networks.insert(a.name.clone(), endpoint);
+        }
+        let mut ports = serde_json::Map::new();
+        if live {
+            for b in &c.published {
+                let binding = json!({ "HostIp": b.host_ip, "HostPort": b.host_port.to_string() });
+                match ports.get_mut(&b.private()).and_then(Json::as_array_mut) {
+                    Some(list) => list.push(binding),
+                    None => {
+                        ports.insert(b.private(), json!([binding]));
+                    }
+                }
+            }
+        }
+        let sandbox =
+            if live { crate::digest::Digest::of(format!("sandbox/{}", c.id).as_bytes()).hex() } else { String::new() };
+        let key = if live { format!("/var/run/docker/netns/{}", &sandbox[..12]) } else { String::new() };
+        json!({
+            "Bridge": "",
+            "SandboxID": sandbox,
+            "HairpinMode": false,
+            "LinkLocalIPv6Address": "",
+            "LinkLocalIPv6PrefixLen": 0,
+            "Ports": ports,
+            "SandboxKey": key,
+            "SecondaryIPAddresses": null,
+            "SecondaryIPv6Addresses": null,
+            "EndpointID": top["EndpointID"],
+            "Gateway": top["Gateway"],
+            "GlobalIPv6Address": "",
+            "GlobalIPv6PrefixLen": 0,
+            "IPAddress": top["IPAddress"],
+            "IPPrefixLen": top["IPPrefixLen"],
+            "IPv6Gateway": "",
+            "MacAddress": top["MacAddress"],
+            "Networks": networks,
+        })
+    }
+
     pub(crate) fn inspect(&self, names: &[String], format: Option<&str>, kind: Option<&str>, _now: Timestamp) -> Reply {
-        if let Some(kind) = kind.filter(|k| !matches!(*k, "container" | "image")) {
+        if let Some(kind) = kind.filter(|k| !matches!(*k, "container" | "image" | "network")) {
             return Reply::err(format!("\"{kind}\" is not a valid value for --type"), 1);
         }
         let template = match format.map(Template::parse).transpose() {
@@ -211,16 +290,19 @@ impl Engine {
         for name in names {
             let container = || self.find_container(name).map(|c| self.container_json(c));
             let image = || self.images.resolve(name).map(|i| self.image_json(i));
+            let network = || self.find_network(name).map(|n| self.network_json(n));
             let json = match kind {
                 Some("container") => container(),
                 Some("image") => image(),
-                _ => container().or_else(image),
+                Some("network") => network(),
+                _ => container().or_else(image).or_else(network),
             };
             match json {
                 Some(json) => found.push(json),
                 None => errors.push(match kind {
                     Some("container") => format!("Error: No such container: {name}"),
                     Some("image") => format!("Error: No such image: {name}"),
+                    Some("network") => format!("Error: No such network: {name}"),
                     _ => format!("Error: No such object: {name}"),
                 }),
             }

@@ -10,6 +10,7 @@ mod history;
 mod images;
 pub(crate) mod inspect;
 mod logs;
+pub(crate) mod network;
 mod pause;
 mod prune;
 mod ps;

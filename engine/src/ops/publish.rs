@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::container::{Container, ContainerId};
-use crate::net::{Endpoint, Forward, NetConfig};
+use crate::net::{Endpoint, Forward, NetConfig, Peer};
+use crate::network::{Attachment, Driver};
 use crate::Engine;
 
 /// One published port: `HOST_IP:HOST_PORT -> CONTAINER_PORT/PROTO`.
@@ -139,14 +140,59 @@ impl Engine {
             true => self.containers.iter().filter(|c| c.state.status.can_exit()).flat_map(forwards).collect(),
             false => Vec::new(),
         };
+        let (aliases, peers, gateways, internal) = self.neighbours(container);
         NetConfig {
             container: Some(id.clone()),
             listen,
-            aliases: vec![id.short().to_string()],
+            aliases,
             host_ports,
             publish: if main && bridged { forwards(container) } else { Vec::new() },
             bridged,
+            peers,
+            gateways,
+            internal,
         }
+    }
+
+    /// What a container's networks let it reach: its own names (its hostname; on user-defined
+    /// networks its name and aliases too; its addresses), the containers it shares a network
+    /// with, by address everywhere and by name where Docker's embedded DNS answers, the gateways
+    /// of its networks, and whether they are all internal.
+    fn neighbours(&self, container: &Container) -> (Vec<String>, Vec<Peer>, Vec<String>, bool) {
+        let network = |a: &Attachment| self.networks.iter().find(|n| n.id == a.network);
+        let mut aliases = vec![container.id.short().to_string()];
+        let mut gateways = Vec::new();
+        for a in &container.networks {
+            aliases.extend(a.ip.map(|ip| ip.to_string()));
+            if network(a).is_some_and(|n| n.resolves_names()) {
+                aliases.push(container.name.clone());
+                aliases.extend(a.aliases.iter().cloned());
+            }
+            gateways.extend(network(a).and_then(|n| n.gateway).map(|g| g.to_string()));
+        }
+        aliases.dedup();
+        let mut peers = Vec::new();
+        for other in self.containers.iter().filter(|c| c.id != container.id) {
+            let mut peer = Peer { container: other.id.clone(), names: Vec::new(), addresses: Vec::new() };
+            for b in &other.networks {
+                let Some(net) = network(b) else { continue };
+                if net.driver != Driver::Bridge || !container.networks.iter().any(|a| a.network == b.network) {
+                    continue;
+                }
+                peer.addresses.extend(b.ip.map(|ip| ip.to_string()));
+                if net.resolves_names() {
+                    peer.names.push(other.name.clone());
+                    peer.names.push(other.id.short().to_string());
+                    peer.names.extend(b.aliases.iter().cloned());
+                }
+            }
+            if !peer.addresses.is_empty() || !peer.names.is_empty() {
+                peers.push(peer);
+            }
+        }
+        let attached: Vec<_> = container.networks.iter().filter_map(network).collect();
+        let internal = !attached.is_empty() && attached.iter().all(|n| n.internal);
+        (aliases, peers, gateways, internal)
     }
 }
 

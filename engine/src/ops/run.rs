@@ -107,17 +107,22 @@ impl Engine {
                 }
             }
         };
-        let network_mode = match options.network.as_deref() {
-            None | Some("bridge" | "default") => "bridge",
-            Some("none") => "none",
-            Some("host") => {
-                let why = "Dockyard has no host network to share: its containers run in the page or in dockyard, \
-                           not on your machine's network; publish ports with -p instead";
-                return Err(before.then(fail(&daemon_error(why), 125)));
-            }
-            // User-defined networks come with `docker network create`.
-            Some(other) => return Err(before.then(fail(&daemon_error(format!("network {other} not found")), 125))),
+        let network = match options.network.as_deref() {
+            None | Some("default") => self.find_network("bridge"),
+            Some("host") => None,
+            Some(key) => match self.find_network(key) {
+                Some(n) => Some(n),
+                None => return Err(before.then(fail(&daemon_error(format!("network {key} not found")), 125))),
+            },
         };
+        let Some(network) = network.filter(|n| n.driver != crate::network::Driver::Host).cloned() else {
+            return Err(before.then(fail(&daemon_error(crate::ops::network::NO_HOST_NETWORK), 125)));
+        };
+        if !options.network_aliases.is_empty() && !network.resolves_names() {
+            let why = "network-scoped alias is supported only for containers in user defined networks";
+            return Err(before.then(fail(&daemon_error(why), 125)));
+        }
+        let network_mode = network.name.clone();
         if let Some(name) = &options.name {
             if let Err(message) = self.check_name(name) {
                 return Err(before.then(fail(&daemon_error(message), 125)));
@@ -208,10 +213,15 @@ impl Engine {
             published: Vec::new(),
             open_stdin: options.interactive,
             tty: options.tty,
-            network_mode: network_mode.to_string(),
+            network_mode,
+            networks: Vec::new(),
             rw,
             logs: Vec::new(),
         });
+        if let Err(message) = self.join_network(&id, &network.id, &options.network_aliases) {
+            self.containers.retain(|c| c.id != id);
+            return Err(before.then(fail(&daemon_error(message), 125)));
+        }
         Ok(Created { id, before })
     }
 
@@ -226,6 +236,10 @@ impl Engine {
             .get(&container.image)
             .cloned()
             .ok_or_else(|| (format!("No such image: {}", container.image), 125))?;
+        // A network removed while the container was stopped leaves it unable to start, as in Docker.
+        if let Some(gone) = container.networks.iter().find(|a| !self.networks.iter().any(|n| n.id == a.network)) {
+            return Err((format!("network {} not found", gone.name), 1));
+        }
         let (path, args, mut env) = (container.path.clone(), container.args.clone(), container.env.clone());
         // WASI has no working directory of its own: a process learns it from PWD, as a shell
         // keeps it, and resolves relative paths against it.
