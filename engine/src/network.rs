@@ -2,9 +2,9 @@
 //! `docker network create` makes, and each container's endpoint on a network (its address,
 //! aliases and MAC), from which [`crate::net::NetConfig`] learns what a process can reach.
 
+use core::net::Ipv4Addr;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 

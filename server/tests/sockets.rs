@@ -76,6 +76,7 @@ fn a_published_port_carries_real_tcp_and_containers_reach_it_through_the_host() 
         host_ports: vec![forward.clone()],
         publish: vec![forward.clone()],
         bridged: true,
+        ..NetConfig::default()
     };
     let running = {
         let (host, server) = (host.clone(), server.clone());

@@ -1,8 +1,8 @@
 //! `docker network` (create, ls, inspect, connect, disconnect, rm, prune), and the endpoints a
 //! container gets on its networks when it is created or connected.
 
+use core::net::Ipv4Addr;
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
