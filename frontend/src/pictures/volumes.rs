@@ -1,5 +1,6 @@
 //! Volumes and networks: each volume with its size and the containers that mount it (and
-//! where), and the default networks, `bridge` and `none`, with the containers on each.
+//! where), and each network (`bridge`, `host`, `none` and user-defined ones) with its
+//! containers, their addresses and the names they answer to, and who is outside it.
 
 use dockyard_engine::format::human_size;
 use dockyard_engine::view::{NetworkView, VolumeView};
@@ -57,28 +58,48 @@ pub fn volumes(props: &VolumesProps) -> Html {
             <section class="networks" aria-label="Networks">
                 <h3>{ "Networks" }</h3>
                 { for props.networks.iter().map(|network| html! {
-                    <article class="network" aria-label={format!("Network {}", network.name)}>
+                    <article class={classes!("network", network.user_defined.then_some("user-defined"))} aria-label={format!("Network {}", network.name)}>
                         <header>
                             <strong>{ network.name.clone() }</strong>
                             <span class="meta">{ format!(" driver {}", network.driver) }</span>
+                            if let Some(subnet) = &network.subnet {
+                                <span class="meta">{ format!(" · {subnet}") }</span>
+                            }
+                            if let Some(gateway) = &network.gateway {
+                                <span class="meta">{ format!(" · gateway {gateway}") }</span>
+                            }
+                            if network.internal { <span class="badge">{ "internal" }</span> }
                         </header>
                         <p class="about">{ network.about.clone() }</p>
                         if network.members.is_empty() {
-                            <p class="empty">{ if network.name == "none" {
-                                "No containers on it; docker run --network none puts one here."
-                            } else {
-                                "No containers on it; every container joins it unless told otherwise."
+                            <p class="empty">{ match network.name.as_str() {
+                                "none" => "No containers on it; docker run --network none puts one here.",
+                                "bridge" => "No containers on it; every container joins it unless told otherwise.",
+                                "host" => "docker run --network host is refused here.",
+                                _ => "No containers on it yet; docker run --network NAME or docker network connect NAME CONTAINER puts one here.",
                             } }</p>
                         } else {
                             <ul class="members">
                                 { for network.members.iter().map(|member| html! {
                                     <li class={classes!(member.running.then_some("running"))}>
                                         <strong>{ member.container.clone() }</strong>
+                                        if let Some(ip) = &member.ip { <code class="ip">{ format!(" {ip}") }</code> }
                                         <span class="meta">{ format!(" {} · {}", member.id, if member.running { "running" } else { "stopped" }) }</span>
                                         if !member.ports.is_empty() { <span class="ports">{ format!(" · {}", member.ports.join(", ")) }</span> }
+                                        if !member.names.is_empty() {
+                                            <span class="names">{ format!(" · answers to {}", member.names.join(", ")) }</span>
+                                        }
+                                        if !member.also_on.is_empty() {
+                                            <span class="meta">{ format!(" · also on {}", member.also_on.join(", ")) }</span>
+                                        }
                                     </li>
                                 }) }
                             </ul>
+                        }
+                        if !network.outside.is_empty() && !network.members.is_empty() {
+                            <p class="outside">{ "Cannot reach (no network in common): " }
+                                { network.outside.iter().map(|o| format!("{} (on {})", o.container, o.networks.join(", "))).collect::<Vec<_>>().join("; ") }
+                            </p>
                         }
                     </article>
                 }) }
