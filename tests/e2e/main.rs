@@ -14,6 +14,7 @@ mod harness;
 mod host;
 mod lesson;
 mod native;
+mod networks;
 mod pictures;
 mod ports;
 mod session;
