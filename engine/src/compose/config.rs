@@ -1,7 +1,7 @@
 //! `docker compose config`: the project written back as normalized YAML, every short syntax in
 //! its long form, keys sorted within each mapping as Compose sorts them (the project's
-//! `name`, `services`, `networks`, `volumes` first in that order; a port's fields in Compose's
-//! order), two-space indentation, and strings quoted only where YAML would misread them.
+//! `name`, `services`, `networks`, `volumes` first in that order; a port's, a mount's and an
+//! env file's fields in Compose's order), `$` escaped as `$$`, two-space indentation, and strings quoted only where YAML would misread them.
 
 use std::collections::BTreeMap;
 
@@ -125,6 +125,14 @@ fn service(service: &Service) -> Out {
     }
     if let Some(c) = &service.entrypoint {
         put("entrypoint", command(c));
+    }
+    if !service.env_file.is_empty() {
+        let files = service
+            .env_file
+            .iter()
+            .map(|f| Out::Map(vec![("path".to_string(), s(&f.path)), ("required".to_string(), Out::Bool(f.required))]))
+            .collect();
+        put("env_file", Out::List(files));
     }
     if !service.environment.is_empty() {
         put("environment", optional_map(&service.environment));
@@ -347,7 +355,9 @@ fn write_value(out: &mut String, value: &Out, indent: usize) {
 
 fn scalar_text(value: &Out) -> String {
     match value {
-        Out::Str(text) => quote(text),
+        // Values are printed interpolated, so a `$` left in one is escaped again, as Compose
+        // escapes it, for the output to load back to the same project.
+        Out::Str(text) => quote(&text.replace('$', "$$")),
         Out::Int(n) => n.to_string(),
         Out::Bool(b) => b.to_string(),
         _ => "null".into(),

@@ -13,8 +13,10 @@ use super::{ComposeError, Position};
 
 /// How deep collections may nest; Compose files never come near it.
 const MAX_DEPTH: usize = 128;
-/// How many nodes a document may hold once aliases are expanded.
-const MAX_NODES: usize = 200_000;
+/// How many nodes a document may hold, aliases expanded.
+const MAX_NODES: usize = 1_000_000;
+/// How many nodes aliases may copy in all: yaml.v3 refuses a document whose aliases multiply it.
+const MAX_ALIASED: usize = 100_000;
 
 /// A node of the tree and where it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +118,7 @@ pub fn parse(source: &str) -> Result<Option<Node>, ComposeError> {
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut nodes = 0usize;
+    let mut aliased = 0usize;
     let mut root: Option<Node> = None;
     let mut documents = 0;
     loop {
@@ -138,8 +141,10 @@ pub fn parse(source: &str) -> Result<Option<Node>, ComposeError> {
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => None,
             Event::Alias(id) => match anchors.get(&id) {
                 Some(node) => {
-                    nodes = nodes.saturating_add(count(node));
-                    if nodes > MAX_NODES {
+                    let copied = count(node);
+                    aliased = aliased.saturating_add(copied);
+                    nodes = nodes.saturating_add(copied);
+                    if aliased > MAX_ALIASED {
                         return Err(yaml_error(here, "document contains excessive aliasing"));
                     }
                     Some((Node { value: node.value.clone(), position: here }, 0))
@@ -174,7 +179,7 @@ pub fn parse(source: &str) -> Result<Option<Node>, ComposeError> {
             },
         };
         if nodes > MAX_NODES {
-            return Err(yaml_error(here, "document contains excessive aliasing"));
+            return Err(yaml_error(here, "document is too large"));
         }
         let Some((node, anchor)) = finished else { continue };
         if anchor != 0 {
@@ -253,7 +258,7 @@ fn count(node: &Node) -> usize {
             Value::Map(entries) => pending.extend(entries.iter().map(|e| &e.value)),
             _ => {}
         }
-        if total > MAX_NODES {
+        if total > MAX_ALIASED {
             break;
         }
     }
