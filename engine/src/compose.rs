@@ -54,6 +54,10 @@ pub struct Options {
     pub directory: String,
     /// `docker compose -p NAME`, which wins over everything else.
     pub project_name: Option<String>,
+    /// The absolute path of the project's directory. When given, relative paths (build contexts,
+    /// bind mounts' sources, `env_file`s) are made absolute against it, and `~` against `HOME`
+    /// in `env`, as Compose does; without it they stay as written.
+    pub working_dir: Option<String>,
 }
 
 impl Options {

@@ -163,7 +163,9 @@ fn random_text(rng: &mut Seeded, max: usize) -> String {
 }
 
 fn options() -> Options {
-    Options::new("Fuzz Dir").with_env("TAG", "1").with_env("A", "")
+    let mut options = Options::new("Fuzz Dir").with_env("TAG", "1").with_env("A", "").with_env("HOME", "/root");
+    options.working_dir = Some("/work/fuzz dir".into());
+    options
 }
 
 /// Loads `source` and checks everything about the answer; true when it loaded.

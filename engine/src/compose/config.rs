@@ -1,7 +1,13 @@
 //! `docker compose config`: the project written back as normalized YAML, every short syntax in
-//! its long form, keys sorted within each mapping as Compose sorts them (the project's
-//! `name`, `services`, `networks`, `volumes` first in that order; a port's, a mount's and an
-//! env file's fields in Compose's order), `$` escaped as `$$`, two-space indentation, and strings quoted only where YAML would misread them.
+//! its long form, two-space indentation, strings quoted only where YAML would misread them, and
+//! `$` escaped as `$$` so that the output loads back to the same project.
+//!
+//! Keys come in Compose's order: maps of names (services, networks, volumes, environment,
+//! labels) sorted by name, and each record's fields in the order of compose-go's Go structs,
+//! which Compose marshals as they are declared (almost alphabetical: a service's `profiles`
+//! first, `environment` before `env_file`, `hostname` before `healthcheck`; a port's `mode`,
+//! `host_ip`, `target`, `published`, `protocol`; a healthcheck's `test`, `timeout`, `interval`,
+//! `retries`, `start_period`).
 
 use std::collections::BTreeMap;
 
@@ -20,11 +26,6 @@ enum Out {
 
 fn s(text: &str) -> Out {
     Out::Str(text.to_string())
-}
-
-fn sorted(mut entries: Vec<(String, Out)>) -> Out {
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Out::Map(entries)
 }
 
 fn string_map(map: &BTreeMap<String, String>) -> Out {
@@ -92,6 +93,9 @@ fn command(command: &Command) -> Out {
 fn service(service: &Service) -> Out {
     let mut e: Vec<(String, Out)> = Vec::new();
     let mut put = |key: &str, value: Out| e.push((key.to_string(), value));
+    if !service.profiles.is_empty() {
+        put("profiles", list(&service.profiles));
+    }
     if let Some(build) = &service.build {
         let mut b = vec![("context".to_string(), s(&build.context)), ("dockerfile".into(), s(&build.dockerfile))];
         if !build.args.is_empty() {
@@ -100,7 +104,7 @@ fn service(service: &Service) -> Out {
         if let Some(target) = &build.target {
             b.push(("target".into(), s(target)));
         }
-        put("build", sorted(b));
+        put("build", Out::Map(b));
     }
     if let Some(c) = &service.command {
         put("command", command(c));
@@ -115,16 +119,19 @@ fn service(service: &Service) -> Out {
             .map(|(name, d)| {
                 let entries = vec![
                     ("condition".to_string(), s(d.condition.as_str())),
-                    ("required".into(), Out::Bool(d.required)),
                     ("restart".into(), Out::Bool(d.restart)),
+                    ("required".into(), Out::Bool(d.required)),
                 ];
-                (name.clone(), sorted(entries))
+                (name.clone(), Out::Map(entries))
             })
             .collect();
         put("depends_on", Out::Map(deps));
     }
     if let Some(c) = &service.entrypoint {
         put("entrypoint", command(c));
+    }
+    if !service.environment.is_empty() {
+        put("environment", optional_map(&service.environment));
     }
     if !service.env_file.is_empty() {
         let files = service
@@ -134,17 +141,14 @@ fn service(service: &Service) -> Out {
             .collect();
         put("env_file", Out::List(files));
     }
-    if !service.environment.is_empty() {
-        put("environment", optional_map(&service.environment));
-    }
     if !service.expose.is_empty() {
         put("expose", list(&service.expose));
     }
-    if let Some(check) = &service.healthcheck {
-        put("healthcheck", healthcheck(check));
-    }
     if let Some(hostname) = &service.hostname {
         put("hostname", s(hostname));
+    }
+    if let Some(check) = &service.healthcheck {
+        put("healthcheck", healthcheck(check));
     }
     if let Some(image) = &service.image {
         put("image", s(image));
@@ -163,15 +167,12 @@ fn service(service: &Service) -> Out {
             if let Some(ip) = &n.ipv4_address {
                 entries.push(("ipv4_address".to_string(), s(ip)));
             }
-            (name.clone(), if entries.is_empty() { Out::Null } else { sorted(entries) })
+            (name.clone(), if entries.is_empty() { Out::Null } else { Out::Map(entries) })
         })
         .collect();
     put("networks", Out::Map(networks));
     if !service.ports.is_empty() {
         put("ports", Out::List(service.ports.iter().map(port).collect()));
-    }
-    if !service.profiles.is_empty() {
-        put("profiles", list(&service.profiles));
     }
     if let Some(restart) = service.restart {
         put("restart", Out::Str(restart.to_string()));
@@ -185,7 +186,7 @@ fn service(service: &Service) -> Out {
     if let Some(dir) = &service.working_dir {
         put("working_dir", s(dir));
     }
-    sorted(e)
+    Out::Map(e)
 }
 
 fn healthcheck(check: &Healthcheck) -> Out {
@@ -200,38 +201,40 @@ fn healthcheck(check: &Healthcheck) -> Out {
         Some(HealthTest::None) => e.push(("test".into(), list(&["NONE".into()]))),
         None => {}
     }
-    for (key, value) in [
-        ("interval", check.interval),
-        ("timeout", check.timeout),
-        ("start_period", check.start_period),
-        ("start_interval", check.start_interval),
-    ] {
-        if let Some(nanos) = value {
-            e.push((key.into(), Out::Str(go_duration(nanos))));
+    let duration = |nanos: Option<i64>| nanos.map(|n| Out::Str(go_duration(n)));
+    let fields = [
+        ("timeout", duration(check.timeout)),
+        ("interval", duration(check.interval)),
+        ("retries", check.retries.map(|r| Out::Int(i64::try_from(r).unwrap_or(i64::MAX)))),
+        ("start_period", duration(check.start_period)),
+        ("start_interval", duration(check.start_interval)),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            e.push((key.to_string(), value));
         }
-    }
-    if let Some(retries) = check.retries {
-        e.push(("retries".into(), Out::Int(i64::try_from(retries).unwrap_or(i64::MAX))));
     }
     if check.disable {
         e.push(("disable".into(), Out::Bool(true)));
     }
-    sorted(e)
+    Out::Map(e)
 }
 
 /// A port in Compose's field order, which is the one place it does not sort.
 fn port(port: &Port) -> Out {
-    let mut e = vec![("mode".to_string(), s(&port.mode)), ("target".into(), Out::Int(i64::from(port.target)))];
+    let mut e = Vec::new();
+    if let Some(name) = &port.name {
+        e.push(("name".to_string(), s(name)));
+    }
+    e.push(("mode".into(), s(&port.mode)));
     if let Some(ip) = &port.host_ip {
         e.push(("host_ip".into(), s(ip)));
     }
+    e.push(("target".into(), Out::Int(i64::from(port.target))));
     if let Some(published) = &port.published {
         e.push(("published".into(), s(published)));
     }
     e.push(("protocol".into(), s(&port.protocol)));
-    if let Some(name) = &port.name {
-        e.push(("name".into(), s(name)));
-    }
     if let Some(app) = &port.app_protocol {
         e.push(("app_protocol".into(), s(app)));
     }
@@ -274,7 +277,7 @@ fn network(network: &Network) -> Out {
     if !network.labels.is_empty() {
         e.push(("labels".into(), string_map(&network.labels)));
     }
-    sorted(e)
+    Out::Map(e)
 }
 
 fn volume(volume: &Volume) -> Out {
@@ -288,7 +291,7 @@ fn volume(volume: &Volume) -> Out {
     if !volume.labels.is_empty() {
         e.push(("labels".into(), string_map(&volume.labels)));
     }
-    sorted(e)
+    Out::Map(e)
 }
 
 pub fn render(project: &Project) -> String {

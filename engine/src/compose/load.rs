@@ -212,6 +212,7 @@ pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
             "name" => name_from_file = Some(string(&entry.value, "name")?),
             "services" => {
                 for service in map_entries(&entry.value, "services")? {
+                    check_name(service, "services")?;
                     let path = child("services", &service.key);
                     let parsed = loader.service(service, &path)?;
                     services.insert(service.key.clone(), parsed);
@@ -219,11 +220,13 @@ pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
             }
             "networks" => {
                 for network in map_entries(&entry.value, "networks")? {
+                    check_name(network, "networks")?;
                     networks.insert(network.key.clone(), loader.network(network)?);
                 }
             }
             "volumes" => {
                 for volume in map_entries(&entry.value, "volumes")? {
+                    check_name(volume, "volumes")?;
                     volumes.insert(volume.key.clone(), loader.volume(volume)?);
                 }
             }
@@ -232,9 +235,75 @@ pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
     }
 
     let name = project_name(options, name_from_file)?;
+    if let Some(base) = &options.working_dir {
+        let home = options.env.get("HOME").map(String::as_str);
+        for service in services.values_mut() {
+            absolute_paths(service, base, home);
+        }
+    }
     let mut project = Project { name, services, networks, volumes };
     finish(&mut project)?;
     Ok(Loaded { project, warnings: loader.warnings })
+}
+
+/// Services, networks and volumes are named by `[a-zA-Z0-9._-]+`, the specification's pattern;
+/// any other key is one the schema does not allow.
+fn check_name(entry: &Entry, path: &str) -> Result<(), ComposeError> {
+    let valid =
+        !entry.key.is_empty() && entry.key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if valid {
+        return Ok(());
+    }
+    Err(schema(entry.key_position, format!("{path} additional properties '{}' not allowed", entry.key)))
+}
+
+/// Whether a build context names a remote source (a Git repository or a URL) rather than a
+/// folder.
+fn is_remote(context: &str) -> bool {
+    context.contains("://") || context.starts_with("git@") || context.starts_with("github.com/")
+}
+
+/// `path` made absolute against `base` (and `~` against `home`), with `.` and `..` resolved
+/// as Go's `filepath.Join` resolves them.
+pub fn absolute(base: &str, path: &str, home: Option<&str>) -> String {
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else if let (Some(home), Some(rest)) = (home, path.strip_prefix('~')) {
+        if rest.is_empty() || rest.starts_with('/') {
+            format!("{home}/{rest}")
+        } else {
+            format!("{base}/{path}")
+        }
+    } else {
+        format!("{base}/{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn absolute_paths(service: &mut Service, base: &str, home: Option<&str>) {
+    if let Some(build) = &mut service.build {
+        if !is_remote(&build.context) {
+            build.context = absolute(base, &build.context, home);
+        }
+    }
+    for mount in &mut service.volumes {
+        if let (MountType::Bind, Some(source)) = (mount.kind, &mut mount.source) {
+            *source = absolute(base, source, home);
+        }
+    }
+    for file in &mut service.env_file {
+        file.path = absolute(base, &file.path, home);
+    }
 }
 
 /// `-p`, then `COMPOSE_PROJECT_NAME`, then `name:`, all checked as given; else the directory's

@@ -622,11 +622,11 @@ services:
       context: ./db
       dockerfile: Dockerfile
     healthcheck:
-      interval: 1m30s
-      retries: 5
       test:
         - CMD-SHELL
         - pg_isready
+      interval: 1m30s
+      retries: 5
     networks:
       default: null
   web:
@@ -637,8 +637,8 @@ services:
     depends_on:
       db:
         condition: service_healthy
-        required: true
         restart: false
+        required: true
     environment:
       DEBUG: \"1\"
     image: nginx:1.25
@@ -671,4 +671,75 @@ volumes:
     assert_eq!(config(&p), expected);
     // What config prints loads back to a project that prints the same.
     assert_eq!(config(&project(&config(&p))), expected);
+}
+
+#[test]
+fn config_keeps_composes_field_order() {
+    let p = project(
+        "services:\n  web:\n    image: a\n    profiles: [dev]\n    ports: [\"127.0.0.1:8080:80\"]\n    hostname: h\n    \
+         healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 5s\n      timeout: 1s\n    env_file: a.env\n    \
+         environment: [A=1]\nnetworks:\n  default:\n    labels: [x=y]\n    driver: bridge\n",
+    );
+    let expected = "\
+name: shop
+services:
+  web:
+    profiles:
+      - dev
+    environment:
+      A: \"1\"
+    env_file:
+      - path: a.env
+        required: true
+    hostname: h
+    healthcheck:
+      test:
+        - CMD
+        - \"true\"
+      timeout: 1s
+      interval: 5s
+    image: a
+    networks:
+      default: null
+    ports:
+      - mode: ingress
+        host_ip: 127.0.0.1
+        target: 80
+        published: \"8080\"
+        protocol: tcp
+networks:
+  default:
+    name: shop_default
+    driver: bridge
+    labels:
+      x: \"y\"
+";
+    assert_eq!(config(&p), expected);
+}
+
+#[test]
+fn paths_are_made_absolute_against_the_working_dir() {
+    let mut opts = options().with_env("HOME", "/home/me");
+    opts.working_dir = Some("/srv/shop".into());
+    let source = "services:\n  web:\n    build: ../common/web\n    env_file: [.env, /etc/app.env]\n    volumes:\n      \
+                  - ./site:/site\n      - ~/cache:/cache\n      - /abs/./x/../y:/y\n  git:\n    build: https://github.com/docker/app.git\n";
+    let p = load(source, &opts).unwrap().project;
+    let web = &p.services["web"];
+    assert_eq!(web.build.as_ref().unwrap().context, "/srv/common/web");
+    assert_eq!(web.env_file.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["/srv/shop/.env", "/etc/app.env"]);
+    let sources: Vec<&str> = web.volumes.iter().filter_map(|m| m.source.as_deref()).collect();
+    assert_eq!(sources, ["/srv/shop/site", "/home/me/cache", "/abs/y"]);
+    assert_eq!(p.services["git"].build.as_ref().unwrap().context, "https://github.com/docker/app.git");
+    // Without a working directory, paths stay as written.
+    assert_eq!(service(source).build.unwrap().context, "../common/web");
+}
+
+#[test]
+fn names_of_services_networks_and_volumes_follow_the_pattern() {
+    assert_eq!(message("services:\n  my web:\n    image: a\n"), "services additional properties 'my web' not allowed");
+    assert_eq!(
+        message("services: {}\nvolumes:\n  \"data/x\": {}\n"),
+        "volumes additional properties 'data/x' not allowed"
+    );
+    assert!(load("services:\n  Web.v2_a-b:\n    image: a\n", &options()).is_ok());
 }
