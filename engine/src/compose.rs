@@ -182,6 +182,17 @@ impl Project {
         }
     }
 
+    /// The services that run with these profiles active (`COMPOSE_PROFILES`, `--profile`):
+    /// those without profiles, and those with one of them; `*` activates every profile.
+    pub fn active_services(&self, profiles: &[String]) -> Vec<&str> {
+        let all = profiles.iter().any(|p| p == "*");
+        self.services
+            .iter()
+            .filter(|(_, s)| all || s.profiles.is_empty() || s.profiles.iter().any(|p| profiles.contains(p)))
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
     /// The services in the order `docker compose up` starts them: each after what it depends on,
     /// otherwise by name.
     pub fn start_order(&self) -> Result<Vec<String>, ComposeError> {

@@ -24,11 +24,9 @@ pub fn parse(
             Some((name, value)) => (name.trim_end(), Some(value.trim_start())),
             None => (line, None),
         };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
-            return Err(error(format!(
-                "unexpected character {:?} in variable name",
-                name.chars().find(|c| !c.is_ascii_alphanumeric()).unwrap_or('=')
-            )));
+        let allowed = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']');
+        if let Some(bad) = name.chars().find(|c| !allowed(*c)).or(name.is_empty().then_some('=')) {
+            return Err(error(format!("unexpected character {:?} in variable name {line:?}", bad.to_string())));
         }
         let value = match value {
             None => env.get(name).cloned(),

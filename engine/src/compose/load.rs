@@ -191,7 +191,11 @@ fn child(path: &str, key: &str) -> String {
 }
 
 pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
-    let Some(mut root) = yaml::parse(source)? else { return Err(ComposeError::Empty) };
+    let mut root = match yaml::parse(source)? {
+        Some(root) if !root.is_null() => root,
+        // A file of comments, or `---` alone, holds no document.
+        _ => return Err(ComposeError::Empty),
+    };
     let mut loader = Loader { options, warnings: Vec::new() };
     loader.interpolate(&mut root, "")?;
     let Value::Map(top) = &root.value else {
@@ -351,7 +355,16 @@ fn finish(project: &mut Project) -> Result<(), ComposeError> {
             volume.name = if volume.external { key.clone() } else { scoped_name(&project_name, key) };
         }
     }
+    let mut container_names: BTreeMap<&str, &str> = BTreeMap::new();
     for (name, service) in &project.services {
+        if let Some(container_name) = &service.container_name {
+            if let Some(other) = container_names.insert(container_name, name) {
+                return Err(project_error(
+                    service.position,
+                    format!("services.{name}: container name {container_name:?} is already in use by services.{other}"),
+                ));
+            }
+        }
         if service.image.is_none() && service.build.is_none() {
             return Err(project_error(
                 service.position,

@@ -88,7 +88,10 @@ pub struct Build {
 }
 
 /// `command:` or `entrypoint:`. Compose splits a string with shell quoting rules into words
-/// (it does not run a shell), and takes a list as it is.
+/// (it does not run a shell: `echo $HOME` runs `echo` with the word `$HOME`), and takes a list
+/// as it is. Either way the words replace the image's `Cmd` or `Entrypoint`, and, as with
+/// `docker run --entrypoint`, a service's `entrypoint` also drops the image's `Cmd` unless the
+/// service sets a `command`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Written as one string: the words it splits into, and the string as written.

@@ -150,7 +150,7 @@ fn env_files_come_in_a_second_step() {
     bad.insert(".env".to_string(), "OK=1\nNOT OK=2\n".to_string());
     assert_eq!(
         missing.apply_env_files(&bad, &BTreeMap::new()).unwrap_err().to_string(),
-        "failed to read .env: line 2: unexpected character ' ' in variable name"
+        "failed to read .env: line 2: unexpected character \" \" in variable name \"NOT OK=2\""
     );
 }
 
@@ -472,6 +472,7 @@ fn yaml_errors_carry_lines_and_columns() {
     assert_eq!(message("services:\n  web:\n    image: *nope\n").split(": ").last(), Some("found unknown anchor"));
     assert_eq!(message(""), "empty compose file");
     assert_eq!(message("# only a comment\n"), "empty compose file");
+    assert_eq!(message("---\n"), "empty compose file");
 }
 
 #[test]
@@ -742,4 +743,24 @@ fn names_of_services_networks_and_volumes_follow_the_pattern() {
         "volumes additional properties 'data/x' not allowed"
     );
     assert!(load("services:\n  Web.v2_a-b:\n    image: a\n", &options()).is_ok());
+}
+
+#[test]
+fn container_names_are_unique() {
+    assert_eq!(
+        message(
+            "services:\n  a:\n    image: x\n    container_name: app\n  b:\n    image: x\n    container_name: app\n"
+        ),
+        "services.b: container name \"app\" is already in use by services.a: invalid compose project"
+    );
+}
+
+#[test]
+fn profiles_choose_services() {
+    let p = project(
+        "services:\n  web:\n    image: a\n  debug:\n    image: a\n    profiles: [dev]\n  seed:\n    image: a\n    profiles: [dev, ops]\n",
+    );
+    assert_eq!(p.active_services(&[]), ["web"]);
+    assert_eq!(p.active_services(&["ops".to_string()]), ["seed", "web"]);
+    assert_eq!(p.active_services(&["*".to_string()]), ["debug", "seed", "web"]);
 }
