@@ -42,6 +42,7 @@ pub mod progress;
 pub mod reference;
 pub mod registry;
 pub mod sequence;
+pub mod swarm;
 pub mod tar;
 pub mod template;
 pub mod time;
