@@ -13,6 +13,8 @@
 //! the image is missing, and `start` names the id `create` answered. [`Outcome`] carries what is
 //! known; what is not shows as `{id}` and as a note on the call that depends on it.
 
+mod swarm;
+
 use serde_json::{json, Map, Value};
 
 use crate::cli::{BuildOptions, Command, CpOptions, ExecOptions, LogsOptions, PsOptions, RunOptions};
@@ -294,6 +296,7 @@ pub fn calls(command: &Command, outcome: &Outcome) -> Vec<ApiCall> {
             filters.push(format!("dangling={}", !all));
             vec![with_filters(ApiCall::post("/images/prune"), &filters)]
         }
+        Command::Swarm(command) => swarm::calls(command),
     }
 }
 

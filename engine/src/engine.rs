@@ -141,6 +141,8 @@ pub struct ReadThen(pub(crate) ReadPurpose);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ReadPurpose {
     LoadArchive,
+    /// `docker stack deploy`'s Compose file, and the stack to deploy it as.
+    StackFile(String),
     /// The next of `run`'s (or `create`'s) `--env-file`s, and the command to go on with.
     EnvFile(Box<Command>),
 }
@@ -151,6 +153,7 @@ impl ReadThen {
         match self.0 {
             ReadPurpose::LoadArchive => "the image archive to load",
             ReadPurpose::EnvFile(_) => "the file of environment variables",
+            ReadPurpose::StackFile(_) => "the Compose file to deploy",
         }
     }
 }
@@ -226,6 +229,9 @@ struct Saved {
     volumes: BTreeMap<String, Volume>,
     #[serde(default)]
     build_cache: BTreeMap<String, crate::digest::ImageId>,
+    /// The swarm this node manages, if `docker swarm init` made one.
+    #[serde(default)]
+    swarm: Option<crate::swarm::Swarm>,
 }
 
 /// What `docker save` and `docker export` say without `-o`: the terminal is the only standard
@@ -259,6 +265,8 @@ pub struct Engine {
     pub(crate) build_cache: BTreeMap<String, crate::digest::ImageId>,
     /// What the last push or pull moved, for the pictures; not saved.
     pub(crate) last_transfer: Option<crate::view::Transfer>,
+    /// The swarm this node manages, if any (`ops/swarm.rs`).
+    pub(crate) swarm: Option<crate::swarm::Swarm>,
 }
 
 impl Engine {
@@ -278,6 +286,7 @@ impl Engine {
             usage: BTreeMap::new(),
             build_cache: BTreeMap::new(),
             last_transfer: None,
+            swarm: None,
         }
     }
 
@@ -296,6 +305,7 @@ impl Engine {
             registries,
             volumes: self.volumes.clone(),
             build_cache: self.build_cache.clone(),
+            swarm: self.swarm.clone(),
         };
         serde_json::to_string(&saved).unwrap_or_default()
     }
@@ -320,6 +330,7 @@ impl Engine {
         engine.registries.extend(saved.registries.into_iter().filter(|(domain, _)| domain != DEFAULT_DOMAIN));
         engine.volumes = saved.volumes;
         engine.build_cache = saved.build_cache;
+        engine.swarm = saved.swarm;
         for container in &mut engine.containers {
             container.published.clear();
             // A paused process is a live one too: it ended with the engine that ran it.
@@ -350,6 +361,8 @@ impl Engine {
 
     /// Runs a command already parsed.
     pub fn execute_command(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
+        // The swarm catches up with the time that passed since the last command.
+        self.advance_swarm(ctx.now);
         let reply = match command {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),
@@ -408,6 +421,7 @@ impl Engine {
             Command::Cp(options) => return self.cp(options),
             Command::Export { container, output } => return self.export(&container, output),
             Command::ImagePrune { all, force, filters } => return self.image_prune(all, force, &filters, ctx.now),
+            Command::Swarm(command) => return self.swarm_command(command, ctx),
         };
         Step::Done(reply)
     }
@@ -426,6 +440,10 @@ impl Engine {
         match (then.0, read) {
             (ReadPurpose::LoadArchive, Ok(bytes)) => Step::Done(self.load_archive(&bytes)),
             (ReadPurpose::LoadArchive, Err(why)) => Step::Done(Reply::err(why, 1)),
+            (ReadPurpose::StackFile(stack), read) => {
+                self.advance_swarm(ctx.now);
+                Step::Done(self.stack_deploy_file(&stack, read, ctx))
+            }
             (ReadPurpose::EnvFile(command), read) => {
                 let (name, mut options) = match *command {
                     Command::Run(options) => ("run", options),

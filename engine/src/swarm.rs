@@ -366,6 +366,9 @@ pub struct Swarm {
     /// (as the pictures do) makes the same tasks as advancing the swarm itself.
     #[serde(default)]
     pub serial: u64,
+    /// The networks each stack made, by stack name, for `stack rm` to remove.
+    #[serde(default)]
+    pub stack_networks: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A join token: `SWMTKN-1-`, a digest of the cluster's root CA, and a secret.
@@ -415,6 +418,7 @@ impl Swarm {
             events: Vec::new(),
             now,
             serial: 0,
+            stack_networks: Default::default(),
         }
     }
 

@@ -21,6 +21,9 @@ pub struct Names {
     pub containers: Vec<(String, ContainerStatus)>,
     pub volumes: Vec<String>,
     pub networks: Vec<String>,
+    /// The swarm's nodes (by hostname) and services, when this node manages a swarm.
+    pub nodes: Vec<String>,
+    pub services: Vec<String>,
 }
 
 impl Names {
@@ -52,6 +55,8 @@ impl Names {
             containers: engine.containers().iter().map(|c| (c.name.clone(), c.state.status)).collect(),
             volumes: engine.volumes.keys().cloned().collect(),
             networks: ["bridge", "host", "none"].map(str::to_string).to_vec(),
+            nodes: engine.swarm().map(|s| s.nodes.iter().map(|n| n.hostname.clone()).collect()).unwrap_or_default(),
+            services: engine.swarm().map(|s| s.services.iter().map(|s| s.name.clone()).collect()).unwrap_or_default(),
         }
     }
 }
@@ -103,6 +108,10 @@ enum Want {
     /// Containers, images and volumes, which `docker inspect` takes alike.
     Objects,
     Words(&'static [&'static str]),
+    Nodes,
+    Services,
+    /// A service followed by `=`, as `service scale` writes its replicas.
+    ServiceScales,
 }
 
 fn any(_: ContainerStatus) -> bool {
@@ -128,6 +137,14 @@ fn operand(command: &str, position: usize) -> Want {
         ("cp", _) => Want::ContainerPaths,
         ("inspect", _) => Want::Objects,
         ("volume inspect" | "volume rm", _) => Want::Volumes,
+        ("swarm join-token", 0) => Want::Words(&["manager", "worker"]),
+        ("node inspect" | "node update" | "node rm" | "node promote" | "node demote" | "node ps", _)
+        | ("node down" | "node up", 0) => Want::Nodes,
+        ("service ps" | "service rm" | "service inspect", _) | ("service update" | "service logs", 0) => {
+            Want::Services
+        }
+        ("service scale", _) => Want::ServiceScales,
+        ("service create", 0) => Want::Images { remote: true },
         _ => Want::Nothing,
     }
 }
@@ -140,6 +157,12 @@ fn flag_value(flag: &FlagSpec) -> Want {
         "restart" => Want::Words(&["always", "no", "on-failure", "unless-stopped"]),
         "progress" => Want::Words(&["auto", "plain", "quiet", "tty"]),
         "volumes-from" => Want::Containers(any),
+        "availability" => Want::Words(&["active", "drain", "pause"]),
+        "role" => Want::Words(&["manager", "worker"]),
+        "mode" => Want::Words(&["global", "replicated"]),
+        "update-order" => Want::Words(&["start-first", "stop-first"]),
+        "update-failure-action" => Want::Words(&["continue", "pause", "rollback"]),
+        "image" => Want::Images { remote: true },
         _ => Want::Nothing,
     }
 }
@@ -260,6 +283,9 @@ fn values(want: Want, names: &Names) -> Vec<String> {
             all
         }
         Want::Words(words) => words.iter().map(|w| w.to_string()).collect(),
+        Want::Nodes => names.nodes.clone(),
+        Want::Services => names.services.clone(),
+        Want::ServiceScales => names.services.iter().map(|s| format!("{s}=")).collect(),
     }
 }
 
@@ -284,6 +310,8 @@ mod tests {
             ],
             volumes: vec!["data".into(), "db".into()],
             networks: vec!["bridge".into(), "host".into(), "none".into()],
+            nodes: vec!["dockyard".into(), "worker1".into()],
+            services: vec!["web".into()],
         }
     }
 
@@ -343,6 +371,15 @@ mod tests {
         assert!(offer("docker run -e A=").is_empty());
         assert_eq!(offer("docker run -e A=1 h"), ["hello-world"]);
         assert_eq!(offer("docker volume rm d"), ["data", "db"]);
+    }
+
+    #[test]
+    fn swarm_commands_name_nodes_and_services() {
+        assert_eq!(offer("docker node update --availability d"), ["drain"]);
+        assert_eq!(offer("docker node down w"), ["worker1"]);
+        assert_eq!(offer("docker service scale w"), ["web="]);
+        assert_eq!(offer("docker service ps "), ["web"]);
+        assert_eq!(offer("docker swarm join-token m"), ["manager"]);
     }
 
     #[test]
@@ -415,6 +452,34 @@ mod tests {
             "volume prune",
             "system df",
             "version",
+            // Swarm mode.
+            "swarm init",
+            "swarm join",
+            "swarm join-token",
+            "swarm leave",
+            "node ls",
+            "node inspect",
+            "node update",
+            "node rm",
+            "node promote",
+            "node demote",
+            "node ps",
+            "node add",
+            "node down",
+            "node up",
+            "service create",
+            "service ls",
+            "service ps",
+            "service scale",
+            "service update",
+            "service logs",
+            "service rm",
+            "service inspect",
+            "stack deploy",
+            "stack ls",
+            "stack services",
+            "stack ps",
+            "stack rm",
         ];
         for spec in COMMANDS {
             assert!(DECIDED.contains(&spec.name()), "completion has not decided what `{}` takes", spec.name());
