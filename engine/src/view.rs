@@ -14,6 +14,7 @@ use crate::layer::{EntryKind, Layer};
 use crate::Engine;
 
 mod registries;
+pub mod swarm;
 mod volumes;
 
 pub use registries::{BlobView, Direction, Mark, RegistryView, RepositoryView, TagView, Transfer};

@@ -140,9 +140,7 @@ fn operand(command: &str, position: usize) -> Want {
         ("swarm join-token", 0) => Want::Words(&["manager", "worker"]),
         ("node inspect" | "node update" | "node rm" | "node promote" | "node demote" | "node ps", _)
         | ("node down" | "node up", 0) => Want::Nodes,
-        ("service ps" | "service rm" | "service inspect", _) | ("service update" | "service logs", 0) => {
-            Want::Services
-        }
+        ("service ps" | "service rm" | "service inspect", _) | ("service update" | "service logs", 0) => Want::Services,
         ("service scale", _) => Want::ServiceScales,
         ("service create", 0) => Want::Images { remote: true },
         _ => Want::Nothing,

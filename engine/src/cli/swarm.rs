@@ -64,13 +64,8 @@ pub const SWARM_LEAVE: CommandSpec = spec(
     Arity::None,
 );
 
-pub const NODE_LS: CommandSpec = spec(
-    &["node ls", "node list"],
-    "docker node ls [OPTIONS]",
-    "List nodes in the swarm",
-    &[QUIET_IDS],
-    Arity::None,
-);
+pub const NODE_LS: CommandSpec =
+    spec(&["node ls", "node list"], "docker node ls [OPTIONS]", "List nodes in the swarm", &[QUIET_IDS], Arity::None);
 
 pub const NODE_INSPECT: CommandSpec = spec(
     &["node inspect"],
@@ -193,13 +188,8 @@ pub const SERVICE_UPDATE: CommandSpec = spec(
     Arity::Exactly(1),
 );
 
-pub const SERVICE_LS: CommandSpec = spec(
-    &["service ls", "service list"],
-    "docker service ls [OPTIONS]",
-    "List services",
-    &[QUIET_IDS],
-    Arity::None,
-);
+pub const SERVICE_LS: CommandSpec =
+    spec(&["service ls", "service list"], "docker service ls [OPTIONS]", "List services", &[QUIET_IDS], Arity::None);
 
 pub const SERVICE_PS: CommandSpec = spec(
     &["service ps"],
@@ -340,32 +330,104 @@ pub struct ServiceOptions {
 /// A parsed swarm-mode command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SwarmCommand {
-    Init { advertise_addr: Option<String> },
-    Join { token: Option<String>, addr: String },
-    JoinToken { role: String, quiet: bool, rotate: bool },
-    Leave { force: bool },
-    NodeLs { quiet: bool },
-    NodeInspect { nodes: Vec<String>, format: Option<String>, pretty: bool },
-    NodeUpdate { node: String, availability: Option<String>, role: Option<String> },
-    NodeRm { nodes: Vec<String>, force: bool },
-    NodeRole { nodes: Vec<String>, manager: bool },
-    NodePs { nodes: Vec<String>, quiet: bool, no_trunc: bool },
-    NodeAdd { name: String, manager: bool },
+    Init {
+        advertise_addr: Option<String>,
+    },
+    Join {
+        token: Option<String>,
+        addr: String,
+    },
+    JoinToken {
+        role: String,
+        quiet: bool,
+        rotate: bool,
+    },
+    Leave {
+        force: bool,
+    },
+    NodeLs {
+        quiet: bool,
+    },
+    NodeInspect {
+        nodes: Vec<String>,
+        format: Option<String>,
+        pretty: bool,
+    },
+    NodeUpdate {
+        node: String,
+        availability: Option<String>,
+        role: Option<String>,
+    },
+    NodeRm {
+        nodes: Vec<String>,
+        force: bool,
+    },
+    NodeRole {
+        nodes: Vec<String>,
+        manager: bool,
+    },
+    NodePs {
+        nodes: Vec<String>,
+        quiet: bool,
+        no_trunc: bool,
+    },
+    NodeAdd {
+        name: String,
+        manager: bool,
+    },
     /// Dockyard's `node down` (`down: true`) and `node up`.
-    NodeFail { node: String, down: bool },
+    NodeFail {
+        node: String,
+        down: bool,
+    },
     ServiceCreate(ServiceOptions),
-    ServiceUpdate { service: String, options: ServiceOptions },
-    ServiceLs { quiet: bool },
-    ServicePs { services: Vec<String>, quiet: bool, no_trunc: bool },
-    ServiceScale { pairs: Vec<String>, detach: bool },
-    ServiceLogs { service: String, follow: bool, tail: Option<String>, timestamps: bool },
-    ServiceRm { services: Vec<String> },
-    ServiceInspect { services: Vec<String>, format: Option<String>, pretty: bool },
-    StackDeploy { files: Vec<String>, stack: String },
+    ServiceUpdate {
+        service: String,
+        options: ServiceOptions,
+    },
+    ServiceLs {
+        quiet: bool,
+    },
+    ServicePs {
+        services: Vec<String>,
+        quiet: bool,
+        no_trunc: bool,
+    },
+    ServiceScale {
+        pairs: Vec<String>,
+        detach: bool,
+    },
+    ServiceLogs {
+        service: String,
+        follow: bool,
+        tail: Option<String>,
+        timestamps: bool,
+    },
+    ServiceRm {
+        services: Vec<String>,
+    },
+    ServiceInspect {
+        services: Vec<String>,
+        format: Option<String>,
+        pretty: bool,
+    },
+    StackDeploy {
+        files: Vec<String>,
+        stack: String,
+    },
     StackLs,
-    StackServices { stack: String, quiet: bool },
-    StackPs { stack: String, quiet: bool, no_trunc: bool },
-    StackRm { stacks: Vec<String> },
+    StackServices {
+        stack: String,
+        quiet: bool,
+    },
+    StackPs {
+        stack: String,
+        quiet: bool,
+        no_trunc: bool,
+    },
+    StackRm {
+        stacks: Vec<String>,
+    },
 }
 
 /// Whether `name` is one of swarm mode's commands.
@@ -392,7 +454,10 @@ fn service_options(m: &Matches, spec: &CommandSpec) -> Result<ServiceOptions, Cl
         .last("update-delay")
         .map(|v| {
             crate::time::Duration::parse_go(&v).map(|d| d.0).ok_or_else(|| {
-                CliError::usage(spec, &format!("invalid argument \"{v}\" for \"--update-delay\" flag: time: invalid duration \"{v}\""))
+                CliError::usage(
+                    spec,
+                    &format!("invalid argument \"{v}\" for \"--update-delay\" flag: time: invalid duration \"{v}\""),
+                )
             })
         })
         .transpose()?;
@@ -400,7 +465,10 @@ fn service_options(m: &Matches, spec: &CommandSpec) -> Result<ServiceOptions, Cl
         None | Some("replicated") => false,
         Some("global") => true,
         Some(other) => {
-            return Err(CliError { message: format!("invalid mode: {other}\nSee 'docker {} --help'.", spec.name()), exit_code: 1 })
+            return Err(CliError {
+                message: format!("invalid mode: {other}\nSee 'docker {} --help'.", spec.name()),
+                exit_code: 1,
+            })
         }
     };
     Ok(ServiceOptions {
@@ -433,7 +501,9 @@ pub(super) fn parse(spec: &CommandSpec, m: Matches) -> Result<SwarmCommand, CliE
         "swarm join-token" => SwarmCommand::JoinToken { role: first, quiet: m.bool("quiet"), rotate: m.bool("rotate") },
         "swarm leave" => SwarmCommand::Leave { force: m.bool("force") },
         "node ls" => SwarmCommand::NodeLs { quiet: m.bool("quiet") },
-        "node inspect" => SwarmCommand::NodeInspect { format: m.last("format"), pretty: m.bool("pretty"), nodes: m.args },
+        "node inspect" => {
+            SwarmCommand::NodeInspect { format: m.last("format"), pretty: m.bool("pretty"), nodes: m.args }
+        }
         "node update" => {
             SwarmCommand::NodeUpdate { node: first, availability: m.last("availability"), role: m.last("role") }
         }
@@ -480,8 +550,6 @@ pub(super) fn parse(spec: &CommandSpec, m: Matches) -> Result<SwarmCommand, CliE
         "stack services" => SwarmCommand::StackServices { stack: first, quiet: m.bool("quiet") },
         "stack ps" => SwarmCommand::StackPs { stack: first, quiet: m.bool("quiet"), no_trunc: m.bool("no-trunc") },
         "stack rm" => SwarmCommand::StackRm { stacks: m.args },
-        other => {
-            return Err(CliError { message: format!("docker: unknown command: docker {other}"), exit_code: 1 })
-        }
+        other => return Err(CliError { message: format!("docker: unknown command: docker {other}"), exit_code: 1 }),
     })
 }

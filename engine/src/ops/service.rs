@@ -152,19 +152,26 @@ impl Engine {
         ctx: &mut Ctx<'_>,
     ) -> Result<ServiceId, Reply> {
         let Some(swarm) = &mut self.swarm else { return Err(not_a_manager()) };
-        let rpc = |code: &str, why: String| Reply::err(daemon_error(format!("rpc error: code = {code} desc = {why}")), 1);
+        let rpc =
+            |code: &str, why: String| Reply::err(daemon_error(format!("rpc error: code = {code} desc = {why}")), 1);
         if !valid_service_name(name) {
             return Err(rpc("InvalidArgument", "name must be valid as a DNS name component".to_string()));
         }
         if swarm.services.iter().any(|s| s.name == name) {
-            return Err(rpc("AlreadyExists", format!("name conflicts with an existing object: service {name} already exists")));
+            return Err(rpc(
+                "AlreadyExists",
+                format!("name conflicts with an existing object: service {name} already exists"),
+            ));
         }
         if options.global && options.replicas.is_some() {
             return Err(Reply::err("replicas can only be used with replicated or replicated-job mode", 1));
         }
         let replicas = options.replicas.unwrap_or(1);
         if replicas > MAX_REPLICAS {
-            return Err(Reply::err(format!("dockyard: at most {MAX_REPLICAS} replicas, so the pictures can show each"), 1));
+            return Err(Reply::err(
+                format!("dockyard: at most {MAX_REPLICAS} replicas, so the pictures can show each"),
+                1,
+            ));
         }
         let mut ports = Vec::new();
         for spec in &options.publish {
@@ -229,9 +236,14 @@ impl Engine {
         service.spec.env = merge_env(&service.spec.env, &options.env, &options.env_rm);
         if let Some(replicas) = options.replicas {
             match service.mode {
-                Mode::Global => return Reply::err("replicas can only be used with replicated or replicated-job mode", 1),
+                Mode::Global => {
+                    return Reply::err("replicas can only be used with replicated or replicated-job mode", 1)
+                }
                 Mode::Replicated { .. } if replicas > MAX_REPLICAS => {
-                    return Reply::err(format!("dockyard: at most {MAX_REPLICAS} replicas, so the pictures can show each"), 1)
+                    return Reply::err(
+                        format!("dockyard: at most {MAX_REPLICAS} replicas, so the pictures can show each"),
+                        1,
+                    )
                 }
                 Mode::Replicated { .. } => service.mode = Mode::Replicated { replicas },
             }
@@ -286,7 +298,9 @@ impl Engine {
                 );
             };
             let Ok(replicas) = value.parse::<u64>() else {
-                errors.push(format!("invalid replicas value {value}: strconv.ParseUint: parsing \"{value}\": invalid syntax"));
+                errors.push(format!(
+                    "invalid replicas value {value}: strconv.ParseUint: parsing \"{value}\": invalid syntax"
+                ));
                 continue;
             };
             let id = match self.service_key(key) {
@@ -438,14 +452,16 @@ fn port_conflict(swarm: &Swarm, ports: &[PortConfig], except: Option<&ServiceId>
             .services
             .iter()
             .filter(|s| Some(&s.id) != except)
-            .find(|s| s.ports.iter().any(|p| p.published == port.published && p.protocol == port.protocol))?;
-        return Some(Reply::err(
-            daemon_error(format!(
-                "rpc error: code = InvalidArgument desc = port '{}' is already in use by service '{}' ({}) as an ingress port",
-                port.published, other.name, other.id
-            )),
-            1,
-        ));
+            .find(|s| s.ports.iter().any(|p| p.published == port.published && p.protocol == port.protocol));
+        if let Some(other) = other {
+            return Some(Reply::err(
+                daemon_error(format!(
+                    "rpc error: code = InvalidArgument desc = port '{}' is already in use by service '{}' ({}) as an ingress port",
+                    port.published, other.name, other.id
+                )),
+                1,
+            ));
+        }
     }
     None
 }
@@ -498,10 +514,14 @@ fn merge_env(env: &[String], add: &[String], remove: &[String]) -> Vec<String> {
 /// for a global service), the newest task of each first and the older ones under it as `\_`
 /// history lines.
 pub(crate) fn task_table(swarm: &Swarm, tasks: &[&Task], quiet: bool, no_trunc: bool, now: Timestamp) -> String {
-    let name_of = |t: &Task| swarm.services.iter().find(|s| s.id == t.service).map(|s| s.name.clone()).unwrap_or_default();
-    let mut groups: BTreeMap<(String, u64, String), Vec<(usize, &Task)>> = BTreeMap::new();
+    let name_of =
+        |t: &Task| swarm.services.iter().find(|s| s.id == t.service).map(|s| s.name.clone()).unwrap_or_default();
+    // Keyed by service name, slot, and node for a global service's tasks.
+    type Group<'t> = Vec<(usize, &'t Task)>;
+    let mut groups: BTreeMap<(String, u64, String), Group> = BTreeMap::new();
     for (i, task) in tasks.iter().enumerate() {
-        let node = if task.slot == 0 { task.node.as_ref().map(|n| n.to_string()).unwrap_or_default() } else { String::new() };
+        let node =
+            if task.slot == 0 { task.node.as_ref().map(|n| n.to_string()).unwrap_or_default() } else { String::new() };
         groups.entry((name_of(task), task.slot, node)).or_default().push((i, task));
     }
     let mut table = Table::new(&["ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS"]);
@@ -615,7 +635,10 @@ fn pretty_service(swarm: &Swarm, service: &Service) -> String {
     }
     if let Some(status) = &service.update_status {
         let state = if status.completed.is_some() { "completed" } else { "updating" };
-        out.push_str(&format!("UpdateStatus:\n State:\t\t{state}\n Started:\t{} ago\n", swarm.now.since(status.started).human().to_lowercase()));
+        out.push_str(&format!(
+            "UpdateStatus:\n State:\t\t{state}\n Started:\t{} ago\n",
+            swarm.now.since(status.started).human().to_lowercase()
+        ));
     }
     let update = &service.update_config;
     let delay = crate::time::Duration(update.delay);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::cli::swarm::ServiceOptions;
 use crate::ops::service::task_table;
 use crate::ops::swarm::not_a_manager;
-use crate::swarm::{Mode, Task, STACK_LABEL};
+use crate::swarm::{Task, STACK_LABEL};
 use crate::time::Timestamp;
 use crate::{Ctx, Engine, Reply};
 
@@ -75,7 +75,8 @@ impl Engine {
             return Reply::err(format!("invalid stack name: {stack:?}"), 1);
         }
         let source = String::from_utf8_lossy(&bytes).into_owned();
-        let options = crate::compose::Options { project_name: Some(stack.to_string()), ..crate::compose::Options::new(stack) };
+        let options =
+            crate::compose::Options { project_name: Some(stack.to_string()), ..crate::compose::Options::new(stack) };
         let loaded = match crate::compose::load(&source, &options) {
             Ok(loaded) => loaded,
             Err(e) => return Reply::err(e.to_string(), 1),
@@ -123,11 +124,7 @@ impl Engine {
                 image: Some(image.clone()),
                 args: Some(service.command.as_ref().map(|c| c.words().to_vec()).unwrap_or_default()),
                 replicas: Some(replicas.get(name).copied().unwrap_or(1)),
-                env: service
-                    .environment
-                    .iter()
-                    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
-                    .collect(),
+                env: service.environment.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}"))).collect(),
                 publish: service
                     .ports
                     .iter()
@@ -213,7 +210,6 @@ impl Engine {
                 reply.stdout.push_str(&format!("Removing network {network}\n"));
             }
         }
-        let _ = Mode::Global;
         reply
     }
 }

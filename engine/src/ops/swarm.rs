@@ -7,7 +7,7 @@ use crate::cli::swarm::SwarmCommand;
 use crate::format::Table;
 use crate::ops::daemon_error;
 use crate::swarm::orchestrator::{advance, reconcile, shut_down};
-use crate::swarm::{Availability, Node, NodeId, Role, Swarm, TaskState, DEFAULT_ADDR, SWARM_PORT};
+use crate::swarm::{Availability, Node, NodeId, Role, Swarm, DEFAULT_ADDR, SWARM_PORT};
 use crate::time::Timestamp;
 use crate::{Ctx, Engine, Reply, Step};
 
@@ -76,7 +76,10 @@ impl Engine {
                 }
                 let path = files.into_iter().next().unwrap_or_default();
                 if path == "-" {
-                    return Step::Done(Reply::err("dockyard: there is no standard input to read a Compose file from; name a file", 1));
+                    return Step::Done(Reply::err(
+                        "dockyard: there is no standard input to read a Compose file from; name a file",
+                        1,
+                    ));
                 }
                 return Step::Read {
                     path,
@@ -122,9 +125,9 @@ impl Engine {
         };
         if addr.is_empty() || addr.contains(char::is_whitespace) {
             return Reply::err(
-                daemon_error(format!(
-                    "advertise address must be a non-zero IP address or network interface (with optional port number)"
-                )),
+                daemon_error(
+                    "advertise address must be a non-zero IP address or network interface (with optional port number)",
+                ),
                 1,
             );
         }
@@ -207,8 +210,7 @@ impl Engine {
         if quiet {
             return Reply::out(nodes.iter().map(|n| format!("{}\n", n.id)).collect::<String>());
         }
-        let mut table =
-            Table::new(&["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"]);
+        let mut table = Table::new(&["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"]);
         for node in nodes {
             let id = if node.is_self { format!("{} *", node.id) } else { node.id.to_string() };
             table.row(vec![
@@ -387,7 +389,8 @@ impl Engine {
                 continue;
             }
             // The node's tasks go with it; the orchestrator replaces them elsewhere.
-            let tasks: Vec<_> = swarm.tasks.iter().filter(|t| t.node.as_ref() == Some(&id)).map(|t| t.id.clone()).collect();
+            let tasks: Vec<_> =
+                swarm.tasks.iter().filter(|t| t.node.as_ref() == Some(&id)).map(|t| t.id.clone()).collect();
             for task in &tasks {
                 shut_down(swarm, task, now);
             }
@@ -454,7 +457,8 @@ impl Engine {
         swarm.nodes.push(node);
         reconcile(swarm, ctx.now);
         // What `docker swarm join` prints on the machine that joins.
-        let joined = if manager { "This node joined a swarm as a manager." } else { "This node joined a swarm as a worker." };
+        let joined =
+            if manager { "This node joined a swarm as a manager." } else { "This node joined a swarm as a worker." };
         Reply::out(format!("{joined}\n"))
     }
 
@@ -497,7 +501,6 @@ impl Engine {
         for task in stale {
             shut_down(swarm, &task, now);
         }
-        let _ = TaskState::Shutdown;
         reconcile(swarm, now);
         Reply::out(format!("{key}\n"))
     }

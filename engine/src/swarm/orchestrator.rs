@@ -269,6 +269,23 @@ pub fn reconcile(swarm: &mut Swarm, at: Timestamp) {
     for task in pending {
         place(swarm, &task, None, at);
     }
+    forget_old_tasks(swarm);
+}
+
+/// Swarm keeps the last few tasks of each slot as history (`TaskHistoryRetentionLimit`, 5) and
+/// forgets older ones, so churn cannot grow the state without end.
+fn forget_old_tasks(swarm: &mut Swarm) {
+    const HISTORY: usize = 5;
+    let mut seen: std::collections::BTreeMap<(ServiceId, u64, Option<NodeId>), usize> = Default::default();
+    let mut keep = vec![true; swarm.tasks.len()];
+    for (i, task) in swarm.tasks.iter().enumerate().rev() {
+        let node = if task.slot == 0 { task.node.clone() } else { None };
+        let count = seen.entry((task.service.clone(), task.slot, node)).or_default();
+        *count += 1;
+        keep[i] = *count <= HISTORY || task.desired == TaskState::Running;
+    }
+    let mut keep = keep.into_iter();
+    swarm.tasks.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Ends a task: its node stops it at once, unless the node has failed and cannot hear.

@@ -109,3 +109,17 @@ fn a_one_jump_advance_ends_where_small_steps_do() {
     assert_eq!(a.tasks, b.tasks);
     assert!(a.tasks.iter().filter(|t| t.desired == TaskState::Running).all(|t| t.spec_version == 2));
 }
+
+#[test]
+fn each_slot_keeps_five_tasks_of_history() {
+    let mut swarm = swarm_of(&["worker1"]);
+    let web = add_service(&mut swarm, 1);
+    for n in 0..10 {
+        swarm.nodes[1].availability = if n % 2 == 0 { Availability::Drain } else { Availability::Active };
+        swarm.nodes[0].availability = if n % 2 == 0 { Availability::Active } else { Availability::Drain };
+        let now = swarm.now;
+        reconcile(&mut swarm, now);
+    }
+    assert_eq!(swarm.tasks_of(&web).count(), 5);
+    assert_eq!(swarm.tasks_of(&web).filter(|t| t.desired == TaskState::Running).count(), 1);
+}
