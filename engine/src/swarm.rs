@@ -213,6 +213,10 @@ pub struct TaskSpec {
     pub image: String,
     pub args: Vec<String>,
     pub env: Vec<String>,
+    /// The image was on no registry and not here when the spec was made, so each node rejects
+    /// the task when it prepares it, as Docker's nodes do when their pull fails.
+    #[serde(default)]
+    pub missing_image: bool,
 }
 
 /// Where a rolling update stands.
@@ -226,6 +230,9 @@ pub struct UpdateStatus {
     pub batch: Vec<TaskId>,
     /// When the next batch may start (the batch's last task running, plus the delay).
     pub next_at: Option<Timestamp>,
+    /// Why the update paused, when a replacement failed.
+    #[serde(default)]
+    pub message: String,
 }
 
 /// A service: the desired state the orchestrator converges the tasks to.
@@ -342,6 +349,10 @@ pub struct TaskEvent {
     pub from: TaskState,
     pub to: TaskState,
 }
+
+/// How long a service's slot waits after its task failed before a new task takes it (the
+/// restart policy's default delay).
+pub const RESTART_DELAY: u64 = 5_000_000_000;
 
 /// How many state changes the swarm remembers for the pictures.
 pub const MAX_EVENTS: usize = 200;

@@ -23,9 +23,21 @@ fn ok(session: &mut Session, line: &str) -> Reply {
     reply
 }
 
+/// A session whose Docker Hub has the `web` and `kv` images too.
+fn session() -> Session {
+    let mut s = Session::new();
+    let programs = dockyard_engine::builtin::Programs::default()
+        .with("hello", common::MODULE)
+        .with("toolbox", common::TOOLBOX)
+        .with("web", common::MODULE)
+        .with("kv", common::MODULE);
+    s.engine = dockyard_engine::Engine::new(dockyard_engine::builtin::docker_hub(&programs).unwrap());
+    s
+}
+
 /// A swarm of this node and two simulated workers.
 fn three_nodes() -> Session {
-    let mut s = Session::new();
+    let mut s = session();
     ok(&mut s, "docker swarm init");
     ok(&mut s, "docker node add worker1");
     ok(&mut s, "docker node add worker2");
@@ -322,4 +334,29 @@ fn the_swarm_is_saved_and_restored() {
     .unwrap();
     let restored = dockyard_engine::Engine::restore(&saved, hub, Timestamp(s.now.0 + SECOND)).unwrap();
     assert_eq!(restored.swarm(), s.engine.swarm());
+}
+
+#[test]
+fn an_image_no_node_can_find_rejects_its_tasks_and_pauses_an_update() {
+    let mut s = three_nodes();
+    let reply = ok(&mut s, "docker service create --name ghost nosuch");
+    assert_eq!(
+        reply.stderr,
+        "image nosuch:latest could not be accessed on a registry to record\nits digest. Each node will access nosuch:latest independently,\npossibly leading to different nodes running different\nversions of the image.\n\n"
+    );
+    wait(&mut s, 12, |s| assert_eq!(running(s, "ghost"), 0));
+    let ps = ok(&mut s, "docker service ps --no-trunc ghost").stdout;
+    let lines: Vec<&str> = ps.lines().collect();
+    // Rejected at 0.5 s, again 5 s later, and again: three tasks, the newest first.
+    assert_eq!(lines.len(), 4, "{ps}");
+    assert!(lines[2].contains(" \\_ ghost.1") && lines[2].contains("Shutdown        Rejected"), "{ps}");
+    assert!(lines[2].contains("\"No such image: nosuch:latest\""), "{ps}");
+
+    ok(&mut s, "docker service create --name web --replicas 2 web");
+    wait(&mut s, 3, |_| {});
+    ok(&mut s, "docker service update --image nosuch:2 web");
+    wait(&mut s, 10, |_| {});
+    assert_eq!(running(&s, "web"), 1, "the first replacement failed and the update stopped there");
+    let state = ok(&mut s, "docker service inspect -f '{{.UpdateStatus.State}}: {{.UpdateStatus.Message}}' web").stdout;
+    assert!(state.starts_with("paused: update paused due to failure or early termination of task "), "{state}");
 }

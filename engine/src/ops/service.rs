@@ -100,8 +100,16 @@ impl Engine {
         if self.images.resolve(image).is_some() {
             return true;
         }
-        let Ok(reference) = Reference::parse(image) else { return false };
-        self.registries.get(&reference.domain).is_some_and(|r| r.repositories.contains_key(&reference.path))
+        let Ok(reference) = Reference::parse(image).map(Reference::with_default_tag) else { return false };
+        let Some(tags) = self.registries.get(&reference.domain).and_then(|r| r.repositories.get(&reference.path))
+        else {
+            return false;
+        };
+        match (&reference.tag, &reference.digest) {
+            (_, Some(digest)) => tags.values().any(|d| d == digest),
+            (Some(tag), None) => tags.contains_key(tag),
+            (None, None) => false,
+        }
     }
 
     pub(crate) fn service_create(&mut self, options: ServiceOptions, ctx: &mut Ctx<'_>) -> Reply {
@@ -151,6 +159,7 @@ impl Engine {
         labels: BTreeMap<String, String>,
         ctx: &mut Ctx<'_>,
     ) -> Result<ServiceId, Reply> {
+        let reachable = self.image_reachable(image);
         let Some(swarm) = &mut self.swarm else { return Err(not_a_manager()) };
         let rpc =
             |code: &str, why: String| Reply::err(daemon_error(format!("rpc error: code = {code} desc = {why}")), 1);
@@ -187,7 +196,12 @@ impl Engine {
         swarm.services.push(Service {
             id: id.clone(),
             name: name.to_string(),
-            spec: TaskSpec { image: image.to_string(), args: options.args.clone().unwrap_or_default(), env },
+            spec: TaskSpec {
+                image: image.to_string(),
+                args: options.args.clone().unwrap_or_default(),
+                env,
+                missing_image: !reachable,
+            },
             mode: if options.global { Mode::Global } else { Mode::Replicated { replicas } },
             ports,
             update_config,
@@ -222,13 +236,15 @@ impl Engine {
                 );
             }
         }
+        let reachable = options.image.as_deref().map(|image| self.image_reachable(image));
         let Some(swarm) = &mut self.swarm else { return not_a_manager() };
         let Some(current) = swarm.services.iter().find(|s| s.id == id).cloned() else {
             return Reply::err(no_such_service(key), 1);
         };
         let mut service = current.clone();
-        if let Some(image) = &options.image {
+        if let (Some(image), Some(reachable)) = (&options.image, reachable) {
             service.spec.image = image.clone();
+            service.spec.missing_image = !reachable;
         }
         if let Some(args) = &options.args {
             service.spec.args = args.clone();
@@ -278,6 +294,7 @@ impl Engine {
                 completed: None,
                 batch: Vec::new(),
                 next_at: None,
+                message: String::new(),
             });
         }
         if let Some(slot) = swarm.service_mut(&id) {
@@ -610,12 +627,16 @@ fn service_json(service: &Service) -> Value {
         "Endpoint": { "Spec": { "Mode": "vip", "Ports": ports }, "Ports": ports },
     });
     if let Some(status) = &service.update_status {
-        let state = if status.completed.is_some() { "completed" } else { "updating" };
+        let message = match status.state.as_str() {
+            "completed" => "update completed",
+            "updating" => "update in progress",
+            _ => status.message.as_str(),
+        };
         value["UpdateStatus"] = json!({
-            "State": state,
+            "State": status.state,
             "StartedAt": status.started.rfc3339(),
             "CompletedAt": status.completed.map(|c| c.rfc3339()).unwrap_or_default(),
-            "Message": if state == "completed" { "update completed" } else { "update in progress" },
+            "Message": message,
         });
     }
     value
@@ -634,7 +655,7 @@ fn pretty_service(swarm: &Swarm, service: &Service) -> String {
         Mode::Global => out.push_str("Service Mode:\tGlobal\n"),
     }
     if let Some(status) = &service.update_status {
-        let state = if status.completed.is_some() { "completed" } else { "updating" };
+        let state = &status.state;
         out.push_str(&format!(
             "UpdateStatus:\n State:\t\t{state}\n Started:\t{} ago\n",
             swarm.now.since(status.started).human().to_lowercase()

@@ -11,7 +11,7 @@ use sha2::{Digest as _, Sha256};
 use super::{
     Mode, Node, NodeId, Service, ServiceId, Swarm, Task, TaskEvent, TaskId, TaskState, UpdateOrder, UpdateStatus,
 };
-use super::{HEARTBEAT_TIMEOUT, MAX_EVENTS};
+use super::{HEARTBEAT_TIMEOUT, MAX_EVENTS, RESTART_DELAY};
 use crate::time::Timestamp;
 
 /// How long after assignment a task reaches each state on its way to running: the node accepts
@@ -64,6 +64,12 @@ fn next_event(swarm: &Swarm) -> Option<Timestamp> {
     for service in &swarm.services {
         if let Some(UpdateStatus { next_at: Some(at), completed: None, .. }) = &service.update_status {
             times.push(*at);
+        }
+    }
+    // A slot whose task failed is taken again after the restart delay.
+    for task in &swarm.tasks {
+        if task.state == TaskState::Rejected || task.state == TaskState::Failed {
+            times.push(Timestamp(task.since.0.saturating_add(RESTART_DELAY)));
         }
     }
     // What was due at or before the swarm's time has been applied already.
@@ -122,6 +128,14 @@ fn start_tasks(swarm: &mut Swarm, at: Timestamp) {
                 events.push(TaskEvent { at: when, task: task.id.clone(), from: task.state, to: *state });
                 task.state = *state;
                 task.since = when;
+                // Preparing is where a node pulls the image; one it cannot find rejects the task.
+                if *state == TaskState::Preparing && task.spec.missing_image {
+                    events.push(TaskEvent { at: when, task: task.id.clone(), from: *state, to: TaskState::Rejected });
+                    task.state = TaskState::Rejected;
+                    task.desired = TaskState::Shutdown;
+                    task.error = format!("No such image: {}", image_text(&task.spec.image));
+                    break;
+                }
             }
         }
         if task.state == TaskState::Running {
@@ -153,6 +167,7 @@ fn roll(swarm: &mut Swarm, service_id: &ServiceId, at: Timestamp) {
     if status.completed.is_some() {
         return;
     }
+    let failure_action = service.update_config.failure_action.clone();
     let (parallelism, delay, order, version) = (
         service.update_config.parallelism,
         service.update_config.delay,
@@ -162,6 +177,17 @@ fn roll(swarm: &mut Swarm, service_id: &ServiceId, at: Timestamp) {
     let mut status = status;
     if !status.batch.is_empty() {
         let batch: Vec<&Task> = swarm.tasks.iter().filter(|t| status.batch.contains(&t.id)).collect();
+        // A replacement that failed pauses the update, as `--update-failure-action pause` does.
+        if let Some(failed) = batch.iter().find(|t| matches!(t.state, TaskState::Rejected | TaskState::Failed)) {
+            if failure_action == "pause" {
+                status.state = "paused".to_string();
+                status.completed = Some(at);
+                status.message = format!("update paused due to failure or early termination of task {}", failed.id);
+                status.batch.clear();
+                set_status(swarm, service_id, status);
+                return;
+            }
+        }
         // A replacement that ended (its node failed) no longer holds the batch up.
         let waiting = batch.iter().any(|t| t.state < TaskState::Running && t.desired == TaskState::Running);
         if waiting {
@@ -240,7 +266,9 @@ pub fn reconcile(swarm: &mut Swarm, at: Timestamp) {
                 }
                 // At most as many replicas as a page can draw; the CLI refuses more.
                 for slot in 1..=replicas.min(super::MAX_REPLICAS) {
-                    let held = swarm.tasks_of(&service).any(|t| t.slot == slot && t.desired == TaskState::Running);
+                    let held = swarm
+                        .tasks_of(&service)
+                        .any(|t| t.slot == slot && (t.desired == TaskState::Running || restarting(t, at)));
                     if !held {
                         create_task(swarm, &service, slot, None, at);
                     }
@@ -249,9 +277,9 @@ pub fn reconcile(swarm: &mut Swarm, at: Timestamp) {
             Mode::Global => {
                 let nodes: Vec<NodeId> = swarm.nodes.iter().filter(|n| n.takes_tasks()).map(|n| n.id.clone()).collect();
                 for node in nodes {
-                    let held = swarm
-                        .tasks_of(&service)
-                        .any(|t| t.node.as_ref() == Some(&node) && t.desired == TaskState::Running);
+                    let held = swarm.tasks_of(&service).any(|t| {
+                        t.node.as_ref() == Some(&node) && (t.desired == TaskState::Running || restarting(t, at))
+                    });
                     if !held {
                         create_task(swarm, &service, 0, Some(node), at);
                     }
@@ -286,6 +314,18 @@ fn forget_old_tasks(swarm: &mut Swarm) {
     }
     let mut keep = keep.into_iter();
     swarm.tasks.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Whether a task failed so lately that its slot still waits out the restart delay.
+fn restarting(task: &Task, at: Timestamp) -> bool {
+    matches!(task.state, TaskState::Rejected | TaskState::Failed) && task.since.0.saturating_add(RESTART_DELAY) > at.0
+}
+
+/// An image as tables show it: familiar, with its tag.
+fn image_text(image: &str) -> String {
+    crate::reference::Reference::parse(image)
+        .map(|r| r.with_default_tag().familiar())
+        .unwrap_or_else(|_| image.to_string())
 }
 
 /// Ends a task: its node stops it at once, unless the node has failed and cannot hear.

@@ -31,7 +31,7 @@ fn add_service(swarm: &mut Swarm, replicas: u64) -> ServiceId {
     swarm.services.push(Service {
         id: id.clone(),
         name: "web".to_string(),
-        spec: TaskSpec { image: "web:1".to_string(), args: Vec::new(), env: Vec::new() },
+        spec: TaskSpec { image: "web:1".to_string(), args: Vec::new(), env: Vec::new(), missing_image: false },
         mode: Mode::Replicated { replicas },
         ports: Vec::new(),
         update_config: UpdateConfig::default(),
@@ -100,6 +100,7 @@ fn a_one_jump_advance_ends_where_small_steps_do() {
             completed: None,
             batch: Vec::new(),
             next_at: None,
+            message: String::new(),
         });
     }
     advance(&mut a, at(100));

@@ -183,9 +183,11 @@ mod tests {
         let mut entropy = Seeded::new(1);
         let t0 = Timestamp::from_secs(1_800_000_000);
         assert!(engine.swarm_view(t0).is_none());
-        for line in
-            ["docker swarm init", "docker node add worker1", "docker service create --name web --replicas 2 web"]
-        {
+        for line in [
+            "docker swarm init",
+            "docker node add worker1",
+            "docker service create --name web --replicas 2 hello-world",
+        ] {
             let mut ctx = Ctx { now: t0, entropy: &mut entropy };
             assert!(matches!(engine.execute(line, &mut ctx), Step::Done(r) if r.exit_code == 0));
         }
