@@ -393,18 +393,23 @@ fn token(entropy: &mut dyn Entropy) -> String {
     format!("SWMTKN-1-{}-{}", text(&ca), text(&secret))
 }
 
+/// `token` with a new secret and the same CA digest, as a rotation or the other role's token.
+pub fn rotated(token: &str, entropy: &mut dyn Entropy) -> String {
+    let mut secret = [0u8; 25];
+    entropy.fill(&mut secret);
+    let kept = token.get(..token.len().saturating_sub(25)).unwrap_or_default();
+    kept.chars()
+        .chain(secret.iter().map(|b| b"0123456789abcdefghijklmnopqrstuvwxyz"[usize::from(*b) % 36] as char))
+        .collect()
+}
+
 impl Swarm {
     /// A new swarm with this engine's machine as its only node, its leader.
     pub fn init(hostname: &str, advertise_addr: &str, now: Timestamp, entropy: &mut dyn Entropy) -> Swarm {
         let id = object_id(entropy);
         let manager_token = token(entropy);
         // The worker token shares the CA digest; only the secret differs.
-        let mut worker_token = manager_token.clone();
-        let mut secret = [0u8; 25];
-        entropy.fill(&mut secret);
-        worker_token.truncate(worker_token.len().saturating_sub(25));
-        worker_token
-            .extend(secret.iter().map(|b| b"0123456789abcdefghijklmnopqrstuvwxyz"[usize::from(*b) % 36] as char));
+        let worker_token = rotated(&manager_token, entropy);
         let node = Node {
             id: NodeId::generate(entropy),
             hostname: hostname.to_string(),

@@ -110,6 +110,11 @@ fn init_prints_the_join_command_and_tokens_answer_by_role() {
         "To add a manager to this swarm, run the following command:\n\n    docker swarm join --token SWMTKN-1-"
     ));
     assert_eq!(s.done("docker swarm join-token boss").stderr, "unknown role boss\n");
+    let rotated = ok(&mut s, "docker swarm join-token --rotate worker").stdout;
+    assert!(rotated.starts_with("Successfully rotated worker join token.\n\nTo add a worker"), "{rotated}");
+    let fresh = swarm(&s).worker_token.clone();
+    assert_ne!(fresh, worker);
+    assert_eq!(fresh[..59], worker[..59], "a rotation keeps the CA digest");
     assert!(s.done("docker swarm init").stderr.contains("This node is already part of a swarm."));
 
     let table = ok(&mut s, "docker node ls").stdout;

@@ -159,11 +159,10 @@ impl Engine {
         };
         let mut out = String::new();
         if rotate {
-            let fresh = Swarm::init(HOSTNAME, &swarm.advertise_addr, ctx.now, ctx.entropy);
             if manager {
-                swarm.manager_token = fresh.manager_token;
+                swarm.manager_token = crate::swarm::rotated(&swarm.manager_token, ctx.entropy);
             } else {
-                swarm.worker_token = fresh.worker_token;
+                swarm.worker_token = crate::swarm::rotated(&swarm.worker_token, ctx.entropy);
             }
             if !quiet {
                 out.push_str(&format!("Successfully rotated {role} join token.\n\n"));

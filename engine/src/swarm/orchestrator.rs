@@ -23,8 +23,10 @@ const START: &[(TaskState, u64)] = &[
     (TaskState::Running, 2_000_000_000),
 ];
 
-/// At most this many events are replayed in one call, so no state can keep the engine busy.
-const MAX_STEPS: usize = 10_000;
+/// At most this many events are replayed in one call, so no state (a day of restarts after a
+/// restore, say) can keep the engine busy; past it the swarm jumps to `now`, where one
+/// reconciliation converges it.
+const MAX_STEPS: usize = 250;
 
 /// Moves the swarm to `now`, replaying every event due on the way, then reconciles at `now`.
 pub fn advance(swarm: &mut Swarm, now: Timestamp) {
@@ -264,12 +266,15 @@ pub fn reconcile(swarm: &mut Swarm, at: Timestamp) {
                 for task in extra {
                     shut_down(swarm, &task, at);
                 }
+                // One pass over the tasks finds the slots held, so a large service stays cheap.
+                let held: std::collections::BTreeSet<u64> = swarm
+                    .tasks_of(&service)
+                    .filter(|t| t.desired == TaskState::Running || restarting(t, at))
+                    .map(|t| t.slot)
+                    .collect();
                 // At most as many replicas as a page can draw; the CLI refuses more.
                 for slot in 1..=replicas.min(super::MAX_REPLICAS) {
-                    let held = swarm
-                        .tasks_of(&service)
-                        .any(|t| t.slot == slot && (t.desired == TaskState::Running || restarting(t, at)));
-                    if !held {
+                    if !held.contains(&slot) {
                         create_task(swarm, &service, slot, None, at);
                     }
                 }

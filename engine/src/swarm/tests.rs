@@ -124,3 +124,17 @@ fn each_slot_keeps_five_tasks_of_history() {
     assert_eq!(swarm.tasks_of(&web).count(), 5);
     assert_eq!(swarm.tasks_of(&web).filter(|t| t.desired == TaskState::Running).count(), 1);
 }
+
+#[test]
+fn a_day_of_restarts_is_replayed_in_bounded_steps() {
+    let mut swarm = swarm_of(&["worker1", "worker2"]);
+    let web = add_service(&mut swarm, MAX_REPLICAS);
+    swarm.services[0].spec.missing_image = true;
+    swarm.services[0].spec_version = 2;
+    for task in &mut swarm.tasks {
+        task.spec.missing_image = true;
+    }
+    advance(&mut swarm, at(86_400));
+    assert_eq!(swarm.running(&web), 0);
+    assert!(swarm.tasks_of(&web).count() <= 5 * MAX_REPLICAS as usize);
+}
