@@ -24,6 +24,8 @@ pub struct Names {
     /// The swarm's nodes (by hostname) and services, when this node manages a swarm.
     pub nodes: Vec<String>,
     pub services: Vec<String>,
+    /// The stacks `docker stack deploy` made.
+    pub stacks: Vec<String>,
 }
 
 impl Names {
@@ -57,6 +59,14 @@ impl Names {
             networks: ["bridge", "host", "none"].map(str::to_string).to_vec(),
             nodes: engine.swarm().map(|s| s.nodes.iter().map(|n| n.hostname.clone()).collect()).unwrap_or_default(),
             services: engine.swarm().map(|s| s.services.iter().map(|s| s.name.clone()).collect()).unwrap_or_default(),
+            stacks: engine
+                .swarm()
+                .map(|s| {
+                    let stacks: BTreeSet<String> =
+                        s.services.iter().filter_map(|s| s.stack()).map(str::to_string).collect();
+                    stacks.into_iter().collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -112,6 +122,7 @@ enum Want {
     Services,
     /// A service followed by `=`, as `service scale` writes its replicas.
     ServiceScales,
+    Stacks,
 }
 
 fn any(_: ContainerStatus) -> bool {
@@ -142,6 +153,7 @@ fn operand(command: &str, position: usize) -> Want {
         | ("node down" | "node up", 0) => Want::Nodes,
         ("service ps" | "service rm" | "service inspect", _) | ("service update" | "service logs", 0) => Want::Services,
         ("service scale", _) => Want::ServiceScales,
+        ("stack rm", _) | ("stack services" | "stack ps", 0) => Want::Stacks,
         ("service create", 0) => Want::Images { remote: true },
         _ => Want::Nothing,
     }
@@ -284,6 +296,7 @@ fn values(want: Want, names: &Names) -> Vec<String> {
         Want::Nodes => names.nodes.clone(),
         Want::Services => names.services.clone(),
         Want::ServiceScales => names.services.iter().map(|s| format!("{s}=")).collect(),
+        Want::Stacks => names.stacks.clone(),
     }
 }
 
@@ -310,6 +323,7 @@ mod tests {
             networks: vec!["bridge".into(), "host".into(), "none".into()],
             nodes: vec!["dockyard".into(), "worker1".into()],
             services: vec!["web".into()],
+            stacks: vec!["shop".into()],
         }
     }
 
@@ -378,6 +392,7 @@ mod tests {
         assert_eq!(offer("docker service scale w"), ["web="]);
         assert_eq!(offer("docker service ps "), ["web"]);
         assert_eq!(offer("docker swarm join-token m"), ["manager"]);
+        assert_eq!(offer("docker stack rm "), ["shop"]);
     }
 
     #[test]
