@@ -33,6 +33,11 @@ pub const FORMS: &[&str] = &[
     "volume NAME holds PATH [containing TEXT]",
     "registry DOMAIN has REPOSITORY:TAG",
     "ran COMMAND",
+    "swarm is active",
+    "node NAME is ready|down|active|paused|drained",
+    "service NAME runs N replicas",
+    "service NAME runs image IMAGE",
+    "stack NAME has N services",
 ];
 
 /// Why a goal line cannot be read.
@@ -63,20 +68,53 @@ pub enum Goal {
     ImageExists(String),
     ImageAbsent(String),
     ImageLayers(String, usize),
-    ImagesShare { image: String, other: String, layers: usize },
+    ImagesShare {
+        image: String,
+        other: String,
+        layers: usize,
+    },
     ContainerExists(String),
     ContainerAbsent(String),
     ContainerStatus(String, Status),
     ContainerExitCode(String, i32),
-    ContainerPublishes { container: String, host_port: u16, container_port: Option<u16> },
-    ContainerMounts { container: String, volume: String, at: Option<String> },
-    ContainerFile { container: String, path: String, containing: Option<String> },
-    ContainersFrom { image: String, at_least: usize },
+    ContainerPublishes {
+        container: String,
+        host_port: u16,
+        container_port: Option<u16>,
+    },
+    ContainerMounts {
+        container: String,
+        volume: String,
+        at: Option<String>,
+    },
+    ContainerFile {
+        container: String,
+        path: String,
+        containing: Option<String>,
+    },
+    ContainersFrom {
+        image: String,
+        at_least: usize,
+    },
     VolumeExists(String),
     VolumeAbsent(String),
-    VolumeHolds { volume: String, path: String, containing: Option<String> },
-    RegistryHas { domain: String, repository: String, tag: String },
+    VolumeHolds {
+        volume: String,
+        path: String,
+        containing: Option<String>,
+    },
+    RegistryHas {
+        domain: String,
+        repository: String,
+        tag: String,
+    },
     Ran(String),
+    SwarmActive,
+    /// A node's status (`ready`, `down`) or availability (`active`, `pause`, `drain`).
+    NodeIs(String, &'static str),
+    ServiceReplicas(String, usize),
+    ServiceImage(String, String),
+    StackServices(String, usize),
 }
 
 impl Goal {
@@ -161,6 +199,25 @@ impl Goal {
                 Goal::RegistryHas { domain: s(domain), repository: s(repository), tag: s(tag) }
             }
             ["ran", command @ ..] if !command.is_empty() => Goal::Ran(command.join(" ")),
+            ["swarm", "is", "active"] => Goal::SwarmActive,
+            ["node", name, "is", state] => Goal::NodeIs(
+                s(name),
+                match *state {
+                    "ready" => "ready",
+                    "down" => "down",
+                    "active" => "active",
+                    "paused" => "pause",
+                    "drained" => "drain",
+                    _ => return Err(unknown()),
+                },
+            ),
+            ["service", name, "runs", n, "replicas" | "replica"] => {
+                Goal::ServiceReplicas(s(name), number("a replica count", n)?)
+            }
+            ["service", name, "runs", "image", image] => Goal::ServiceImage(s(name), s(image)),
+            ["stack", name, "has", n, "services" | "service"] => {
+                Goal::StackServices(s(name), number("a service count", n)?)
+            }
             _ => return Err(unknown()),
         })
     }
@@ -233,6 +290,31 @@ impl Goal {
                     .is_some_and(|tags| tags.contains_key(tag))
             }
             Goal::Ran(command) => history.iter().any(|line| ran(line, command)),
+            Goal::SwarmActive => engine.swarm().is_some(),
+            Goal::NodeIs(name, state) => engine
+                .swarm()
+                .and_then(|s| s.find_node(name))
+                .is_some_and(|node| node.status() == *state || node.availability.as_str() == *state),
+            Goal::ServiceReplicas(name, n) => engine
+                .swarm()
+                .and_then(|s| s.find_service(name).map(|service| s.running(&service.id)))
+                .is_some_and(|running| running == *n),
+            Goal::ServiceImage(name, wanted) => engine.swarm().is_some_and(|swarm| {
+                let Some(service) = swarm.find_service(name) else { return false };
+                let wanted = Reference::parse(wanted).map(|r| r.with_default_tag().familiar());
+                let mut running = swarm
+                    .tasks_of(&service.id)
+                    .filter(|t| t.state == crate::swarm::TaskState::Running && t.desired == t.state)
+                    .peekable();
+                running.peek().is_some()
+                    && running.all(|t| {
+                        Reference::parse(&t.spec.image).map(|r| r.with_default_tag().familiar()).ok()
+                            == wanted.clone().ok()
+                    })
+            }),
+            Goal::StackServices(name, n) => engine.swarm().is_some_and(|s| {
+                s.services.iter().filter(|service| service.stack() == Some(name.as_str())).count() == *n
+            }),
         }
     }
 }
@@ -290,6 +372,12 @@ mod tests {
             "volume data holds greeting containing hi",
             "registry localhost:5000 has hello:latest",
             "ran docker ps",
+            "swarm is active",
+            "node worker1 is down",
+            "node worker1 is drained",
+            "service web runs 3 replicas",
+            "service web runs image web:1",
+            "stack shop has 2 services",
         ];
         for line in lines {
             assert!(Goal::parse(line).is_ok(), "{line}");

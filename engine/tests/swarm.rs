@@ -365,3 +365,22 @@ fn an_image_no_node_can_find_rejects_its_tasks_and_pauses_an_update() {
     let state = ok(&mut s, "docker service inspect -f '{{.UpdateStatus.State}}: {{.UpdateStatus.Message}}' web").stdout;
     assert!(state.starts_with("paused: update paused due to failure or early termination of task "), "{state}");
 }
+
+#[test]
+fn lesson_goals_read_the_swarm() {
+    use dockyard_engine::goal::Goal;
+    let met = |s: &Session, line: &str| Goal::parse(line).unwrap().met(&s.engine, &[]);
+    let mut s = session();
+    assert!(!met(&s, "swarm is active"));
+    ok(&mut s, "docker swarm init");
+    ok(&mut s, "docker node add worker1");
+    assert!(met(&s, "swarm is active") && met(&s, "node worker1 is ready") && met(&s, "node worker1 is active"));
+    ok(&mut s, "docker service create --name web --replicas 2 web:1");
+    assert!(!met(&s, "service web runs 2 replicas"), "not yet started");
+    wait(&mut s, 3, |_| {});
+    assert!(met(&s, "service web runs 2 replicas") && met(&s, "service web runs image web:1"));
+    assert!(!met(&s, "service web runs image web"));
+    ok(&mut s, "docker node update --availability drain worker1");
+    assert!(met(&s, "node worker1 is drained") && !met(&s, "node worker1 is down"));
+    assert!(!met(&s, "stack shop has 1 service"));
+}
