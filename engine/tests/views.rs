@@ -317,3 +317,35 @@ fn a_build_shows_its_image_slab_by_slab_with_cached_steps_marked() {
     assert!(matches!(step, Step::Done(_)), "every step from the cache: {step:?}");
     assert!(s.engine.build_view().is_none());
 }
+
+#[test]
+fn volumes_lie_over_a_containers_files_and_their_files_are_in_no_layer() {
+    let mut s = Session::new();
+    let id = s.launch("docker run --name db -v data:/data -v conf:/etc toolbox sh").process.container;
+    let mut upper = Layer::default();
+    upper.insert("data/rows", Entry::file(&b"1\n"[..], 0o644)).unwrap();
+    upper.insert("etc/app.conf", Entry::file(&b"on\n"[..], 0o644)).unwrap();
+    upper.insert("tmp/own", Entry::file(&b"mine\n"[..], 0o644)).unwrap();
+    let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };
+    s.engine.exited(&id, ended(0, upper), &mut ctx);
+
+    let data = Origin::Volume { name: "data".into(), destination: "/data".into() };
+    let root = s.engine.container_dir(&id, "/").unwrap();
+    assert_eq!(root.layers.len(), 4, "the toolbox's layer, the writable one, two volumes: {:?}", root.layers);
+    assert!(root.layers.contains(&data));
+    let at = |name: &str| root.entries.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no {name}"));
+    assert_eq!((&at("data").origin, at("data").change), (&data, None));
+    assert!(matches!(&at("etc").origin, Origin::Volume { name, .. } if name == "conf"));
+    assert_eq!((&at("tmp").origin, at("tmp").change), (&Origin::Writable, Some(Effect::Changed)));
+
+    let rows = s.engine.container_dir(&id, "/data").unwrap();
+    assert_eq!(rows.entries.len(), 1);
+    assert_eq!((rows.entries[0].name.as_str(), &rows.entries[0].origin, rows.entries[0].change), ("rows", &data, None));
+    // The mount hides the image's /etc: its files are not there, and not deleted either.
+    let etc = s.engine.container_dir(&id, "/etc").unwrap();
+    let names: Vec<&str> = etc.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["app.conf"]);
+    assert!(matches!(s.engine.container_file(&id, "/etc/passwd"), Err(FilesError::NoSuchFile(_))));
+    let file = s.engine.container_file(&id, "/data/rows").unwrap();
+    assert_eq!((file.origin, file.contents), (data, Contents::Text { text: "1\n".into(), truncated: false }));
+}

@@ -190,6 +190,13 @@ fn cards_follow_a_running_containers_log_and_offer_what_its_state_allows() {
         // A request shows up in the server's log on its card.
         browser.type_command("docker run --rm toolbox curl -s http://host.docker.internal:8080/").await;
         browser.wait_text(&card("site"), 60, |t| t.contains("\"GET / HTTP/1.1\" 200")).await;
+        // Its files: the volume lies over the image's layers at /data, in no layer itself.
+        click(&browser, "//article[@aria-label='Container site']//button[text()='Files']").await;
+        let files = browser.wait_text(".fs", 10, |t| t.contains("Files of site") && t.contains("data/")).await;
+        assert!(files.contains("and a volume over them"), "{files}");
+        let data = browser.client.find(Locator::XPath(&format!("{}/ancestor::li", entry("data/")))).await.unwrap();
+        let data = data.text().await.unwrap();
+        assert!(data.contains("volume data") && data.contains("at /data"), "{data}");
 
         // The Shell button is docker exec -it: typed lines go to the shell in the container.
         click(&browser, "//article[@aria-label='Container ticker']//button[text()='Shell']").await;

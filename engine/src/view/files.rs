@@ -2,7 +2,9 @@
 //! view at a time, each entry with the layer it comes from (the topmost that provides it: one of
 //! the image's, or the container's writable layer) and what the writable layer did to it, added,
 //! modified, or deleted with a whiteout (shown with the image layer whose entry it hides), and a
-//! file's contents, cut short for large or binary files.
+//! file's contents, cut short for large or binary files. Volumes lie over the layers at their
+//! mount points, as they do for the container's processes, and their files say so: they are in
+//! no layer at all.
 
 use serde::Serialize;
 
@@ -24,6 +26,8 @@ pub enum Origin {
     Image { index: usize, diff_id: DiffId, created_by: String },
     /// The container's own writable layer.
     Writable,
+    /// A volume mounted at `destination` (`/data`): its files are in no layer.
+    Volume { name: String, destination: String },
 }
 
 /// What an entry is, as `ls -l` would tell.
@@ -59,7 +63,8 @@ pub struct DirView {
     pub path: String,
     /// Directories first, then the rest, each in name order; deleted names among them.
     pub entries: Vec<FileEntry>,
-    /// The container's layers, the image's base first and the writable layer last.
+    /// The container's layers, the image's base first, then the writable layer, then the
+    /// volumes mounted over it.
     pub layers: Vec<Origin>,
 }
 
@@ -105,9 +110,16 @@ pub enum FilesError {
     NoSuchFile(String),
 }
 
-/// A container's layers, base first and its writable layer last, with what each one is.
+/// A container's layers, with what each one is.
 struct Stack<'a> {
+    /// The image's layers, base first, and the writable layer last.
     layers: Vec<&'a Layer>,
+    /// Each mounted volume as a layer over the writable one: an opaque directory at its mount
+    /// point holding the volume's files.
+    mounted: Vec<Layer>,
+    /// Where the volumes are mounted, without a leading slash.
+    mount_points: Vec<String>,
+    /// What each of `layers`, then each of `mounted`, is.
     origins: Vec<Origin>,
 }
 
@@ -122,18 +134,30 @@ impl Stack<'_> {
         &self.layers[..self.top()]
     }
 
+    /// Every layer, volumes included: what the container's processes see.
+    fn all(&self) -> Vec<&Layer> {
+        self.layers.iter().copied().chain(&self.mounted).collect()
+    }
+
+    /// Whether a volume's mount hides `path`, the mount point included.
+    fn under_mount(&self, path: &str) -> bool {
+        self.mount_points.iter().any(|m| path == m || path.strip_prefix(m.as_str()).is_some_and(|r| r.starts_with('/')))
+    }
+
     /// The entry seen at `path`, its origin, and what the writable layer did to it; a path the
-    /// writable layer deleted comes with what it hid.
+    /// writable layer deleted comes with what it hid. What a mount hides is not there at all.
     fn at(&self, path: &str) -> Option<(&Entry, Origin, Option<Effect>)> {
-        let merged = provider_in(&self.layers, path);
         let below = provider_in(self.image(), path);
-        let (entry, at, change) = match (merged, below) {
-            (Some((entry, at)), below) if at == self.top() => {
+        let (entry, at, change) = match provider_in(&self.all(), path) {
+            Some((entry, at)) if at == self.top() => {
                 (entry, at, Some(if below.is_some() { Effect::Changed } else { Effect::Added }))
             }
-            (Some((entry, at)), _) => (entry, at, None),
-            (None, Some((entry, at))) => (entry, at, Some(Effect::Deleted)),
-            (None, None) => return None,
+            Some((entry, at)) => (entry, at, None),
+            None if self.under_mount(path) => return None,
+            None => match (provider_in(&self.layers, path), below) {
+                (None, Some((entry, at))) => (entry, at, Some(Effect::Deleted)),
+                _ => return None,
+            },
         };
         Some((entry, self.origins.get(at).cloned().unwrap_or(Origin::Writable), change))
     }
@@ -172,7 +196,25 @@ impl Engine {
             .collect();
         layers.push(&container.rw);
         origins.push(Origin::Writable);
-        Ok(Stack { layers, origins })
+        // Volumes lie over the writable layer as `volume::overlay` lays them for a process.
+        let mut mounted = Vec::new();
+        let mut mount_points = Vec::new();
+        for mount in &container.mounts {
+            let destination = key(&mount.destination);
+            let mut layer = Layer::default();
+            if destination.is_empty() || layer.insert(&destination, Entry::opaque_dir(0o755)).is_err() {
+                continue;
+            }
+            if let Some(volume) = self.volumes.get(&mount.volume) {
+                for (path, entry) in &volume.data.entries {
+                    let _ = layer.insert(&format!("{destination}/{path}"), entry.clone());
+                }
+            }
+            origins.push(Origin::Volume { name: mount.volume.clone(), destination: format!("/{destination}") });
+            mount_points.push(destination);
+            mounted.push(layer);
+        }
+        Ok(Stack { layers, mounted, mount_points, origins })
     }
 
     fn container_by_id(&self, id: &ContainerId) -> Result<&Container, FilesError> {
@@ -202,14 +244,14 @@ impl Stack<'_> {
     fn list(&self, dir: &str) -> Result<(String, Vec<FileEntry>), FilesError> {
         let dir = key(dir);
         let shown = format!("/{dir}");
-        if !dir.is_empty() && !matches!(provider_in(&self.layers, &dir), Some((e, _)) if e.is_dir()) {
+        let all = self.all();
+        if !dir.is_empty() && !matches!(provider_in(&all, &dir), Some((e, _)) if e.is_dir()) {
             return Err(FilesError::NoSuchDirectory(shown));
         }
         // Every name any layer holds directly in the directory; which of them show, and from
         // where, is the union's question for each.
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-        let mut names: Vec<&str> = self
-            .layers
+        let mut names: Vec<&str> = all
             .iter()
             .flat_map(|layer| layer.entries.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)))
             .map(|(p, _)| &p[prefix.len()..])
@@ -250,8 +292,11 @@ impl Stack<'_> {
         // A hard link's bytes are its target's, as seen from the same side of the deletion.
         let linked = match &entry.kind {
             EntryKind::Hardlink { target } => {
-                let layers = if change == Some(Effect::Deleted) { self.image() } else { &self.layers };
-                provider_in(layers, target).map(|(e, _)| e)
+                let found = match change {
+                    Some(Effect::Deleted) => provider_in(self.image(), target),
+                    _ => provider_in(&self.all(), target),
+                };
+                found.map(|(e, _)| e)
             }
             _ => Some(entry),
         };
@@ -321,7 +366,7 @@ mod tests {
                 },
             })
             .collect();
-        Stack { layers: layers.iter().collect(), origins }
+        Stack { layers: layers.iter().collect(), mounted: Vec::new(), mount_points: Vec::new(), origins }
     }
 
     /// Random stacks of files, directories, whiteouts and opaque directories: the browser lists
@@ -375,6 +420,7 @@ mod tests {
                         let at = match e.origin {
                             Origin::Image { index, .. } => index,
                             Origin::Writable => 2,
+                            Origin::Volume { .. } => panic!("no volumes here"),
                         };
                         (e.name.clone(), at)
                     })

@@ -1,7 +1,8 @@
 //! A container's files, opened from its card: one directory at a time under a breadcrumb, each
 //! entry with the layer it comes from (an image layer, by its short DiffID and the instruction
-//! that made it, or the container's own writable layer) and what the writable layer did to it;
-//! a deleted entry is struck through beside the layer it hides. Choosing a file shows its text.
+//! that made it, or the container's own writable layer, or a volume mounted over them) and what
+//! the writable layer did to it; a deleted entry is struck through beside the layer it hides.
+//! Choosing a file shows its text.
 //! The arrow keys move through the entries, Backspace goes up a directory and Escape closes the
 //! file, then the browser.
 
@@ -28,11 +29,13 @@ pub struct ContainerFilesProps {
     pub on_close: Callback<()>,
 }
 
-/// A layer as a short label: `writable`, or the image layer's number and short DiffID.
+/// A layer as a short label: `writable layer`, the image layer's number and short DiffID, or
+/// the volume's name.
 fn label(origin: &Origin) -> String {
     match origin {
         Origin::Writable => "writable layer".to_string(),
         Origin::Image { index, diff_id, .. } => format!("layer {} · {}", index + 1, diff_id.short()),
+        Origin::Volume { name, .. } => format!("volume {name}"),
     }
 }
 
@@ -45,6 +48,11 @@ fn chip(origin: &Origin) -> Html {
         Origin::Image { diff_id, created_by, .. } => html! {
             <span class="fs-layer" style={format!("--hue: {}", hue(&diff_id.to_string()))} title={created_by.clone()}>
                 { label(origin) }<span class="fs-step">{ format!(" {created_by}") }</span>
+            </span>
+        },
+        Origin::Volume { destination, .. } => html! {
+            <span class="fs-layer volume" title={format!("A volume mounted at {destination}: in no layer, it outlives the container")}>
+                { label(origin) }<span class="fs-step">{ format!(" at {destination}") }</span>
             </span>
         },
     }
@@ -181,7 +189,7 @@ pub fn container_files(props: &ContainerFilesProps) -> Html {
                         { for dir.entries.iter().map(|entry| row(entry, props)) }
                     </ul>
                     <details class="fs-legend">
-                        <summary>{ format!("{} layers, the writable one on top", dir.layers.len()) }</summary>
+                        <summary>{ legend(&dir.layers) }</summary>
                         <ol reversed=true>
                             { for dir.layers.iter().rev().map(|origin| html! { <li>{ chip(origin) }</li> }) }
                         </ol>
@@ -194,6 +202,17 @@ pub fn container_files(props: &ContainerFilesProps) -> Html {
                 Some(Ok(file)) => contents(file, props.on_file.clone()),
             } }
         </section>
+    }
+}
+
+/// What the legend's summary says of the container's layers.
+fn legend(layers: &[Origin]) -> String {
+    let volumes = layers.iter().filter(|o| matches!(o, Origin::Volume { .. })).count();
+    let text = format!("{} layers, the writable one on top", layers.len() - volumes);
+    match volumes {
+        0 => text,
+        1 => format!("{text}, and a volume over them"),
+        n => format!("{text}, and {n} volumes over them"),
     }
 }
 
@@ -244,6 +263,9 @@ fn contents(file: &FileView, on_file: Callback<Option<String>>) -> Html {
         Some((_, "deleted")) => Some("The writable layer deleted this file (a whiteout); this is what the image held."),
         Some((_, "added")) => Some("The container added this file: it exists only in its writable layer."),
         Some(_) => Some("The container changed this file: the writable layer holds its copy, hiding the image's."),
+        None if matches!(file.origin, Origin::Volume { .. }) => Some(
+            "This file is in a volume, not in a layer: it outlives the container, and docker commit leaves it out.",
+        ),
         None => None,
     };
     let body = match &file.contents {
