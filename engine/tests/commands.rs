@@ -192,3 +192,20 @@ fn state_survives_save_and_restore() {
     assert_eq!((busy.state.status.to_string().as_str(), busy.state.exit_code), ("exited", 137));
     assert!(Engine::restore("{", Registry::default(), Timestamp(0)).is_err());
 }
+
+/// Completion reads names from a real engine: what it pulled, ran and created, each where it fits.
+#[test]
+fn tab_completion_offers_the_engines_own_names() {
+    use dockyard_engine::cli::complete::{complete, Names};
+    let mut s = Session::new();
+    let offer = |s: &Session, line: &str| complete(line, &Names::of(&s.engine)).candidates;
+    assert_eq!(offer(&s, "docker run hel"), ["hello-world"], "the hub's images before any pull");
+    assert!(offer(&s, "docker rmi hel").is_empty(), "nothing is local yet");
+    s.done("docker volume create notes");
+    s.done("docker create --name keeper toolbox");
+    assert_eq!(offer(&s, "docker rmi tool"), ["toolbox"]);
+    assert_eq!(offer(&s, "docker start ke"), ["keeper"]);
+    assert!(offer(&s, "docker stop ke").is_empty(), "a created container is not running");
+    assert_eq!(offer(&s, "docker run -v no"), ["notes:"]);
+    assert_eq!(offer(&s, "docker inspect "), ["keeper", "notes", "toolbox"]);
+}

@@ -120,7 +120,7 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     }
                 }) }
             </div>
-            <div class="tabpanel" role="tabpanel">
+            <div class="tabpanel" role="tabpanel" tabindex="0">
                 { match current {
                     Tab::Images => html! {
                         <images::Images stacks={engine.image_stacks()} building={engine.build_view()} engine={props.engine.clone()} />

@@ -1,6 +1,7 @@
 //! The docker command line: words in, a typed [`Command`] out, or an error worded as the docker CLI
 //! words it. The browser terminal, `dockyard` and the server's host bridge all parse with this.
 
+pub mod complete;
 pub mod spec;
 mod words;
 
