@@ -6,6 +6,7 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
+use crate::classroom::{axe, load_axe};
 use crate::harness::{block_on, Browser, Server};
 
 /// Clicks the element at `xpath`, which must be there.
@@ -121,6 +122,10 @@ fn a_containers_files_show_their_layer_and_what_the_writable_layer_changed() {
         click(&browser, &entry("passwd")).await;
         let file = browser.wait_text(".fs-file", 10, |t| t.contains("/etc/passwd")).await;
         assert!(file.contains("root:x:0") && file.contains("deleted this file"), "what it hid: {file}");
+        // Struck-through entries, chips and the open file keep to what assistive technology needs.
+        load_axe(&browser).await;
+        let found = axe(&browser, "a container's files").await;
+        assert!(found.is_empty(), "axe-core found serious or critical violations:\n{}", found.join("\n"));
 
         // A program is binary, and its applets are hard links to it.
         click(&browser, "//nav[contains(@class,'fs-crumbs')]/button[text()='/']").await;
