@@ -211,6 +211,7 @@ fn cards_follow_a_running_containers_log_and_offer_what_its_state_allows() {
         browser.type_command("docker exec ticker cat /tmp/from-shell").await;
         browser.wait_text("#terminal-output", 60, |t| t.lines().any(|l| l == "typed")).await;
         click(&browser, "//article[@aria-label='Container ticker']//button[text()='Files']").await;
+        browser.wait_text(".fs", 10, |t| t.contains("Files of ticker") && t.contains("shows here when it ends")).await;
         click(&browser, &entry("tmp/")).await;
         let tmp = browser.wait_text(".fs-list", 10, |t| t.contains("from-shell")).await;
         assert!(tmp.contains("added") && tmp.contains("writable layer"), "{tmp}");

@@ -18,6 +18,10 @@ use super::images::hue;
 pub struct ContainerFilesProps {
     /// The container's name, for the heading.
     pub name: String,
+    /// Whether a process of it runs now: what a process writes reaches the writable layer when
+    /// it ends, which the browser says.
+    #[prop_or_default]
+    pub running: bool,
     /// The directory shown, or why it cannot be.
     pub dir: Result<DirView, String>,
     /// The file chosen in it, if any, or why it cannot be read.
@@ -170,6 +174,9 @@ pub fn container_files(props: &ContainerFilesProps) -> Html {
                 <strong>{ format!("Files of {}", props.name) }</strong>
                 <button class="action" onclick={Callback::from(move |_| on_close.emit(()))}>{ "Close" }</button>
             </header>
+            if props.running {
+                <p class="fs-note">{ "What a running process writes shows here when it ends, as docker diff shows it." }</p>
+            }
             { match &props.dir {
                 Err(why) => html! { <p class="empty">{ why.clone() }</p> },
                 Ok(dir) => html! { <>

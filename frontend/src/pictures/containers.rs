@@ -92,7 +92,8 @@ fn browser(card: &Card, browsing: &UseStateHandle<Option<Browsing>>, engine: &En
         let browsing = browsing.clone();
         Callback::from(move |()| browsing.set(None))
     };
-    html! { <ContainerFiles name={card.name.clone()} {dir} {file} {on_dir} {on_file} {on_close} /> }
+    let running = matches!(card.status, ContainerStatus::Running | ContainerStatus::Paused);
+    html! { <ContainerFiles name={card.name.clone()} {running} {dir} {file} {on_dir} {on_file} {on_close} /> }
 }
 
 #[function_component(Containers)]
