@@ -3,7 +3,7 @@
 
 pub mod complete;
 pub mod spec;
-mod words;
+pub(crate) mod words;
 
 pub use spec::{Arity, CommandSpec, FlagSpec, COMMANDS};
 pub use words::{split, WordsError};
