@@ -265,6 +265,9 @@ pub struct Engine {
     pub(crate) build_cache: BTreeMap<String, crate::digest::ImageId>,
     /// What the last push or pull moved, for the pictures; not saved.
     pub(crate) last_transfer: Option<crate::view::Transfer>,
+    /// Where the build under way stands while the host runs one of its steps, for the pictures;
+    /// not saved.
+    pub(crate) building: Option<crate::view::BuildProgress>,
     /// The swarm this node manages, if any (`ops/swarm.rs`).
     pub(crate) swarm: Option<crate::swarm::Swarm>,
 }
@@ -286,6 +289,7 @@ impl Engine {
             usage: BTreeMap::new(),
             build_cache: BTreeMap::new(),
             last_transfer: None,
+            building: None,
             swarm: None,
         }
     }
