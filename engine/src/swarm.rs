@@ -252,6 +252,17 @@ pub struct Service {
     pub created: Timestamp,
     pub updated: Timestamp,
     pub update_status: Option<UpdateStatus>,
+    /// What the service was before its last update, for `service rollback`.
+    #[serde(default)]
+    pub previous: Option<Previous>,
+}
+
+/// A service's settings before an update, which a rollback restores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Previous {
+    pub spec: TaskSpec,
+    pub mode: Mode,
+    pub ports: Vec<PortConfig>,
 }
 
 impl Service {

@@ -384,3 +384,36 @@ fn lesson_goals_read_the_swarm() {
     assert!(met(&s, "node worker1 is drained") && !met(&s, "node worker1 is down"));
     assert!(!met(&s, "stack shop has 1 service"));
 }
+
+#[test]
+fn a_rollback_brings_the_previous_image_back_and_filters_pick_tasks() {
+    let mut s = three_nodes();
+    ok(&mut s, "docker service create --name web --replicas 2 web:1");
+    wait(&mut s, 3, |_| {});
+    let reply = s.done("docker service rollback web");
+    assert!(reply.stderr.contains("does not have a previous spec"), "{}", reply.stderr);
+    ok(&mut s, "docker service update --image web:latest web");
+    wait(&mut s, 10, |_| {});
+    assert_eq!(ok(&mut s, "docker service rollback web").stdout, "web\n");
+    wait(&mut s, 10, |s| assert!(running(s, "web") >= 1));
+    let state = ok(
+        &mut s,
+        "docker service inspect -f '{{.UpdateStatus.State}} {{.Spec.TaskTemplate.ContainerSpec.Image}}' web",
+    );
+    assert_eq!(state.stdout, "rollback_completed web:1\n");
+    let running_only = ok(&mut s, "docker service ps -q -f desired-state=running web").stdout;
+    assert_eq!(running_only.lines().count(), 2);
+    let all = ok(&mut s, "docker service ps -q web").stdout;
+    assert_eq!(all.lines().count(), 6, "each slot: web:1, web:latest, web:1 again");
+    let on_worker = ok(&mut s, "docker node ps -f desired-state=running worker1").stdout;
+    assert!(on_worker.lines().skip(1).all(|l| l.contains("worker1")));
+    assert_eq!(
+        s.done("docker service ps -f colour=red web").stderr,
+        "Error response from daemon: invalid filter 'colour'\n"
+    );
+    // `update --rollback` swaps back again.
+    assert_eq!(ok(&mut s, "docker service update --rollback web").stdout, "web\n");
+    wait(&mut s, 10, |_| {});
+    let image = ok(&mut s, "docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' web").stdout;
+    assert_eq!(image, "web:latest\n");
+}

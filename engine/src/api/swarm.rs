@@ -68,6 +68,12 @@ pub(super) fn calls(command: &SwarmCommand) -> Vec<ApiCall> {
                 ]
             })
             .collect(),
+        SwarmCommand::ServiceRollback { service } => vec![
+            ApiCall::get(format!("/services/{service}")),
+            ApiCall::post(format!("/services/{service}/update"))
+                .query("rollback", "previous")
+                .query("version", "{version}"),
+        ],
         SwarmCommand::ServiceLs { .. } => vec![ApiCall::get("/services"), ApiCall::get("/tasks")],
         SwarmCommand::ServicePs { services, .. } => {
             let mut calls: Vec<ApiCall> = services.iter().map(|s| ApiCall::get(format!("/services/{s}"))).collect();

@@ -151,7 +151,8 @@ fn operand(command: &str, position: usize) -> Want {
         ("swarm join-token", 0) => Want::Words(&["manager", "worker"]),
         ("node inspect" | "node update" | "node rm" | "node promote" | "node demote" | "node ps", _)
         | ("node down" | "node up", 0) => Want::Nodes,
-        ("service ps" | "service rm" | "service inspect", _) | ("service update" | "service logs", 0) => Want::Services,
+        ("service ps" | "service rm" | "service inspect", _)
+        | ("service update" | "service logs" | "service rollback", 0) => Want::Services,
         ("service scale", _) => Want::ServiceScales,
         ("stack rm", _) | ("stack services" | "stack ps", 0) => Want::Stacks,
         ("service create", 0) => Want::Images { remote: true },
@@ -485,6 +486,7 @@ mod tests {
             "service ps",
             "service scale",
             "service update",
+            "service rollback",
             "service logs",
             "service rm",
             "service inspect",

@@ -618,6 +618,7 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &super::swarm::SERVICE_PS,
     &super::swarm::SERVICE_SCALE,
     &super::swarm::SERVICE_UPDATE,
+    &super::swarm::SERVICE_ROLLBACK,
     &super::swarm::SERVICE_LOGS,
     &super::swarm::SERVICE_RM,
     &super::swarm::SERVICE_INSPECT,

@@ -28,6 +28,7 @@ const PRETTY: FlagSpec = flag("pretty", None, None, "Print the information in a 
 const DETACH: FlagSpec =
     flag("detach", Some('d'), None, "Exit immediately instead of waiting for the service to converge");
 const NO_TRUNC: FlagSpec = flag("no-trunc", None, None, "Do not truncate output");
+const FILTER: FlagSpec = flag("filter", Some('f'), Some("filter"), "Filter output based on conditions provided");
 
 pub const SWARM_INIT: CommandSpec = spec(
     &["swarm init"],
@@ -114,7 +115,7 @@ pub const NODE_PS: CommandSpec = spec(
     &["node ps"],
     "docker node ps [OPTIONS] [NODE...]",
     "List tasks running on one or more nodes, defaults to current node",
-    &[NO_TRUNC, flag("quiet", Some('q'), None, "Only display task IDs")],
+    &[FILTER, NO_TRUNC, flag("quiet", Some('q'), None, "Only display task IDs")],
     Arity::AtLeast(0),
 );
 
@@ -184,6 +185,7 @@ pub const SERVICE_UPDATE: CommandSpec = spec(
         flag("image", None, Some("string"), "Service image tag"),
         flag("publish-add", None, Some("port"), "Add or update a published port"),
         flag("publish-rm", None, Some("port"), "Remove a published port by its target port"),
+        flag("rollback", None, None, "Rollback to previous specification"),
     ),
     Arity::Exactly(1),
 );
@@ -195,7 +197,7 @@ pub const SERVICE_PS: CommandSpec = spec(
     &["service ps"],
     "docker service ps [OPTIONS] SERVICE [SERVICE...]",
     "List the tasks of one or more services",
-    &[NO_TRUNC, flag("quiet", Some('q'), None, "Only display task IDs")],
+    &[FILTER, NO_TRUNC, flag("quiet", Some('q'), None, "Only display task IDs")],
     Arity::AtLeast(1),
 );
 
@@ -205,6 +207,14 @@ pub const SERVICE_SCALE: CommandSpec = spec(
     "Scale one or multiple replicated services",
     &[DETACH],
     Arity::AtLeast(1),
+);
+
+pub const SERVICE_ROLLBACK: CommandSpec = spec(
+    &["service rollback"],
+    "docker service rollback [OPTIONS] SERVICE",
+    "Revert changes to a service's configuration",
+    &[DETACH, flag("quiet", Some('q'), None, "Suppress progress output")],
+    Arity::Exactly(1),
 );
 
 pub const SERVICE_LOGS: CommandSpec = spec(
@@ -258,7 +268,7 @@ pub const STACK_PS: CommandSpec = spec(
     &["stack ps"],
     "docker stack ps [OPTIONS] STACK",
     "List the tasks in the stack",
-    &[NO_TRUNC, flag("quiet", Some('q'), None, "Only display task IDs")],
+    &[FILTER, NO_TRUNC, flag("quiet", Some('q'), None, "Only display task IDs")],
     Arity::Exactly(1),
 );
 
@@ -291,6 +301,7 @@ pub const SWARM_COMMANDS: &[&CommandSpec] = &[
     &SERVICE_PS,
     &SERVICE_SCALE,
     &SERVICE_UPDATE,
+    &SERVICE_ROLLBACK,
     &SERVICE_LOGS,
     &SERVICE_RM,
     &SERVICE_INSPECT,
@@ -325,6 +336,8 @@ pub struct ServiceOptions {
     pub detach: bool,
     pub quiet: bool,
     pub force: bool,
+    /// `service update --rollback`.
+    pub rollback: bool,
 }
 
 /// A parsed swarm-mode command.
@@ -370,6 +383,7 @@ pub enum SwarmCommand {
         nodes: Vec<String>,
         quiet: bool,
         no_trunc: bool,
+        filters: Vec<String>,
     },
     NodeAdd {
         name: String,
@@ -392,6 +406,10 @@ pub enum SwarmCommand {
         services: Vec<String>,
         quiet: bool,
         no_trunc: bool,
+        filters: Vec<String>,
+    },
+    ServiceRollback {
+        service: String,
     },
     ServiceScale {
         pairs: Vec<String>,
@@ -424,6 +442,7 @@ pub enum SwarmCommand {
         stack: String,
         quiet: bool,
         no_trunc: bool,
+        filters: Vec<String>,
     },
     StackRm {
         stacks: Vec<String>,
@@ -489,6 +508,7 @@ fn service_options(m: &Matches, spec: &CommandSpec) -> Result<ServiceOptions, Cl
         detach: m.bool("detach"),
         quiet: m.bool("quiet"),
         force: m.bool("force"),
+        rollback: m.bool("rollback"),
     })
 }
 
@@ -510,7 +530,12 @@ pub(super) fn parse(spec: &CommandSpec, m: Matches) -> Result<SwarmCommand, CliE
         "node rm" => SwarmCommand::NodeRm { force: m.bool("force"), nodes: m.args },
         "node promote" => SwarmCommand::NodeRole { nodes: m.args, manager: true },
         "node demote" => SwarmCommand::NodeRole { nodes: m.args, manager: false },
-        "node ps" => SwarmCommand::NodePs { quiet: m.bool("quiet"), no_trunc: m.bool("no-trunc"), nodes: m.args },
+        "node ps" => SwarmCommand::NodePs {
+            quiet: m.bool("quiet"),
+            no_trunc: m.bool("no-trunc"),
+            filters: m.all("filter"),
+            nodes: m.args,
+        },
         "node add" => SwarmCommand::NodeAdd { name: first, manager: m.bool("manager") },
         "node down" => SwarmCommand::NodeFail { node: first, down: true },
         "node up" => SwarmCommand::NodeFail { node: first, down: false },
@@ -522,9 +547,13 @@ pub(super) fn parse(spec: &CommandSpec, m: Matches) -> Result<SwarmCommand, CliE
         }
         "service update" => SwarmCommand::ServiceUpdate { options: service_options(&m, spec)?, service: first },
         "service ls" => SwarmCommand::ServiceLs { quiet: m.bool("quiet") },
-        "service ps" => {
-            SwarmCommand::ServicePs { quiet: m.bool("quiet"), no_trunc: m.bool("no-trunc"), services: m.args }
-        }
+        "service ps" => SwarmCommand::ServicePs {
+            quiet: m.bool("quiet"),
+            no_trunc: m.bool("no-trunc"),
+            filters: m.all("filter"),
+            services: m.args,
+        },
+        "service rollback" => SwarmCommand::ServiceRollback { service: first },
         "service scale" => SwarmCommand::ServiceScale { detach: m.bool("detach"), pairs: m.args },
         "service logs" => SwarmCommand::ServiceLogs {
             service: first,
@@ -548,8 +577,46 @@ pub(super) fn parse(spec: &CommandSpec, m: Matches) -> Result<SwarmCommand, CliE
         }
         "stack ls" => SwarmCommand::StackLs,
         "stack services" => SwarmCommand::StackServices { stack: first, quiet: m.bool("quiet") },
-        "stack ps" => SwarmCommand::StackPs { stack: first, quiet: m.bool("quiet"), no_trunc: m.bool("no-trunc") },
+        "stack ps" => SwarmCommand::StackPs {
+            stack: first,
+            quiet: m.bool("quiet"),
+            no_trunc: m.bool("no-trunc"),
+            filters: m.all("filter"),
+        },
         "stack rm" => SwarmCommand::StackRm { stacks: m.args },
         other => return Err(CliError { message: format!("docker: unknown command: docker {other}"), exit_code: 1 }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn every_swarm_command_is_in_the_command_table() {
+        for spec in SWARM_COMMANDS {
+            assert!(
+                super::super::COMMANDS.iter().any(|c| c.name() == spec.name()),
+                "{} is not in COMMANDS",
+                spec.name()
+            );
+        }
+    }
+
+    #[test]
+    fn service_flags_are_typed_with_pflags_errors() {
+        let parsed =
+            super::super::parse("docker service create --name web --replicas 3 -p 8080:80 web sh -c hi").unwrap();
+        let super::super::Command::Swarm(SwarmCommand::ServiceCreate(options)) = parsed else { panic!("not a create") };
+        assert_eq!(options.replicas, Some(3));
+        assert_eq!(options.args, Some(vec!["sh".to_string(), "-c".to_string(), "hi".to_string()]));
+        let err = super::super::parse("docker service create --replicas x web").unwrap_err();
+        assert!(err.message.starts_with("invalid argument \"x\" for \"--replicas\" flag: strconv.ParseUint"));
+        let err = super::super::parse("docker service update --update-delay soon web").unwrap_err();
+        assert!(err
+            .message
+            .starts_with("invalid argument \"soon\" for \"--update-delay\" flag: time: invalid duration"));
+    }
 }

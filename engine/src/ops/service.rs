@@ -15,8 +15,8 @@ use crate::ops::swarm::{inspect_values, not_a_manager, title};
 use crate::reference::Reference;
 use crate::swarm::orchestrator::{advance, reconcile};
 use crate::swarm::{
-    Mode, PortConfig, Service, ServiceId, Swarm, Task, TaskSpec, TaskState, UpdateConfig, UpdateOrder, UpdateStatus,
-    MAX_REPLICAS,
+    Mode, PortConfig, Previous, Service, ServiceId, Swarm, Task, TaskSpec, TaskState, UpdateConfig, UpdateOrder,
+    UpdateStatus, MAX_REPLICAS,
 };
 use crate::time::Timestamp;
 use crate::{Ctx, Engine, Reply};
@@ -84,7 +84,10 @@ impl Engine {
             SwarmCommand::ServiceCreate(options) => self.service_create(options, ctx),
             SwarmCommand::ServiceUpdate { service, options } => self.service_update(&service, options, now),
             SwarmCommand::ServiceLs { quiet } => self.service_ls(quiet, None),
-            SwarmCommand::ServicePs { services, quiet, no_trunc } => self.service_ps(&services, quiet, no_trunc, now),
+            SwarmCommand::ServicePs { services, quiet, no_trunc, filters } => {
+                self.service_ps(&services, quiet, no_trunc, &filters, now)
+            }
+            SwarmCommand::ServiceRollback { service } => self.service_rollback(&service, now),
             SwarmCommand::ServiceScale { pairs, .. } => self.service_scale(&pairs, now),
             SwarmCommand::ServiceLogs { service, .. } => self.service_logs(&service),
             SwarmCommand::ServiceRm { services } => self.service_rm(&services),
@@ -211,6 +214,7 @@ impl Engine {
             created: ctx.now,
             updated: ctx.now,
             update_status: None,
+            previous: None,
         });
         reconcile(swarm, ctx.now);
         Ok(id)
@@ -222,6 +226,9 @@ impl Engine {
     }
 
     pub(crate) fn service_update(&mut self, key: &str, options: ServiceOptions, now: Timestamp) -> Reply {
+        if options.rollback {
+            return self.service_rollback(key, now);
+        }
         let id = match self.service_key(key) {
             Ok(id) => id,
             Err(e) => return Reply::err(e, 1),
@@ -286,6 +293,8 @@ impl Engine {
         let spec_changed = service.spec != current.spec || options.force;
         service.version += 1;
         service.updated = now;
+        service.previous =
+            Some(Previous { spec: current.spec.clone(), mode: current.mode, ports: current.ports.clone() });
         if spec_changed {
             service.spec_version = service.version;
             service.update_status = Some(UpdateStatus {
@@ -299,6 +308,46 @@ impl Engine {
         }
         if let Some(slot) = swarm.service_mut(&id) {
             *slot = service;
+        }
+        advance(swarm, now);
+        Reply::out(format!("{key}\n"))
+    }
+
+    /// `service rollback` (and `service update --rollback`): the settings before the last update
+    /// come back, by a rolling update of their own.
+    fn service_rollback(&mut self, key: &str, now: Timestamp) -> Reply {
+        let id = match self.service_key(key) {
+            Ok(id) => id,
+            Err(e) => return Reply::err(e, 1),
+        };
+        let Some(swarm) = &mut self.swarm else { return not_a_manager() };
+        let Some(service) = swarm.service_mut(&id) else { return Reply::err(no_such_service(key), 1) };
+        let Some(previous) = service.previous.take() else {
+            return Reply::err(
+                daemon_error(format!(
+                    "rpc error: code = FailedPrecondition desc = service {id} does not have a previous spec"
+                )),
+                1,
+            );
+        };
+        let spec_changed = previous.spec != service.spec;
+        service.previous =
+            Some(Previous { spec: service.spec.clone(), mode: service.mode, ports: service.ports.clone() });
+        service.spec = previous.spec;
+        service.mode = previous.mode;
+        service.ports = previous.ports;
+        service.version += 1;
+        service.updated = now;
+        if spec_changed {
+            service.spec_version = service.version;
+            service.update_status = Some(UpdateStatus {
+                state: "rollback_started".to_string(),
+                started: now,
+                completed: None,
+                batch: Vec::new(),
+                next_at: None,
+                message: String::new(),
+            });
         }
         advance(swarm, now);
         Reply::out(format!("{key}\n"))
@@ -384,7 +433,7 @@ impl Engine {
         Reply::out(table.render())
     }
 
-    fn service_ps(&self, keys: &[String], quiet: bool, no_trunc: bool, now: Timestamp) -> Reply {
+    fn service_ps(&self, keys: &[String], quiet: bool, no_trunc: bool, filters: &[String], now: Timestamp) -> Reply {
         let Some(swarm) = &self.swarm else { return not_a_manager() };
         let mut ids = Vec::new();
         let mut errors = Vec::new();
@@ -395,6 +444,10 @@ impl Engine {
             }
         }
         let tasks: Vec<&Task> = swarm.tasks.iter().filter(|t| ids.contains(&t.service)).collect();
+        let tasks = match filter_tasks(swarm, tasks, filters) {
+            Ok(tasks) => tasks,
+            Err(reply) => return reply,
+        };
         let mut reply = Reply::default();
         if !ids.is_empty() {
             reply.stdout = task_table(swarm, &tasks, quiet, no_trunc, now);
@@ -581,6 +634,47 @@ pub(crate) fn task_table(swarm: &Swarm, tasks: &[&Task], quiet: bool, no_trunc: 
     table.render()
 }
 
+/// `--filter` of `service ps`, `node ps` and `stack ps`: `desired-state`, `node`, `name` and `id`,
+/// each kind matching any of its values, as the daemon reads them.
+pub(crate) fn filter_tasks<'t>(
+    swarm: &Swarm,
+    tasks: Vec<&'t Task>,
+    filters: &[String],
+) -> Result<Vec<&'t Task>, Reply> {
+    let mut wanted: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for filter in filters {
+        let Some((key, value)) = filter.split_once('=') else {
+            return Err(Reply::err("bad format of filter (expected name=value)\nSee 'docker service ps --help'.", 125));
+        };
+        if !matches!(key, "desired-state" | "node" | "name" | "id") {
+            return Err(Reply::err(daemon_error(format!("invalid filter '{key}'")), 1));
+        }
+        if key == "desired-state" && !matches!(value, "running" | "shutdown" | "accepted") {
+            return Err(Reply::err(daemon_error(format!("Invalid desired-state value: {value}")), 1));
+        }
+        wanted.entry(key).or_default().push(value);
+    }
+    let name_of =
+        |t: &Task| swarm.services.iter().find(|s| s.id == t.service).map(|s| s.name.clone()).unwrap_or_default();
+    Ok(tasks
+        .into_iter()
+        .filter(|t| {
+            wanted.iter().all(|(key, values)| {
+                values.iter().any(|value| match *key {
+                    "desired-state" => t.desired.as_str() == *value,
+                    "node" => t
+                        .node
+                        .as_ref()
+                        .and_then(|id| swarm.nodes.iter().find(|n| &n.id == id))
+                        .is_some_and(|n| n.hostname == *value || n.id.as_str().starts_with(value)),
+                    "name" => format!("{}.{}", name_of(t), t.slot).starts_with(value),
+                    _ => t.id.as_str().starts_with(value),
+                })
+            })
+        })
+        .collect())
+}
+
 /// The CURRENT STATE column: `Running 5 seconds ago`.
 pub(crate) fn current_state(task: &Task, now: Timestamp) -> String {
     format!("{} {} ago", TaskState::title(task.state), now.since(task.since).human().to_lowercase())
@@ -630,6 +724,8 @@ fn service_json(service: &Service) -> Value {
         let message = match status.state.as_str() {
             "completed" => "update completed",
             "updating" => "update in progress",
+            "rollback_started" => "manually requested rollback",
+            "rollback_completed" => "rollback completed",
             _ => status.message.as_str(),
         };
         value["UpdateStatus"] = json!({

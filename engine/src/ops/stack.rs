@@ -175,13 +175,24 @@ impl Engine {
         self.service_ls(quiet, Some(stack))
     }
 
-    pub(crate) fn stack_ps(&self, stack: &str, quiet: bool, no_trunc: bool, now: Timestamp) -> Reply {
+    pub(crate) fn stack_ps(
+        &self,
+        stack: &str,
+        quiet: bool,
+        no_trunc: bool,
+        filters: &[String],
+        now: Timestamp,
+    ) -> Reply {
         let Some(swarm) = &self.swarm else { return not_a_manager() };
         let services: Vec<_> = swarm.services.iter().filter(|s| s.stack() == Some(stack)).map(|s| &s.id).collect();
         let tasks: Vec<&Task> = swarm.tasks.iter().filter(|t| services.contains(&&t.service)).collect();
         if tasks.is_empty() {
             return Reply::err(format!("nothing found in stack: {stack}"), 1);
         }
+        let tasks = match crate::ops::service::filter_tasks(swarm, tasks, filters) {
+            Ok(tasks) => tasks,
+            Err(reply) => return reply,
+        };
         Reply::out(task_table(swarm, &tasks, quiet, no_trunc, now))
     }
 

@@ -100,12 +100,16 @@ impl Engine {
                     }
                     SwarmCommand::NodeRm { nodes, force } => self.node_rm(&nodes, force, ctx.now),
                     SwarmCommand::NodeRole { nodes, manager } => self.node_role(&nodes, manager, ctx.now),
-                    SwarmCommand::NodePs { nodes, quiet, no_trunc } => self.node_ps(&nodes, quiet, no_trunc, ctx.now),
+                    SwarmCommand::NodePs { nodes, quiet, no_trunc, filters } => {
+                        self.node_ps(&nodes, quiet, no_trunc, &filters, ctx.now)
+                    }
                     SwarmCommand::NodeAdd { name, manager } => self.node_add(&name, manager, ctx),
                     SwarmCommand::NodeFail { node, down } => self.node_fail(&node, down, ctx.now),
                     SwarmCommand::StackLs => self.stack_ls(),
                     SwarmCommand::StackServices { stack, quiet } => self.stack_services(&stack, quiet),
-                    SwarmCommand::StackPs { stack, quiet, no_trunc } => self.stack_ps(&stack, quiet, no_trunc, ctx.now),
+                    SwarmCommand::StackPs { stack, quiet, no_trunc, filters } => {
+                        self.stack_ps(&stack, quiet, no_trunc, &filters, ctx.now)
+                    }
                     SwarmCommand::StackRm { stacks } => self.stack_rm(&stacks),
                     service => self.service_command(service, ctx),
                 }
@@ -400,7 +404,7 @@ impl Engine {
         reply
     }
 
-    fn node_ps(&mut self, keys: &[String], quiet: bool, no_trunc: bool, now: Timestamp) -> Reply {
+    fn node_ps(&mut self, keys: &[String], quiet: bool, no_trunc: bool, filters: &[String], now: Timestamp) -> Reply {
         let keys = if keys.is_empty() { vec!["self".to_string()] } else { keys.to_vec() };
         let mut nodes = Vec::new();
         let mut reply = Reply::default();
@@ -416,6 +420,10 @@ impl Engine {
         let Some(swarm) = &self.swarm else { return not_a_manager() };
         let tasks: Vec<&crate::swarm::Task> =
             swarm.tasks.iter().filter(|t| t.node.as_ref().is_some_and(|n| nodes.contains(n))).collect();
+        let tasks = match crate::ops::service::filter_tasks(swarm, tasks, filters) {
+            Ok(tasks) => tasks,
+            Err(reply) => return reply,
+        };
         if reply.exit_code == 0 || !tasks.is_empty() {
             reply.stdout = crate::ops::service::task_table(swarm, &tasks, quiet, no_trunc, now);
         }

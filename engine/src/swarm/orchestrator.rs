@@ -210,7 +210,8 @@ fn roll(swarm: &mut Swarm, service_id: &ServiceId, at: Timestamp) {
         .collect();
     old.sort();
     if old.is_empty() {
-        status.state = "completed".to_string();
+        status.state =
+            if status.state.starts_with("rollback") { "rollback_completed" } else { "completed" }.to_string();
         status.completed = Some(at);
         status.next_at = None;
         set_status(swarm, service_id, status);

@@ -41,6 +41,7 @@ fn add_service(swarm: &mut Swarm, replicas: u64) -> ServiceId {
         created: swarm.now,
         updated: swarm.now,
         update_status: None,
+        previous: None,
     });
     reconcile(swarm, swarm.now);
     id
