@@ -351,3 +351,53 @@ fn random_swarm_command_lines_never_panic() {
         let _ = dockyard_engine::view::swarm::swarm(&engine, now);
     }
 }
+
+#[test]
+fn a_hostile_saved_swarm_is_survived() {
+    let hub = || builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let mut engine = Engine::new(hub());
+    let mut ids = Seeded::new(8);
+    let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut ids };
+    for line in ["docker swarm init", "docker node add w1", "docker service create --name web --replicas 3 hello-world"]
+    {
+        engine.execute(line, &mut ctx);
+    }
+    let saved = engine.save();
+    // Extreme numbers, ids that point nowhere, and times at the end of time.
+    let hostile = saved
+        .replace("\"replicas\":3", "\"replicas\":18446744073709551615")
+        .replace("\"parallelism\":1", "\"parallelism\":0")
+        .replace("\"delay\":0", "\"delay\":18446744073709551615")
+        .replace("\"is_self\":true", "\"is_self\":false");
+    let mut hostile: serde_json::Value = serde_json::from_str(&hostile).unwrap();
+    if let Some(tasks) = hostile["swarm"]["tasks"].as_array_mut() {
+        for task in tasks {
+            task["node"] = serde_json::json!("nowhere");
+            task["service"] = serde_json::json!("");
+            task["assigned_at"] = serde_json::json!(u64::MAX);
+            task["id"] = serde_json::json!("");
+        }
+    }
+    hostile["swarm"]["nodes"][1]["failed_at"] = serde_json::json!(u64::MAX - 5);
+    let mut engine = Engine::restore(&hostile.to_string(), hub(), Timestamp(0)).expect("the shape is valid");
+    for (i, line) in [
+        "docker node ls",
+        "docker service ls",
+        "docker service ps web",
+        "docker service update --image hello-world:latest --force web",
+        "docker service scale web=2",
+        "docker node down w1",
+        "docker node up w1",
+        "docker node rm --force w1",
+        "docker node ps self",
+        "docker service rollback web",
+        "docker swarm leave --force",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut ctx = Ctx { now: Timestamp(u64::MAX - 10 + i as u64), entropy: &mut ids };
+        engine.execute(line, &mut ctx);
+        let _ = dockyard_engine::view::swarm::swarm(&engine, Timestamp(u64::MAX));
+    }
+}
