@@ -141,6 +141,8 @@ pub struct ReadThen(pub(crate) ReadPurpose);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ReadPurpose {
     LoadArchive,
+    /// `docker stack deploy`'s Compose file, and the stack to deploy it as.
+    StackFile(String),
     /// The next of `run`'s (or `create`'s) `--env-file`s, and the command to go on with.
     EnvFile(Box<Command>),
 }
@@ -151,6 +153,7 @@ impl ReadThen {
         match self.0 {
             ReadPurpose::LoadArchive => "the image archive to load",
             ReadPurpose::EnvFile(_) => "the file of environment variables",
+            ReadPurpose::StackFile(_) => "the Compose file to deploy",
         }
     }
 }
@@ -229,6 +232,9 @@ struct Saved {
     /// Every network, the predefined three first; a state saved before networks has none.
     #[serde(default)]
     networks: Vec<crate::network::Network>,
+    /// The swarm this node manages, if `docker swarm init` made one.
+    #[serde(default)]
+    swarm: Option<crate::swarm::Swarm>,
 }
 
 /// What `docker save` and `docker export` say without `-o`: the terminal is the only standard
@@ -264,6 +270,11 @@ pub struct Engine {
     pub(crate) last_transfer: Option<crate::view::Transfer>,
     /// `bridge`, `host`, `none`, then user-defined networks in the order they were made.
     pub(crate) networks: Vec<crate::network::Network>,
+    /// Where the build under way stands while the host runs one of its steps, for the pictures;
+    /// not saved.
+    pub(crate) building: Option<crate::view::BuildProgress>,
+    /// The swarm this node manages, if any (`ops/swarm.rs`).
+    pub(crate) swarm: Option<crate::swarm::Swarm>,
 }
 
 impl Engine {
@@ -285,6 +296,8 @@ impl Engine {
             last_transfer: None,
             // Stamped with the first command's time by `ensure_networks`.
             networks: crate::network::Network::predefined(Timestamp(0)),
+            building: None,
+            swarm: None,
         }
     }
 
@@ -304,6 +317,7 @@ impl Engine {
             volumes: self.volumes.clone(),
             build_cache: self.build_cache.clone(),
             networks: self.networks.clone(),
+            swarm: self.swarm.clone(),
         };
         serde_json::to_string(&saved).unwrap_or_default()
     }
@@ -311,10 +325,17 @@ impl Engine {
     /// An engine from saved state. Processes do not survive a restart, so containers that were
     /// running are marked exited, as Docker marks them when its daemon restarts.
     pub fn restore(json: &str, hub: Registry, now: Timestamp) -> Result<Self, StateError> {
-        let saved: Saved = serde_json::from_str(json)?;
-        if saved.version != STATE_VERSION {
-            return Err(StateError::Version(saved.version));
+        // The version first, so a state from another Dockyard says so rather than failing on
+        // whichever field changed shape.
+        #[derive(Deserialize)]
+        struct Version {
+            version: u32,
         }
+        let Version { version } = serde_json::from_str(json)?;
+        if version != STATE_VERSION {
+            return Err(StateError::Version(version));
+        }
+        let saved: Saved = serde_json::from_str(json)?;
         let mut engine = Engine::new(hub);
         engine.images = saved.images;
         engine.containers = saved.containers;
@@ -338,9 +359,11 @@ impl Engine {
                 let _ = engine.join_network(&id, bridge, &[]);
             }
         }
+        engine.swarm = saved.swarm;
         for container in &mut engine.containers {
             container.published.clear();
-            if container.state.status == ContainerStatus::Running {
+            // A paused process is a live one too: it ended with the engine that ran it.
+            if container.state.status.can_exit() {
                 container.state.status = ContainerStatus::Exited;
                 container.state.exit_code = 137;
                 container.state.finished_at = Some(now);
@@ -368,6 +391,8 @@ impl Engine {
     /// Runs a command already parsed.
     pub fn execute_command(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
         self.ensure_networks(ctx.now);
+        // The swarm catches up with the time that passed since the last command.
+        self.advance_swarm(ctx.now);
         let reply = match command {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),
@@ -439,6 +464,7 @@ impl Engine {
             Command::Cp(options) => return self.cp(options),
             Command::Export { container, output } => return self.export(&container, output),
             Command::ImagePrune { all, force, filters } => return self.image_prune(all, force, &filters, ctx.now),
+            Command::Swarm(command) => return self.swarm_command(command, ctx),
         };
         Step::Done(reply)
     }
@@ -457,6 +483,10 @@ impl Engine {
         match (then.0, read) {
             (ReadPurpose::LoadArchive, Ok(bytes)) => Step::Done(self.load_archive(&bytes)),
             (ReadPurpose::LoadArchive, Err(why)) => Step::Done(Reply::err(why, 1)),
+            (ReadPurpose::StackFile(stack), read) => {
+                self.advance_swarm(ctx.now);
+                Step::Done(self.stack_deploy_file(&stack, read, ctx))
+            }
             (ReadPurpose::EnvFile(command), read) => {
                 let (name, mut options) = match *command {
                     Command::Run(options) => ("run", options),

@@ -199,6 +199,16 @@ fn random_command_lines_never_panic() {
             }
             _ => {}
         }
+        // The pictures read whatever state the commands left, and must not panic on it either.
+        if i % 50 == 0 {
+            let _ = (engine.image_stacks(), engine.build_view());
+            let ids: Vec<_> = engine.containers().iter().map(|c| c.id.clone()).collect();
+            for id in ids {
+                for path in ["/", "", "/etc/../..", "bin/sh", "//tmp//", "/nope/x"] {
+                    let _ = (engine.container_dir(&id, path), engine.container_file(&id, path));
+                }
+            }
+        }
     }
 }
 
@@ -233,4 +243,182 @@ fn corrupt_saved_state_is_an_error_not_a_panic() {
     let mut restored = Engine::restore(short_id, hub(), Timestamp(0)).expect("structurally valid state restores");
     let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut ids };
     assert!(matches!(restored.execute("docker ps -a", &mut ctx), Step::Done(r) if r.stdout.contains("Exited (137)")));
+}
+
+/// Words of swarm mode's commands, for lines that reach past the parser into the swarm.
+const SWARM_PIECES: &[&str] = &[
+    "swarm",
+    "init",
+    "join",
+    "join-token",
+    "leave",
+    "node",
+    "service",
+    "stack",
+    "ls",
+    "ps",
+    "rm",
+    "inspect",
+    "update",
+    "add",
+    "down",
+    "up",
+    "promote",
+    "demote",
+    "create",
+    "scale",
+    "logs",
+    "deploy",
+    "services",
+    "worker",
+    "manager",
+    "self",
+    "w1",
+    "w2",
+    "web",
+    "web=3",
+    "web=0",
+    "web=x",
+    "=",
+    "web=99999999999999999999",
+    "-q",
+    "-f",
+    "--force",
+    "--pretty",
+    "--format",
+    "{{.ID}}",
+    "{{.Nope",
+    "--availability",
+    "drain",
+    "active",
+    "pause",
+    "--role",
+    "--name",
+    "--replicas",
+    "0",
+    "3",
+    "-1",
+    "--mode",
+    "global",
+    "replicated",
+    "-p",
+    "8080:80",
+    "80",
+    "0:0",
+    "published=1,target=2",
+    "--update-parallelism",
+    "--update-delay",
+    "10s",
+    "1x",
+    "--update-order",
+    "start-first",
+    "--image",
+    "toolbox",
+    "Bad",
+    "-c",
+    "compose.yaml",
+    "-",
+    "--advertise-addr",
+    "10.0.0.1:2377",
+    "--",
+    "é",
+    "_",
+    "a_b",
+    "--env-add",
+    "A=1",
+    "--env-rm",
+    "A",
+    "--publish-rm",
+    "--args",
+    "--detach",
+    "-d",
+    "--no-trunc",
+    "--help",
+];
+
+#[test]
+fn random_swarm_command_lines_never_panic() {
+    let hub = builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let mut engine = Engine::new(hub);
+    let mut rng = Seeded::new(77);
+    let mut ids = Seeded::new(5);
+    let compose = b"services:\n  web:\n    image: web\n    deploy:\n      replicas: 2\n".to_vec();
+    for i in 0..20_000u64 {
+        let mut b = [0u8; 1];
+        rng.fill(&mut b);
+        let words = 1 + usize::from(b[0] % 6);
+        let mut line = String::from("docker");
+        for _ in 0..words {
+            rng.fill(&mut b);
+            line.push(' ');
+            line.push_str(SWARM_PIECES[usize::from(b[0]) % SWARM_PIECES.len()]);
+        }
+        // Time moves on, now and then by a lot, so failures, updates and starts all happen.
+        let now = Timestamp::from_secs(1_800_000_000 + i * if i % 50 == 0 { 40 } else { 1 });
+        let mut ctx = Ctx { now, entropy: &mut ids };
+        if i % 500 == 0 {
+            engine.execute("docker swarm init", &mut ctx);
+            engine.execute("docker node add w1", &mut ctx);
+            engine.execute("docker node add w2", &mut ctx);
+        }
+        if let Step::Read { then, .. } = engine.execute(&line, &mut ctx) {
+            let read = match i % 3 {
+                0 => Ok(compose.clone()),
+                1 => Ok(b"services: [\n".to_vec()),
+                _ => Err("open x: nope".into()),
+            };
+            engine.read_done(then, read, &mut ctx);
+        }
+        let _ = dockyard_engine::view::swarm::swarm(&engine, now);
+    }
+}
+
+#[test]
+fn a_hostile_saved_swarm_is_survived() {
+    let hub = || builtin::docker_hub(&Programs::default().with("hello", b"\0asm\x01\0\0\0")).unwrap();
+    let mut engine = Engine::new(hub());
+    let mut ids = Seeded::new(8);
+    let mut ctx = Ctx { now: Timestamp::from_secs(1_800_000_000), entropy: &mut ids };
+    for line in ["docker swarm init", "docker node add w1", "docker service create --name web --replicas 3 hello-world"]
+    {
+        engine.execute(line, &mut ctx);
+    }
+    let saved = engine.save();
+    // Extreme numbers, ids that point nowhere, and times at the end of time.
+    let hostile = saved
+        .replace("\"replicas\":3", "\"replicas\":18446744073709551615")
+        .replace("\"parallelism\":1", "\"parallelism\":0")
+        .replace("\"delay\":0", "\"delay\":18446744073709551615")
+        .replace("\"is_self\":true", "\"is_self\":false");
+    let mut hostile: serde_json::Value = serde_json::from_str(&hostile).unwrap();
+    if let Some(tasks) = hostile["swarm"]["tasks"].as_array_mut() {
+        for task in tasks {
+            task["node"] = serde_json::json!("nowhere");
+            task["service"] = serde_json::json!("");
+            task["assigned_at"] = serde_json::json!(u64::MAX);
+            task["id"] = serde_json::json!("");
+        }
+    }
+    hostile["swarm"]["nodes"][1]["failed_at"] = serde_json::json!(u64::MAX - 5);
+    let mut engine = Engine::restore(&hostile.to_string(), hub(), Timestamp(0)).expect("the shape is valid");
+    for (i, line) in [
+        "docker node ls",
+        "docker service ls",
+        "docker service ps web",
+        "docker service update --image hello-world:latest --force web",
+        "docker service scale web=2",
+        "docker node down w1",
+        "docker node up w1",
+        "docker node rm --force w1",
+        "docker node ps self",
+        "docker service rollback web",
+        "docker swarm leave --force",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut ctx = Ctx { now: Timestamp(u64::MAX - 10 + i as u64), entropy: &mut ids };
+        engine.execute(line, &mut ctx);
+        let _ = dockyard_engine::view::swarm::swarm(&engine, Timestamp(u64::MAX));
+    }
 }

@@ -131,8 +131,15 @@ impl Live {
         let callbacks = live.borrow().callbacks.clone();
         match effect {
             Effect::Submit(line) => callbacks.on_submit.emit(line),
-            Effect::Interrupt => {
-                live.borrow_mut().above("^C");
+            Effect::Interrupt(dropped) => {
+                // As a shell does, the dropped line stays in sight, marked with ^C.
+                let mut me = live.borrow_mut();
+                let shown = match me.state.running {
+                    Some(_) => format!("{dropped}^C"),
+                    None => format!("{PROMPT_COLOUR}{}{RESET} {dropped}^C", prompt(me.state.mode)),
+                };
+                me.above(&shown);
+                drop(me);
                 callbacks.on_interrupt.emit(());
             }
             Effect::EndOfInput => callbacks.on_end.emit(()),

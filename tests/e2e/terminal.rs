@@ -194,6 +194,12 @@ fn pause_freezes_a_container_in_its_worker() {
     });
 }
 
+/// Pastes text into the terminal as the browser does for Ctrl-V: a paste event on the element
+/// that has the focus, which xterm.js hands on (bracketed, since the terminal asks for it).
+const PASTE: &str = "const data = new DataTransfer(); data.setData('text/plain', arguments[0]); \
+    document.getElementById('terminal-input').dispatchEvent( \
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));";
+
 /// Whether xterm.js drew `text` in red (ANSI colour 1), rather than printing its escape codes.
 const DRAWN_RED: &str = "return [...document.querySelectorAll('#terminal .xterm-rows span')] \
     .some(s => s.textContent.includes(arguments[0]) && s.classList.contains('xterm-fg-1'));";
@@ -236,6 +242,22 @@ fn the_terminal_completes_searches_stops_and_draws_colour() {
         browser.wait_screen(10, |s| s.contains("^C")).await;
         browser.type_command("docker ps -a --format '{{.Names}} {{.Status}}'").await;
         browser.wait_text("#terminal-output", 30, |t| t.contains("sleeper Exited (130)")).await;
+
+        // A pasted block runs line by line, as in a shell; what follows the last newline waits.
+        browser
+            .client
+            .execute(
+                PASTE,
+                vec![serde_json::json!(
+                    "docker volume create pasted-one\ndocker volume create pasted-two\ndocker volume l"
+                )],
+            )
+            .await
+            .expect("paste");
+        browser.wait_text("#terminal-output", 30, |t| t.contains("\npasted-two")).await;
+        browser.wait_screen(10, |s| s.lines().any(|l| l.trim_end() == "dockyard$ docker volume l")).await;
+        browser.press("s\u{E007}").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("local     pasted-one")).await;
 
         // A program's colours are drawn, not printed as escape codes.
         browser.type_command(r"docker run --rm toolbox printf '\033[31mred alert\033[0m\n'").await;

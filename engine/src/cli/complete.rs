@@ -21,6 +21,11 @@ pub struct Names {
     pub containers: Vec<(String, ContainerStatus)>,
     pub volumes: Vec<String>,
     pub networks: Vec<String>,
+    /// The swarm's nodes (by hostname) and services, when this node manages a swarm.
+    pub nodes: Vec<String>,
+    pub services: Vec<String>,
+    /// The stacks `docker stack deploy` made.
+    pub stacks: Vec<String>,
 }
 
 impl Names {
@@ -52,6 +57,16 @@ impl Names {
             containers: engine.containers().iter().map(|c| (c.name.clone(), c.state.status)).collect(),
             volumes: engine.volumes.keys().cloned().collect(),
             networks: engine.networks.iter().map(|n| n.name.clone()).collect(),
+            nodes: engine.swarm().map(|s| s.nodes.iter().map(|n| n.hostname.clone()).collect()).unwrap_or_default(),
+            services: engine.swarm().map(|s| s.services.iter().map(|s| s.name.clone()).collect()).unwrap_or_default(),
+            stacks: engine
+                .swarm()
+                .map(|s| {
+                    let stacks: BTreeSet<String> =
+                        s.services.iter().filter_map(|s| s.stack()).map(str::to_string).collect();
+                    stacks.into_iter().collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -103,6 +118,11 @@ enum Want {
     /// Containers, images, volumes and networks, which `docker inspect` takes alike.
     Objects,
     Words(&'static [&'static str]),
+    Nodes,
+    Services,
+    /// A service followed by `=`, as `service scale` writes its replicas.
+    ServiceScales,
+    Stacks,
 }
 
 fn any(_: ContainerStatus) -> bool {
@@ -130,6 +150,14 @@ fn operand(command: &str, position: usize) -> Want {
         ("volume inspect" | "volume rm", _) => Want::Volumes,
         ("network inspect" | "network rm", _) | ("network connect" | "network disconnect", 0) => Want::Networks,
         ("network connect" | "network disconnect", 1) => Want::Containers(any),
+        ("swarm join-token", 0) => Want::Words(&["manager", "worker"]),
+        ("node inspect" | "node update" | "node rm" | "node promote" | "node demote" | "node ps", _)
+        | ("node down" | "node up", 0) => Want::Nodes,
+        ("service ps" | "service rm" | "service inspect", _)
+        | ("service update" | "service logs" | "service rollback", 0) => Want::Services,
+        ("service scale", _) => Want::ServiceScales,
+        ("stack rm", _) | ("stack services" | "stack ps", 0) => Want::Stacks,
+        ("service create", 0) => Want::Images { remote: true },
         _ => Want::Nothing,
     }
 }
@@ -142,6 +170,12 @@ fn flag_value(flag: &FlagSpec) -> Want {
         "restart" => Want::Words(&["always", "no", "on-failure", "unless-stopped"]),
         "progress" => Want::Words(&["auto", "plain", "quiet", "tty"]),
         "volumes-from" => Want::Containers(any),
+        "availability" => Want::Words(&["active", "drain", "pause"]),
+        "role" => Want::Words(&["manager", "worker"]),
+        "mode" => Want::Words(&["global", "replicated"]),
+        "update-order" => Want::Words(&["start-first", "stop-first"]),
+        "update-failure-action" => Want::Words(&["continue", "pause", "rollback"]),
+        "image" => Want::Images { remote: true },
         _ => Want::Nothing,
     }
 }
@@ -263,6 +297,10 @@ fn values(want: Want, names: &Names) -> Vec<String> {
             all
         }
         Want::Words(words) => words.iter().map(|w| w.to_string()).collect(),
+        Want::Nodes => names.nodes.clone(),
+        Want::Services => names.services.clone(),
+        Want::ServiceScales => names.services.iter().map(|s| format!("{s}=")).collect(),
+        Want::Stacks => names.stacks.clone(),
     }
 }
 
@@ -287,6 +325,9 @@ mod tests {
             ],
             volumes: vec!["data".into(), "db".into()],
             networks: vec!["bridge".into(), "host".into(), "none".into()],
+            nodes: vec!["dockyard".into(), "worker1".into()],
+            services: vec!["web".into()],
+            stacks: vec!["shop".into()],
         }
     }
 
@@ -346,6 +387,16 @@ mod tests {
         assert!(offer("docker run -e A=").is_empty());
         assert_eq!(offer("docker run -e A=1 h"), ["hello-world"]);
         assert_eq!(offer("docker volume rm d"), ["data", "db"]);
+    }
+
+    #[test]
+    fn swarm_commands_name_nodes_and_services() {
+        assert_eq!(offer("docker node update --availability d"), ["drain"]);
+        assert_eq!(offer("docker node down w"), ["worker1"]);
+        assert_eq!(offer("docker service scale w"), ["web="]);
+        assert_eq!(offer("docker service ps "), ["web"]);
+        assert_eq!(offer("docker swarm join-token m"), ["manager"]);
+        assert_eq!(offer("docker stack rm "), ["shop"]);
     }
 
     #[test]
@@ -425,6 +476,35 @@ mod tests {
             "network prune",
             "system df",
             "version",
+            // Swarm mode.
+            "swarm init",
+            "swarm join",
+            "swarm join-token",
+            "swarm leave",
+            "node ls",
+            "node inspect",
+            "node update",
+            "node rm",
+            "node promote",
+            "node demote",
+            "node ps",
+            "node add",
+            "node down",
+            "node up",
+            "service create",
+            "service ls",
+            "service ps",
+            "service scale",
+            "service update",
+            "service rollback",
+            "service logs",
+            "service rm",
+            "service inspect",
+            "stack deploy",
+            "stack ls",
+            "stack services",
+            "stack ps",
+            "stack rm",
         ];
         for spec in COMMANDS {
             assert!(DECIDED.contains(&spec.name()), "completion has not decided what `{}` takes", spec.name());

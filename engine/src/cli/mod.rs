@@ -3,7 +3,8 @@
 
 pub mod complete;
 pub mod spec;
-mod words;
+pub mod swarm;
+pub(crate) mod words;
 
 pub use spec::{Arity, CommandSpec, FlagSpec, COMMANDS};
 pub use words::{split, WordsError};
@@ -191,6 +192,8 @@ pub enum Command {
         force: bool,
         filters: Vec<String>,
     },
+    /// Swarm mode: `docker swarm`, `node`, `service` and `stack`.
+    Swarm(swarm::SwarmCommand),
 }
 
 /// The options of `docker cp`: one side is `CONTAINER:PATH`, the other a host path.
@@ -643,6 +646,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         }),
         "export" => Command::Export { container: m.args[0].clone(), output: m.last("output") },
         "image prune" => Command::ImagePrune { all: m.bool("all"), force: m.bool("force"), filters: m.all("filter") },
+        name if swarm::handles(name) => Command::Swarm(swarm::parse(spec, m)?),
         other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
     })
 }

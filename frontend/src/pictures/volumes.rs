@@ -85,7 +85,7 @@ pub fn volumes(props: &VolumesProps) -> Html {
                                         <strong>{ member.container.clone() }</strong>
                                         if let Some(ip) = &member.ip { <code class="ip">{ format!(" {ip}") }</code> }
                                         <span class="meta">{ format!(" {} · {}", member.id, if member.running { "running" } else { "stopped" }) }</span>
-                                        if !member.ports.is_empty() { <span class="ports">{ format!(" · {}", member.ports.join(", ")) }</span> }
+                                        if !member.ports.is_empty() { <span class="member-ports">{ format!(" · {}", member.ports.join(", ")) }</span> }
                                         if !member.names.is_empty() {
                                             <span class="names">{ format!(" · answers to {}", member.names.join(", ")) }</span>
                                         }

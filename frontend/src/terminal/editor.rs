@@ -152,8 +152,8 @@ fn escape(s: &str) -> (Key, usize) {
 pub enum Effect {
     /// Run this line (or hand it to the command reading the terminal).
     Submit(String),
-    /// Ctrl-C: stop the command in the foreground, or drop the line being typed.
-    Interrupt,
+    /// Ctrl-C: stop the command in the foreground, or drop the line being typed, which it holds.
+    Interrupt(String),
     EndOfInput,
     ClearScreen,
     Undo,
@@ -254,10 +254,7 @@ impl Editor {
                 let before = self.line[..self.cursor].iter().collect();
                 return vec![Effect::Complete { before, again: tabbed }];
             }
-            Key::Interrupt => {
-                self.take();
-                return vec![Effect::Interrupt];
-            }
+            Key::Interrupt => return vec![Effect::Interrupt(self.take())],
             Key::ClearScreen => return vec![Effect::ClearScreen],
             Key::Undo if self.line.is_empty() => return vec![Effect::Undo],
             Key::Search => {
@@ -541,7 +538,7 @@ mod tests {
         assert_eq!(typed(&mut e, "\x04"), [Effect::EndOfInput]);
         assert_eq!(typed(&mut e, "\x1a"), [Effect::Undo]);
         assert_eq!(typed(&mut e, "\x0c"), [Effect::ClearScreen]);
-        assert_eq!(typed(&mut e, "sleep\x03"), [Effect::Interrupt]);
+        assert_eq!(typed(&mut e, "sleep\x03"), [Effect::Interrupt("sleep".into())]);
         assert!(e.is_empty(), "Ctrl-C drops the line");
         typed(&mut e, "ab\x01\x04");
         assert_eq!(e.line(), "b", "Ctrl-D inside a line deletes forward");
