@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
+use crate::classroom::{axe, load_axe};
 use crate::harness::{block_on, Browser, Server};
 
 /// The welcome page of the `web` image says this.
@@ -63,6 +64,12 @@ fn containers_reach_each_other_by_name_on_a_shared_network_only() {
         let script = "document.querySelector(\"[aria-label='Network front']\").scrollIntoView();";
         let _ = browser.client.execute(script, Vec::new()).await;
         browser.screenshot("networks").await;
+        // The tab's new parts (addresses, names, who is cut off) keep the page accessible.
+        load_axe(&browser).await;
+        let tab = browser.client.find(Locator::Css("#tab-volumes")).await.expect("the tab");
+        tab.click().await.expect("focus the tab, so the terminal's cursor stops blinking");
+        let found = axe(&browser, "networks with members").await;
+        assert!(found.is_empty(), "axe-core found serious or critical violations:\n{}", found.join("\n"));
         browser.type_command("docker rm -f site db").await;
         browser.close().await;
     });
