@@ -189,6 +189,8 @@ fn containers_on_a_network_get_addresses_endpoints_and_aliases() {
     assert_eq!(settings["IPAddress"], "", "the top-level fields are the default bridge's");
     assert_eq!(inspect[0]["HostConfig"]["NetworkMode"], "front");
     assert_eq!(s.done("docker inspect -f '{{.NetworkSettings.Networks.front.IPAddress}}' api").stdout, "172.18.0.3\n");
+    assert_eq!(s.done("docker ps --filter network=front --format '{{.Names}}'").stdout, "api\nweb\n");
+    assert_eq!(s.done("docker ps --filter network=bridge -q").stdout, "");
     let network = json(&s.done("docker network inspect front").stdout);
     let endpoint = &network[0]["Containers"][web.as_str()];
     assert_eq!(endpoint["Name"], "web");

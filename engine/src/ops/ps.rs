@@ -38,6 +38,8 @@ enum Filter {
     Id(String),
     Exited(i32),
     Ancestor(String),
+    /// On the network of this name or id.
+    Network(String),
 }
 
 impl Engine {
@@ -144,6 +146,10 @@ impl Engine {
             Filter::Ancestor(image) => {
                 c.image_name == *image || self.images.resolve(image).is_some_and(|i| i.id == c.image)
             }
+            Filter::Network(key) => {
+                c.networks.iter().any(|a| a.name == *key || a.network.as_str() == key.as_str())
+                    || self.find_network(key).is_some_and(|n| c.networks.iter().any(|a| a.network == n.id))
+            }
         }
     }
 }
@@ -173,6 +179,7 @@ fn parse_filters(texts: &[String]) -> Result<Vec<Filter>, Reply> {
             "name" => Filter::Name(value.trim_start_matches('/').to_string()),
             "id" => Filter::Id(value.to_string()),
             "ancestor" => Filter::Ancestor(value.to_string()),
+            "network" => Filter::Network(value.to_string()),
             "exited" => Filter::Exited(
                 value.parse().map_err(|_| Reply::err(daemon_error(format!("invalid filter 'exited={value}'")), 1))?,
             ),
