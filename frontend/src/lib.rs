@@ -12,6 +12,7 @@ mod highlight;
 mod host;
 mod lesson;
 pub mod markdown;
+mod marks;
 pub mod network;
 mod pictures;
 mod ports;
@@ -40,5 +41,6 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         let opened = storage::open(session::hub(), session::now()).await;
         yew::Renderer::<app::App>::with_props(app::AppProps { opened: std::rc::Rc::new(opened) }).render();
+        marks::when_interactive();
     });
 }
