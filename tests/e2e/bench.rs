@@ -24,7 +24,8 @@
 //! lesson's title shown and the terminal's input enabled, right after the render that put them
 //! there), and the bytes transferred (Resource Timing's `transferSize` of the navigation, of every
 //! resource fetched before the `dockyard-container-start` mark of `docker run hello-world`, and
-//! of what the container's worker fetched, which that mark carries). The baseline is a cold load
+//! of what the container's worker fetched, which that mark carries). Chromium takes brotli, so
+//! the same requests are made again accepting gzip only, and what they transfer is counted too. The baseline is a cold load
 //! of a static file of the same server, in a fresh browser too.
 //!
 //! Results go to standard output and, when `DOCKYARD_BENCH_OUT` names a file, are added to it: one
@@ -344,6 +345,29 @@ async fn cold_load(url: &str) -> ColdLoad {
     }
 }
 
+/// What the same requests transfer from `server` when the browser accepts gzip only (Chromium
+/// takes brotli): each fetched again over HTTP/1.1, headers and body counted as they come.
+fn gzip_transfer(server: &Server, resources: &[(String, f64)]) -> f64 {
+    use std::io::{Read as _, Write as _};
+    let mut total = 0;
+    // Only what came over the wire: a second import of the glue, say, came from the cache.
+    for (name, _) in resources.iter().filter(|(_, transferred)| *transferred > 0.0) {
+        let Some(path) = name.strip_prefix(server.url.trim_end_matches('/')) else { continue };
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).expect("connect to the server");
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+            server.port()
+        );
+        stream.write_all(request.as_bytes()).expect("send the request");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read the response");
+        // The favicon the page lacks is a 404 the browser fetched too; it counts as it did there.
+        assert!(response.starts_with(b"HTTP/1.1 "), "{path}: no HTTP response");
+        total += response.len();
+    }
+    total as f64
+}
+
 /// The baseline: a cold load of a static file of the same server (the app's stylesheet, under a
 /// query of its own so that the app's load still finds the cache empty), from navigation start
 /// to the end of its load event, in a fresh browser.
@@ -376,7 +400,8 @@ fn cold_load_in_chromium() {
     let mut results = String::new();
     block_on(async {
         let server = Server::start(None);
-        let (mut interactive, mut baseline, mut transferred, mut decoded) = (vec![], vec![], vec![], vec![]);
+        let (mut interactive, mut baseline, mut transferred, mut decoded, mut gzip) =
+            (vec![], vec![], vec![], vec![], vec![]);
         for run in 0..COLD_RUNS {
             baseline.push(cold_static(&server.url).await);
             let load = cold_load(&server.url).await;
@@ -385,6 +410,7 @@ fn cold_load_in_chromium() {
                     println!("  {bytes:>9.0} B  {name}");
                 }
             }
+            gzip.push(gzip_transfer(&server, &load.resources));
             interactive.push(load.interactive_ms);
             transferred.push(load.transferred);
             decoded.push(load.decoded);
@@ -394,6 +420,7 @@ fn cold_load_in_chromium() {
             ("chromium_cold_static_ms", &baseline),
             ("chromium_cold_transfer_bytes", &transferred),
             ("chromium_cold_decoded_bytes", &decoded),
+            ("chromium_cold_gzip_bytes", &gzip),
         ] {
             let line: Vec<String> = samples.iter().map(|value| format!("{value:.3}")).collect();
             writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");

@@ -29,19 +29,17 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
         }
     }
 
-    // The frontend's build script compiles the WASI workloads it embeds. A release build uses
-    // the `web` profile (see the root Cargo.toml), made for size; a dev build the quicker
-    // `release` one.
+    // The frontend's build script compiles the WASI workloads and makes the built-in images from
+    // them. A release build uses the `web` profile (see the root Cargo.toml), made for size; a
+    // dev build the quicker `release` one.
     let profile = if dev { "release" } else { "web" };
-    process::run(repo.cargo().args([
-        "build",
-        "-p",
-        "dockyard-frontend",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        profile,
-    ]))?;
+    let build = ["build", "-p", "dockyard-frontend", "--target", "wasm32-unknown-unknown", "--profile", profile];
+    process::run(repo.cargo().args(build))?;
+    // Built already, cargo now only says where the build script put the built-in images' blobs.
+    let messages = process::output(repo.cargo().args(build).arg("--message-format=json"))?;
+    let blobs = frontend_out_dir(&messages)
+        .context("cargo did not say where dockyard-frontend's build script wrote")?
+        .join("blobs");
 
     // Start from an empty directory so files from an earlier build never linger.
     let dist = repo.dist_dir();
@@ -82,6 +80,9 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
         )?;
     }
 
+    // The built-in images' layer blobs, which the app fetches when a pull first needs them.
+    copy_dir(&blobs, &dist.join("blobs"))
+        .with_context(|| format!("cannot copy {} to {}", blobs.display(), dist.display()))?;
     for asset in &page.assets {
         let from = repo.root.join(&asset.source);
         let to = dist.join(&asset.name);
@@ -99,6 +100,15 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     eprintln!("the web app is in {}", dist.display());
     Ok(())
+}
+
+/// The `OUT_DIR` of dockyard-frontend's build script, from cargo's JSON messages: the line
+/// `{"reason":"build-script-executed","package_id":"...dockyard-frontend...","out_dir":"..."}`.
+fn frontend_out_dir(messages: &str) -> Option<std::path::PathBuf> {
+    messages
+        .lines()
+        .filter(|line| line.contains("\"reason\":\"build-script-executed\"") && line.contains("dockyard-frontend"))
+        .find_map(|line| line.split("\"out_dir\":\"").nth(1)?.split('"').next().map(std::path::PathBuf::from))
 }
 
 /// The files worth compressing, by extension: text and wasm shrink by half or more, while images
@@ -353,6 +363,16 @@ mod tests {
             assert!(!dir.join(absent).exists(), "{absent}");
         }
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn finds_the_frontends_build_script_output() {
+        let messages = r#"{"reason":"compiler-artifact","package_id":"path+file:///w/engine#dockyard-engine@0.1.0"}
+{"reason":"build-script-executed","package_id":"path+file:///w/workloads#dockyard-workloads@0.1.0","linked_libs":[],"out_dir":"/t/build/dockyard-workloads-1/out"}
+{"reason":"build-script-executed","package_id":"path+file:///w/frontend#dockyard-frontend@0.1.0","linked_libs":[],"out_dir":"/t/build/dockyard-frontend-2/out"}
+{"reason":"build-finished","success":true}"#;
+        assert_eq!(frontend_out_dir(messages), Some("/t/build/dockyard-frontend-2/out".into()));
+        assert_eq!(frontend_out_dir(r#"{"reason":"build-finished","success":true}"#), None);
     }
 
     #[test]
