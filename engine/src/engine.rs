@@ -351,6 +351,12 @@ impl Engine {
 
     /// Runs a command already parsed.
     pub fn execute_command(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
+        // Only these pull (a build's bases once it is under way); the rest need no way back.
+        let pulls =
+            matches!(command, Command::Run(_) | Command::Create(_) | Command::Pull { .. } | Command::BuildResume(_));
+        if !pulls {
+            return self.dispatch(command, ctx);
+        }
         let then = command.clone();
         self.or_fetch(then, Reply::default(), |engine| engine.dispatch(command, ctx))
     }
