@@ -312,10 +312,17 @@ impl Engine {
     /// An engine from saved state. Processes do not survive a restart, so containers that were
     /// running are marked exited, as Docker marks them when its daemon restarts.
     pub fn restore(json: &str, hub: Registry, now: Timestamp) -> Result<Self, StateError> {
-        let saved: Saved = serde_json::from_str(json)?;
-        if saved.version != STATE_VERSION {
-            return Err(StateError::Version(saved.version));
+        // The version first, so a state from another Dockyard says so rather than failing on
+        // whichever field changed shape.
+        #[derive(Deserialize)]
+        struct Version {
+            version: u32,
         }
+        let Version { version } = serde_json::from_str(json)?;
+        if version != STATE_VERSION {
+            return Err(StateError::Version(version));
+        }
+        let saved: Saved = serde_json::from_str(json)?;
         let mut engine = Engine::new(hub);
         engine.images = saved.images;
         engine.containers = saved.containers;
@@ -324,7 +331,8 @@ impl Engine {
         engine.build_cache = saved.build_cache;
         for container in &mut engine.containers {
             container.published.clear();
-            if container.state.status == ContainerStatus::Running {
+            // A paused process is a live one too: it ended with the engine that ran it.
+            if container.state.status.can_exit() {
                 container.state.status = ContainerStatus::Exited;
                 container.state.exit_code = 137;
                 container.state.finished_at = Some(now);

@@ -32,6 +32,7 @@ pub mod dockerfile;
 mod engine;
 pub mod format;
 pub mod fs;
+pub mod goal;
 pub mod image;
 pub mod layer;
 pub mod net;

@@ -180,6 +180,8 @@ fn state_survives_save_and_restore() {
     let mut s = Session::new();
     let (launch, _) = s.run("docker run --name keep hello-world", ExitStatus::Code(0), "hello\n");
     let busy = s.launch("docker run --name busy hello-world");
+    let frozen = s.launch("docker run --name frozen hello-world");
+    s.step("docker pause frozen");
     let saved = s.engine.save();
     let hub = builtin::docker_hub(&Programs::default().with("hello", MODULE)).unwrap();
     let restored = Engine::restore(&saved, hub, Timestamp::from_secs(T0 + 60)).unwrap();
@@ -190,5 +192,27 @@ fn state_survives_save_and_restore() {
     // A process cannot outlive the engine that ran it.
     let busy = restored.find_container(busy.process.container.as_str()).unwrap();
     assert_eq!((busy.state.status.to_string().as_str(), busy.state.exit_code), ("exited", 137));
+    let frozen = restored.find_container(frozen.process.container.as_str()).unwrap();
+    assert_eq!(frozen.state.status.to_string(), "exited", "a paused process ended with its engine too");
     assert!(Engine::restore("{", Registry::default(), Timestamp(0)).is_err());
+    let other = saved.replacen("\"version\":1", "\"version\":99", 1);
+    let error = Engine::restore(&other, Registry::default(), Timestamp(0)).err().map(|e| e.to_string());
+    assert_eq!(error.as_deref(), Some("saved state has version 99; this Dockyard reads version 1"));
+}
+
+/// Completion reads names from a real engine: what it pulled, ran and created, each where it fits.
+#[test]
+fn tab_completion_offers_the_engines_own_names() {
+    use dockyard_engine::cli::complete::{complete, Names};
+    let mut s = Session::new();
+    let offer = |s: &Session, line: &str| complete(line, &Names::of(&s.engine)).candidates;
+    assert_eq!(offer(&s, "docker run hel"), ["hello-world"], "the hub's images before any pull");
+    assert!(offer(&s, "docker rmi hel").is_empty(), "nothing is local yet");
+    s.done("docker volume create notes");
+    s.done("docker create --name keeper toolbox");
+    assert_eq!(offer(&s, "docker rmi tool"), ["toolbox"]);
+    assert_eq!(offer(&s, "docker start ke"), ["keeper"]);
+    assert!(offer(&s, "docker stop ke").is_empty(), "a created container is not running");
+    assert_eq!(offer(&s, "docker run -v no"), ["notes:"]);
+    assert_eq!(offer(&s, "docker inspect "), ["keeper", "notes", "toolbox"]);
 }

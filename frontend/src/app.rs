@@ -3,9 +3,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use dockyard_engine::cli::complete;
 use dockyard_engine::wasi::Stream;
 use yew::prelude::*;
 
+use crate::api_calls::UnderTheHood;
 use crate::controls::{Keeper, SessionControls};
 use crate::host;
 use crate::lesson::LessonView;
@@ -13,7 +15,10 @@ use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
 use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
+use crate::presenter::{use_presenter_keys, Presenter, PresenterAction, PresenterToggle};
 use crate::session::{self, Output};
+use crate::share::{Link, Share};
+use crate::splitter::{Edge, Layout, Splitter};
 use crate::state::{Action, Mode, Terminal as TerminalState};
 use crate::storage::Opened;
 use crate::terminal::Terminal;
@@ -23,11 +28,13 @@ use crate::workspace;
 #[derive(Properties)]
 pub struct AppProps {
     pub opened: std::rc::Rc<Opened>,
+    /// A shared link the page opened with: its commands run once the terminal is there.
+    pub shared: Option<Link>,
 }
 
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
-        std::rc::Rc::ptr_eq(&self.opened, &other.opened)
+        std::rc::Rc::ptr_eq(&self.opened, &other.opened) && self.shared == other.shared
     }
 }
 
@@ -52,6 +59,29 @@ pub fn app(props: &AppProps) -> Html {
     .clone();
     keeper.idle.set(term.idle());
     let pane = use_state(|| None::<Pane>);
+    let layout = use_reducer(Layout::load);
+    let panes = use_node_ref();
+    let shared_step = props.shared.as_ref().map(|link| link.step);
+    let presenter = use_reducer(move || {
+        let kept = Presenter::load();
+        Presenter { step: shared_step.unwrap_or(kept.step), ..kept }
+    });
+    let sections = lessons.get(*current).map_or(1, |lesson| lesson.sections().len());
+    use_presenter_keys(presenter.clone(), sections);
+    {
+        let layout = *layout;
+        use_effect_with(layout, |layout| layout.keep());
+    }
+
+    // A shared link's commands run in order, as a lesson's Run button runs its block's.
+    {
+        let (dispatcher, shared) = (term.dispatcher(), props.shared.clone());
+        use_effect_with((), move |_| {
+            for command in shared.into_iter().flat_map(|link| link.commands) {
+                dispatcher.dispatch(Action::Submit(command));
+            }
+        });
+    }
 
     // Ask once whether a real Docker Engine is behind the server.
     {
@@ -119,6 +149,25 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // Ctrl-C stops what runs in the foreground: a question waiting for its answer wakes to see it.
+    let on_interrupt = {
+        let (workers, stdin) = (host.workers.clone(), host.stdin.clone());
+        let running = term.running.is_some();
+        Callback::from(move |()| {
+            if running {
+                workers.interrupt.raise();
+                stdin.wake();
+            }
+        })
+    };
+    // Tab completes from the simulated engine's names, which the real engine's mode shares.
+    let complete = {
+        let engine = engine.clone();
+        Callback::from(move |before: String| match engine.try_borrow() {
+            Ok(engine) => complete::complete(&before, &complete::Names::of(&engine)),
+            Err(_) => complete::Completion::default(),
+        })
+    };
     // Ctrl-D ends the input of a container reading the terminal.
     let on_end = {
         let stdin = host.stdin.clone();
@@ -180,9 +229,12 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |()| keeper.undo(undo.as_ref()))
     };
     let on_lesson = {
-        let current = current.clone();
+        let (current, presenter) = (current.clone(), presenter.dispatcher());
         let count = lessons.len();
-        Callback::from(move |lesson: usize| current.set(lesson.min(count.saturating_sub(1))))
+        Callback::from(move |lesson: usize| {
+            current.set(lesson.min(count.saturating_sub(1)));
+            presenter.dispatch(PresenterAction::Go(0));
+        })
     };
     let set_mode = |mode: Mode| {
         let dispatcher = term.dispatcher();
@@ -199,13 +251,28 @@ pub fn app(props: &AppProps) -> Html {
     };
     let lesson = lessons.get(*current).cloned();
     let nav = |delta: isize| {
-        let current = current.clone();
+        let (current, presenter) = (current.clone(), presenter.dispatcher());
         let count = lessons.len();
         Callback::from(move |_: MouseEvent| {
             let next = (*current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
             current.set(next);
+            presenter.dispatch(PresenterAction::Go(0));
         })
     };
+    let step = presenter.step.min(sections.saturating_sub(1));
+    let on_step = {
+        let presenter = presenter.dispatcher();
+        Callback::from(move |action: PresenterAction| presenter.dispatch(action))
+    };
+    let on_present = {
+        let presenter = presenter.dispatcher();
+        Callback::from(move |()| presenter.dispatch(PresenterAction::Toggle))
+    };
+    let on_layout = {
+        let layout = layout.dispatcher();
+        Callback::from(move |action| layout.dispatch(action))
+    };
+    let widths = format!("--lesson: {}%; --pictures: {}%", layout.lesson, layout.pictures);
 
     html! {
         <div class="app">
@@ -216,6 +283,8 @@ pub fn app(props: &AppProps) -> Html {
                     <span class="lesson-count">{ format!("Lesson {} of {}", *current + 1, lessons.len()) }</span>
                     <button onclick={nav(1)} disabled={*current + 1 >= lessons.len()} aria-label="Next lesson">{ "▶" }</button>
                 </nav>
+                <PresenterToggle on={presenter.on} on_toggle={on_present} />
+                <Share lesson={*current} step={step} history={term.history.clone()} />
                 <SessionControls keeper={keeper} undo={term.undo.clone()} idle={term.idle()} history={term.history.clone()}
                     lesson={*current} on_lesson={on_lesson} keeping={term.keeping} />
                 <fieldset class="engine-switch">
@@ -233,19 +302,24 @@ pub fn app(props: &AppProps) -> Html {
                     <span class="host-status" id="host-status">{ host_label }</span>
                 </fieldset>
             </header>
-            <main class="panes">
+            <main class="panes resizable" ref={panes.clone()} style={widths}>
                 { match lesson {
-                    Some(lesson) => html! { <LessonView lesson={lesson} on_run={on_run} /> },
+                    Some(lesson) => html! {
+                        <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} />
+                    },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }
+                <Splitter edge={Edge::Lesson} layout={*layout} panes={panes.clone()} on_change={on_layout.clone()} />
                 <section class="workbench">
                     <Ports ports={ports} on_open={on_open_port} />
                     if let Some(pane) = (*pane).clone() {
                         <ResponsePane pane={pane} on_close={on_close_pane} />
                     }
-                    <Terminal lines={term.lines.clone()} live={term.live.clone()} history={term.history.clone()} running={term.running.is_some()}
-                        mode={term.mode} on_submit={on_submit} on_clear={on_clear} on_end={on_end} on_undo={on_undo} />
+                    <Terminal state={term.clone()} on_submit={on_submit} on_clear={on_clear} on_interrupt={on_interrupt}
+                        on_end={on_end} on_undo={on_undo} complete={complete} />
+                    <UnderTheHood state={term.clone()} />
                 </section>
+                <Splitter edge={Edge::Pictures} layout={*layout} panes={panes} on_change={on_layout} />
                 <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command}
                     workspace={workspace} />
             </main>

@@ -16,8 +16,11 @@ mod marks;
 pub mod network;
 mod pictures;
 mod ports;
+mod presenter;
 mod runtime;
 mod session;
+mod share;
+mod splitter;
 pub mod state;
 mod storage;
 mod terminal;
@@ -37,10 +40,21 @@ pub fn start() {
     if web_sys::window().is_none() {
         return;
     }
-    // The session this browser kept is read first, so the terminal opens on it.
+    // The session this browser kept is read first, so the terminal opens on it; a shared link
+    // opens in a fresh engine instead, and leaves that session alone.
     wasm_bindgen_futures::spawn_local(async {
-        let opened = storage::open(session::hub(), session::now()).await;
-        yew::Renderer::<app::App>::with_props(app::AppProps { opened: std::rc::Rc::new(opened) }).render();
+        let (opened, shared) = match share::opening(lessons::LESSONS.len()) {
+            Some(share::Opening::Link(link)) => {
+                (storage::Opened::shared(link.lesson, share::opened_note(&link)), Some(link))
+            }
+            Some(share::Opening::Bad(note)) => {
+                let mut opened = storage::open(session::hub(), session::now()).await;
+                opened.notes.push(note);
+                (opened, None)
+            }
+            None => (storage::open(session::hub(), session::now()).await, None),
+        };
+        yew::Renderer::<app::App>::with_props(app::AppProps { opened: std::rc::Rc::new(opened), shared }).render();
         marks::when_interactive();
     });
 }

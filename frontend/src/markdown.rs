@@ -1,7 +1,7 @@
 //! Lessons from Markdown: front matter, prose rendered to HTML, and code blocks whose docker
 //! commands the learner can run with one click.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One piece of a lesson, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,25 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
     Lesson { id, title, blocks: blocks(body) }
+}
+
+impl Lesson {
+    /// The lesson's sections as ranges of its blocks: what comes before the first `##` heading
+    /// (if anything), then each `##` heading with what follows it up to the next. Never empty.
+    pub fn sections(&self) -> Vec<std::ops::Range<usize>> {
+        let mut starts: Vec<usize> = self
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, block)| matches!(block, Block::Html(html) if html.starts_with("<h2")))
+            .map(|(at, _)| at)
+            .collect();
+        if starts.first() != Some(&0) {
+            starts.insert(0, 0);
+        }
+        let ends = starts.iter().skip(1).copied().chain([self.blocks.len()]);
+        starts.iter().copied().zip(ends).map(|(start, end)| start..end).collect()
+    }
 }
 
 fn split_front_matter(source: &str) -> (&str, &str) {
@@ -67,6 +86,12 @@ fn blocks(markdown: &str) -> Vec<Block> {
                 code = None;
             }
             (Some(_), _) => {}
+            // A section starts at its `##` heading, in a block of its own, so presenter mode can
+            // show one section at a time.
+            (None, event @ Event::Start(Tag::Heading { level: HeadingLevel::H2, .. })) => {
+                flush(&mut prose, &mut out);
+                prose.push(event);
+            }
             (None, event) => prose.push(event),
         }
     }
@@ -107,6 +132,21 @@ mod tests {
             lesson.blocks[3],
             Block::Code { text: "docker ps -a".into(), commands: vec!["docker ps -a".into()] }
         );
+    }
+
+    #[test]
+    fn sections_start_at_second_level_headings() {
+        let lesson = parse_lesson(
+            "x.md",
+            "Intro.\n\n## One\n\nText.\n\n```\ndocker ps\n```\n\nMore.\n\n## Two\n\n### Deeper\n\nEnd.\n",
+        );
+        let sections = lesson.sections();
+        assert_eq!(sections, vec![0..1, 1..4, 4..5]);
+        assert!(matches!(&lesson.blocks[1], Block::Html(h) if h.starts_with("<h2>One</h2>")));
+        assert!(matches!(&lesson.blocks[4], Block::Html(h) if h.contains("<h3>Deeper</h3>")));
+        // A lesson that opens with its first section has no introduction to show apart.
+        assert_eq!(parse_lesson("y.md", "## Only\n\nText.").sections(), vec![0..1]);
+        assert_eq!(parse_lesson("z.md", "").sections(), vec![0..0]);
     }
 
     #[test]

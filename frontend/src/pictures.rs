@@ -119,7 +119,7 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     }
                 }) }
             </div>
-            <div class="tabpanel" role="tabpanel">
+            <div class="tabpanel" role="tabpanel" tabindex="0">
                 { match current {
                     Tab::Images => html! { <images::Images stacks={engine.image_stacks()} engine={props.engine.clone()} /> },
                     Tab::Containers => html! {

@@ -134,11 +134,53 @@ impl Stdin {
         self.give(Some(line)).map_err(Option::unwrap_or_default)
     }
 
+    /// Wakes a command waiting for a line, as if the input ended, so it can see a Ctrl-C.
+    pub fn wake(&self) {
+        if let Some(reader) = self.0.borrow_mut().reader.take() {
+            let _ = reader.send(None);
+        }
+    }
+
     /// Ends the input of the command reading the terminal (Ctrl-D); whether one was reading.
     pub fn offer_end(&self) -> bool {
         self.give(None).is_ok()
     }
 }
+
+/// Ctrl-C, raised by the terminal and taken by the command waiting in the foreground.
+#[derive(Clone, Default)]
+pub struct Interrupt(Rc<std::cell::Cell<bool>>);
+
+impl Interrupt {
+    pub fn raise(&self) {
+        self.0.set(true);
+    }
+
+    fn take(&self) -> bool {
+        self.0.replace(false)
+    }
+
+    fn raised(&self) -> bool {
+        self.0.get()
+    }
+}
+
+/// How a wait on a container ends, besides the container's own end, and what Ctrl-C does to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ending {
+    /// The container runs in the foreground: the docker CLI passes Ctrl-C on, and its process
+    /// dies of it.
+    Foreground,
+    /// The command only watches (`logs -f`, `wait`): Ctrl-C stops the watching; the container
+    /// runs on.
+    Watching,
+    /// `stop`'s grace period: at this time (`Date.now()` milliseconds) the daemon kills with this
+    /// signal, and finishes what it started whatever Ctrl-C does to the client.
+    Deadline(f64, i32),
+}
+
+/// SIGINT, which Ctrl-C sends.
+const SIGINT: i32 = 2;
 
 /// What a running command shows in the terminal.
 pub enum Output {
@@ -201,6 +243,8 @@ pub struct Workers {
     /// Moves when every worker is ended for another engine, so restarts scheduled for the old
     /// one do not start.
     epoch: Rc<std::cell::Cell<u64>>,
+    /// Ctrl-C from the terminal.
+    pub interrupt: Interrupt,
 }
 
 impl Workers {
@@ -307,19 +351,19 @@ impl Workers {
         }
     }
 
-    /// Waits for `id`'s process to end, killing it with `kill`'s signal once its deadline (a time
-    /// in `Date.now()` milliseconds) passes, printing its log from `watch` on as it grows and
-    /// handing it typed lines when it reads them. Returns what the engine said when it ended.
+    /// Waits for `id`'s process to end, or for `ending`, printing its log from `watch` on as it
+    /// grows and handing it typed lines when it reads them. Returns what the engine said when it
+    /// ended.
     async fn wait(
         &self,
         engine: &Rc<RefCell<Engine>>,
         id: &ContainerId,
-        kill: Option<(f64, i32)>,
+        ending: Ending,
         mut watch: Option<(usize, bool)>,
         stdin: Option<&Stdin>,
         emit: &impl Fn(Output),
     ) -> Option<Reply> {
-        let reply = self.wait_for(engine, id, kill, &mut watch, stdin, emit).await;
+        let reply = self.wait_for(engine, id, ending, &mut watch, stdin, emit).await;
         if let Some(stdin) = stdin {
             stdin.capture(false);
         }
@@ -330,7 +374,7 @@ impl Workers {
         &self,
         engine: &Rc<RefCell<Engine>>,
         id: &ContainerId,
-        kill: Option<(f64, i32)>,
+        ending: Ending,
         watch: &mut Option<(usize, bool)>,
         stdin: Option<&Stdin>,
         emit: &impl Fn(Output),
@@ -340,6 +384,14 @@ impl Workers {
         }
         self.held.borrow_mut().insert(id.clone(), None);
         loop {
+            match ending {
+                Ending::Foreground if self.interrupt.take() => self.kill(engine, id, SIGINT),
+                Ending::Watching if self.interrupt.take() => {
+                    self.held.borrow_mut().remove(id);
+                    return None;
+                }
+                _ => {}
+            }
             if let Some((from, timestamps)) = *watch {
                 let (text, next) = engine.borrow().log_text(id, from, timestamps);
                 print(&text, emit).await;
@@ -349,6 +401,10 @@ impl Workers {
             let reads = stdin.filter(|_| self.wanting.borrow_mut().remove(id));
             if let Some(stdin) = reads {
                 let line = stdin.read_line().await;
+                // Ctrl-C woke the read: the process ends rather than reading the end of input.
+                if self.interrupt.raised() {
+                    continue;
+                }
                 if let Some(line) = &line {
                     emit(Output::Text(Stream::Stdout, format!("{line}\n")));
                 }
@@ -375,9 +431,11 @@ impl Workers {
                 self.held.borrow_mut().remove(id);
                 return None;
             }
-            if let Some((_, signal)) = kill.filter(|(deadline, _)| js_sys::Date::now() >= *deadline) {
-                self.kill(engine, id, signal);
-                continue;
+            if let Ending::Deadline(deadline, signal) = ending {
+                if js_sys::Date::now() >= deadline {
+                    self.kill(engine, id, signal);
+                    continue;
+                }
             }
             sleep(25).await;
         }
@@ -453,6 +511,8 @@ pub struct Host {
 pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit: impl Fn(Output)) -> i32 {
     let stdin = &host.stdin;
     let workers = &host.workers;
+    // A Ctrl-C pressed while nothing ran is not this command's.
+    workers.interrupt.take();
     let first = engine.borrow_mut().execute(line, &mut Ctx { now: now(), entropy: &mut BrowserEntropy });
     // The command's steps, one container at a time for commands on several.
     let mut sequence = Sequence::default();
@@ -473,7 +533,7 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                         .wait(
                             &engine,
                             &id,
-                            None,
+                            Ending::Foreground,
                             Some((from, false)),
                             launch.process.interactive.then_some(stdin),
                             &emit,
@@ -510,9 +570,12 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                     }
                     None => None,
                 };
-                let deadline = kill_after.map(|ns| js_sys::Date::now() + ns as f64 / 1e6);
+                let ending = match kill_after {
+                    Some(ns) => Ending::Deadline(js_sys::Date::now() + ns as f64 / 1e6, signal),
+                    None => Ending::Watching,
+                };
                 if workers.running.borrow().contains_key(&container) {
-                    workers.wait(&engine, &container, deadline.map(|d| (d, signal)), watch, None, &emit).await;
+                    workers.wait(&engine, &container, ending, watch, None, &emit).await;
                 } else if engine.borrow().is_running(&container) {
                     // Nothing runs it in this page (it was running when the page was last open).
                     workers.kill(&engine, &container, signal);

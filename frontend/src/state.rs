@@ -60,6 +60,11 @@ pub struct Terminal {
     /// keeps the session in the browser whenever it moves.
     pub changes: u64,
     pub keeping: Keeping,
+    /// Lines that left `lines` from the front, trimmed or cleared, ever: the sequence number of
+    /// `lines[0]`, so the screen knows which lines it has written.
+    pub dropped: u64,
+    /// Counts clears of the screen (Ctrl-L, a reset).
+    pub clears: u64,
 }
 
 /// The engine's saved state from before a command, and the command, so Undo can go back to it.
@@ -105,6 +110,8 @@ impl Default for Terminal {
             undo: None,
             changes: 0,
             keeping: Keeping::default(),
+            dropped: 0,
+            clears: 0,
         }
     }
 }
@@ -194,7 +201,15 @@ impl Terminal {
         if self.lines.len() > MAX_LINES {
             let excess = self.lines.len() - MAX_LINES;
             self.lines.drain(..excess);
+            self.dropped += excess as u64;
         }
+    }
+
+    /// Empties the screen, counting the lines that leave it.
+    fn clear(&mut self) {
+        self.dropped += self.lines.len() as u64;
+        self.lines.clear();
+        self.clears += 1;
     }
 }
 
@@ -232,7 +247,7 @@ impl Reducible for Terminal {
                 next.last_exit = code;
                 next.changes += 1;
             }
-            Action::Clear => next.lines.clear(),
+            Action::Clear => next.clear(),
             Action::SetMode(mode) => {
                 if mode == Mode::Host && !next.host_available() {
                     next.lines.push(Line::Note(
@@ -272,6 +287,7 @@ impl Reducible for Terminal {
                 next.changes += 1;
             }
             Action::Reset => {
+                next.clear();
                 next = Terminal {
                     lines: vec![Line::Note(
                         "Dockyard starts over: no images, no containers, no volumes, no history.".into(),
@@ -280,6 +296,8 @@ impl Reducible for Terminal {
                     host: next.host.take(),
                     changes: next.changes,
                     keeping: next.keeping,
+                    dropped: next.dropped,
+                    clears: next.clears,
                     ..Terminal::default()
                 };
             }

@@ -121,6 +121,12 @@ impl Opened {
     fn fresh(storage: Storage, notes: Vec<String>) -> Opened {
         Opened { storage, engine: RefCell::new(None), history: Vec::new(), lesson: 0, notes }
     }
+
+    /// A shared link's opening: a fresh engine at the link's lesson, with storage left closed, so
+    /// nothing this page does touches the session the browser kept.
+    pub fn shared(lesson: usize, note: String) -> Opened {
+        Opened { lesson, ..Opened::fresh(Storage::default(), vec![note]) }
+    }
 }
 
 /// Opens the browser's storage and reads the session kept there. Never loses a kept state: one

@@ -49,6 +49,7 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
     let router = Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
+        .route("/sw.js", get(service_worker))
         .route("/api/host", get(host_status))
         .route("/api/host/run", post(host_run))
         .fallback_service(static_files(&dist))
@@ -108,6 +109,22 @@ async fn index(State(app): State<Arc<App>>) -> Response {
             response
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("dockyard: cannot read index.html: {e}")).into_response(),
+    }
+}
+
+/// The service worker `cargo xtask dist` wrote. Never cached by the browser's HTTP cache, so a
+/// new build's worker (and with it the new build's files) is found on the next visit.
+async fn service_worker(State(app): State<Arc<App>>) -> Response {
+    match tokio::fs::read(app.dist.join("sw.js")).await {
+        Ok(script) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            ],
+            script,
+        )
+            .into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "dockyard: this build has no service worker").into_response(),
     }
 }
 

@@ -46,19 +46,20 @@ const HELLO_RUNS: usize = 15;
 const CPU_RUNS: usize = 5;
 
 /// Records, in the page, when Enter is pressed in the terminal and when the command it started
-/// has finished: the input's placeholder says "running…" while a command runs.
+/// has finished: the terminal's `data-running` is "true" while a command runs.
 const INSTALL_TIMER: &str = "const input = document.getElementById('terminal-input');
+    const terminal = document.getElementById('terminal');
     window.__bench = { start: 0, end: 0 };
     document.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' && e.target === input) window.__bench = { start: performance.now(), end: 0 };
     }, true);
     new MutationObserver((records) => {
         for (const r of records) {
-            if (r.oldValue && r.oldValue.startsWith('running') && window.__bench.start && !window.__bench.end) {
+            if (r.oldValue === 'true' && window.__bench.start && !window.__bench.end) {
                 window.__bench.end = performance.now();
             }
         }
-    }).observe(input, { attributes: true, attributeFilter: ['placeholder'], attributeOldValue: true });";
+    }).observe(terminal, { attributes: true, attributeFilter: ['data-running'], attributeOldValue: true });";
 
 /// Build runs of each kind, after one that is not measured.
 const BUILD_RUNS: usize = 5;
@@ -134,9 +135,8 @@ fn cpu_image_archive(home: &TempHome) -> PathBuf {
 /// Clears the terminal, types `command`, and returns how long the page took to finish it, in
 /// milliseconds, and what the terminal shows then.
 async fn timed(browser: &Browser, command: &str) -> (f64, String) {
-    let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");
     // A cleared terminal redraws the same few lines on every run, whatever ran before.
-    input.send_keys("\u{E009}l\u{E000}").await.expect("ctrl-l clears");
+    browser.press("\u{E009}l\u{E000}").await;
     browser.type_command(command).await;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -146,8 +146,7 @@ async fn timed(browser: &Browser, command: &str) -> (f64, String) {
             .await
             .expect("the timer answers");
         if let Some(ms) = took.as_f64() {
-            let shown = browser.client.find(Locator::Css("#terminal-output")).await.expect("output");
-            return (ms, shown.text().await.expect("output text"));
+            return (ms, browser.inner_text("#terminal-output").await.unwrap_or_default());
         }
         assert!(Instant::now() < deadline, "`{command}` did not finish within a minute");
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -213,8 +212,7 @@ fn runtime_in_chromium() {
 /// in the picker it opens, and returns the build's time as the page measured it, in
 /// milliseconds, and what the terminal shows then.
 async fn timed_build(browser: &Browser, command: &str, context: &str) -> (f64, String) {
-    let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");
-    input.send_keys("\u{E009}l\u{E000}").await.expect("ctrl-l clears");
+    browser.press("\u{E009}l\u{E000}").await;
     browser.type_command(command).await;
     let picker = browser.client.wait().for_element(Locator::Css("#upload-input")).await.expect("a folder picker");
     picker.send_keys(context).await.expect("choose the context folder");
@@ -229,8 +227,7 @@ async fn timed_build(browser: &Browser, command: &str, context: &str) -> (f64, S
             .await
             .expect("the timer answers");
         if let Some(ms) = took.as_f64() {
-            let shown = browser.client.find(Locator::Css("#terminal-output")).await.expect("output");
-            return (ms, shown.text().await.expect("output text"));
+            return (ms, browser.inner_text("#terminal-output").await.unwrap_or_default());
         }
         assert!(Instant::now() < deadline, "`{command}` did not finish within two minutes");
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -133,6 +133,12 @@ impl Server {
         Server { child, url, _home: home }
     }
 
+    /// Stops the server now, as a learner's laptop losing it would (the offline test).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn port(&self) -> u16 {
         self.url.trim_end_matches('/').rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in URL")
     }
@@ -244,21 +250,52 @@ impl Browser {
     }
 
     /// Waits until the element's text satisfies `pred`, returning the text; fails after `secs`.
+    /// The text is the element's `innerText`, so it reads the terminal's plain copy for screen
+    /// readers, which is laid out but not drawn.
     pub async fn wait_text(&self, css: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         let mut last = String::new();
         while Instant::now() < deadline {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = el.text().await {
-                    if pred(&text) {
-                        return text;
-                    }
-                    last = text;
+            if let Some(text) = self.inner_text(css).await {
+                if pred(&text) {
+                    return text;
                 }
+                last = text;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        self.screenshot("timed-out-text").await;
         panic!("timed out after {secs} s waiting on {css}; its text was:\n{last}");
+    }
+
+    /// The `innerText` of the first element `css` selects, if there is one.
+    pub async fn inner_text(&self, css: &str) -> Option<String> {
+        let script = "const el = document.querySelector(arguments[0]); return el ? el.innerText : null;";
+        let value = self.client.execute(script, vec![serde_json::json!(css)]).await.ok()?;
+        value.as_str().map(str::to_string)
+    }
+
+    /// Waits until what xterm.js draws, row by row as the learner sees it, satisfies `pred`.
+    pub async fn wait_screen(&self, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            // xterm.js draws spaces as no-break spaces so that they keep their width.
+            let text = self.inner_text("#terminal .xterm-rows").await.unwrap_or_default().replace('\u{a0}', " ");
+            if pred(&text) {
+                return text;
+            }
+            last = text;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.screenshot("timed-out-screen").await;
+        panic!("timed out after {secs} s waiting on the terminal's screen; it showed:\n{last}");
+    }
+
+    /// Sends keys to the terminal, such as `\u{E009}c` for Ctrl-C or `\u{E004}` for Tab.
+    pub async fn press(&self, keys: &str) {
+        let input = self.client.find(Locator::Css("#terminal-input")).await.expect("terminal input");
+        input.send_keys(keys).await.expect("keys reach the terminal");
     }
 
     /// Loads the playground at `url` and waits until its terminal takes input.

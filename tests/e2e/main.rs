@@ -8,6 +8,7 @@
 mod archive;
 mod bench;
 mod build;
+mod classroom;
 mod editor;
 mod harness;
 mod host;

@@ -14,8 +14,8 @@ async fn settled_saves(browser: &Browser) -> u32 {
     loop {
         // A command's end and the write it starts are a render apart.
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("the terminal input");
-        let running = input.attr("placeholder").await.ok().flatten().is_some_and(|p| p.starts_with("running"));
+        let terminal = browser.client.find(Locator::Css("#terminal")).await.expect("the terminal");
+        let running = terminal.attr("data-running").await.ok().flatten().as_deref() != Some("false");
         let status = browser.client.find(Locator::Css("#session-status")).await.expect("the session status");
         let saved = status.attr("data-saved").await.ok().flatten().and_then(|s| s.parse::<u32>().ok());
         let saving = status.attr("data-saving").await.ok().flatten();
@@ -100,11 +100,10 @@ fn the_session_survives_a_reload_undoes_a_command_loads_from_a_file_and_resets()
                 t.contains("Restored your session from this browser: 1 image, 0 containers.")
             })
             .await;
-        let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
-        input.send_keys("\u{E013}").await.expect("arrow up");
-        let value = input.prop("value").await.expect("value").unwrap_or_default();
-        assert_eq!(value, "docker pull hello-world");
-        input.clear().await.expect("clear the line");
+        browser.press("\u{E013}").await;
+        browser.wait_screen(10, |s| s.lines().any(|l| l.trim_end() == "dockyard$ docker pull hello-world")).await;
+        // Ctrl-U empties the line again.
+        browser.press("\u{E009}u").await;
         browser.type_command("docker images").await;
         after(&browser, "docker images", |t| t.contains("hello-world")).await;
 
@@ -116,8 +115,7 @@ fn the_session_survives_a_reload_undoes_a_command_loads_from_a_file_and_resets()
         browser.type_command("docker images").await;
         after(&browser, "Undid: docker rmi hello-world", |t| t.contains("hello-world")).await;
         // Ctrl-Z on an empty line asks for the same undo.
-        let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
-        input.send_keys("\u{E009}z\u{E000}").await.expect("ctrl-z");
+        browser.press("\u{E009}z\u{E000}").await;
         browser.wait_text("#terminal-output", 30, |t| t.contains("Nothing to undo")).await;
 
         // Reset asks, then empties the engine, the terminal and what the browser keeps.

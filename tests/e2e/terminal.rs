@@ -23,11 +23,13 @@ fn typed_commands_answer_as_docker_does() {
         browser.wait_text("#terminal-output", 30, |t| t.contains("executable file not found in $PATH")).await;
 
         // The up arrow brings back the last command; Enter runs it again.
-        let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
-        input.send_keys("\u{E013}").await.expect("arrow up");
-        let value = input.prop("value").await.expect("value").unwrap_or_default();
-        assert_eq!(value, "docker run --rm hello-world nosuchcmd");
-        input.send_keys("\u{E007}").await.expect("enter");
+        browser.press("\u{E013}").await;
+        browser
+            .wait_screen(10, |s| {
+                s.lines().last().is_some_and(|l| l.trim_end() == "dockyard$ docker run --rm hello-world nosuchcmd")
+            })
+            .await;
+        browser.press("\u{E007}").await;
         browser
             .wait_text("#terminal-output", 30, |t| t.matches("executable file not found in $PATH").count() == 2)
             .await;
@@ -152,8 +154,7 @@ fn run_it_is_a_shell_in_the_terminal() {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         browser.type_command("one").await;
         browser.type_command("two").await;
-        let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
-        input.send_keys("\u{E009}d").await.expect("ctrl-d");
+        browser.press("\u{E009}d").await;
         browser.wait_text("#terminal-output", 30, |t| t.lines().any(|l| l.trim() == "2")).await;
         browser.screenshot("terminal-interactive").await;
         browser.close().await;
@@ -162,8 +163,7 @@ fn run_it_is_a_shell_in_the_terminal() {
 
 /// How many lines of `docker logs NAME` the terminal shows after clearing it.
 async fn logged_lines(browser: &Browser, name: &str, word: &str) -> usize {
-    let input = browser.client.find(Locator::Css("#terminal-input")).await.expect("input");
-    input.send_keys("\u{E009}l").await.expect("ctrl-l clears");
+    browser.press("\u{E009}l").await;
     browser.type_command(&format!("docker logs {name}")).await;
     let marker = format!("docker logs {name}");
     let text = browser.wait_text("#terminal-output", 30, |t| t.contains(&marker) && t.contains(word)).await;
@@ -190,6 +190,82 @@ fn pause_freezes_a_container_in_its_worker() {
         tokio::time::sleep(std::time::Duration::from_millis(800)).await;
         assert!(logged_lines(&browser, "ticker", "tick").await > frozen, "ticking again");
         browser.type_command("docker rm -f ticker").await;
+        browser.close().await;
+    });
+}
+
+/// Pastes text into the terminal as the browser does for Ctrl-V: a paste event on the element
+/// that has the focus, which xterm.js hands on (bracketed, since the terminal asks for it).
+const PASTE: &str = "const data = new DataTransfer(); data.setData('text/plain', arguments[0]); \
+    document.getElementById('terminal-input').dispatchEvent( \
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));";
+
+/// Whether xterm.js drew `text` in red (ANSI colour 1), rather than printing its escape codes.
+const DRAWN_RED: &str = "return [...document.querySelectorAll('#terminal .xterm-rows span')] \
+    .some(s => s.textContent.includes(arguments[0]) && s.classList.contains('xterm-fg-1'));";
+
+#[test]
+fn the_terminal_completes_searches_stops_and_draws_colour() {
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.open(&server.url).await;
+
+        // Tab completes a command word, then an image from Docker Hub that is not pulled yet.
+        browser.press("docker ru\u{E004}hello-w\u{E004}").await;
+        browser.wait_screen(10, |s| s.lines().any(|l| l.trim_end() == "dockyard$ docker run hello-world")).await;
+        browser.press("\u{E007}").await;
+        browser.wait_text("#terminal-output", 60, |t| t.contains("Hello from Dockyard!")).await;
+
+        // Two Tabs list what fits, as a shell does; Ctrl-U empties the line.
+        browser.press("docker volume \u{E004}\u{E004}").await;
+        browser.wait_screen(10, |s| s.contains("create") && s.contains("inspect") && s.contains("prune")).await;
+        browser.press("\u{E009}u").await;
+
+        // Ctrl-R finds the last command holding what is typed; Enter runs it.
+        browser.press("\u{E009}r\u{E000}hello").await;
+        browser.wait_screen(10, |s| s.contains("(reverse-i-search)`hello': docker run hello-world")).await;
+        browser.press("\u{E007}").await;
+        browser.wait_text("#terminal-output", 60, |t| t.matches("Hello from Dockyard!").count() == 2).await;
+
+        // Ctrl-C stops the container in the foreground, which dies of SIGINT: 128 + 2.
+        browser.type_command("docker run --name sleeper toolbox sleep 600").await;
+        browser.wait_text("#terminal-output", 60, |t| t.contains("Downloaded newer image for toolbox")).await;
+        let terminal = browser.client.find(Locator::Css("#terminal")).await.expect("the terminal");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while terminal.attr("data-running").await.ok().flatten().as_deref() != Some("true") {
+            assert!(std::time::Instant::now() < deadline, "the sleeper never ran");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        browser.press("\u{E009}c").await;
+        browser.wait_screen(10, |s| s.contains("^C")).await;
+        browser.type_command("docker ps -a --format '{{.Names}} {{.Status}}'").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("sleeper Exited (130)")).await;
+
+        // A pasted block runs line by line, as in a shell; what follows the last newline waits.
+        browser
+            .client
+            .execute(
+                PASTE,
+                vec![serde_json::json!(
+                    "docker volume create pasted-one\ndocker volume create pasted-two\ndocker volume l"
+                )],
+            )
+            .await
+            .expect("paste");
+        browser.wait_text("#terminal-output", 30, |t| t.contains("\npasted-two")).await;
+        browser.wait_screen(10, |s| s.lines().any(|l| l.trim_end() == "dockyard$ docker volume l")).await;
+        browser.press("s\u{E007}").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("local     pasted-one")).await;
+
+        // A program's colours are drawn, not printed as escape codes.
+        browser.type_command(r"docker run --rm toolbox printf '\033[31mred alert\033[0m\n'").await;
+        // The command line shows the escapes as typed; the program's own line shows only the words.
+        browser.wait_screen(30, |s| s.lines().any(|l| l.trim() == "red alert")).await;
+        let red = browser.client.execute(DRAWN_RED, vec![serde_json::json!("red alert")]).await.expect("script");
+        assert_eq!(red, serde_json::json!(true), "the text is drawn in red");
+        browser.screenshot("terminal-xterm").await;
         browser.close().await;
     });
 }

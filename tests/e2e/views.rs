@@ -7,12 +7,6 @@ use fantoccini::Locator;
 use crate::harness::{block_on, Browser, Server};
 
 /// An XPath to the toggle on the terminal line of the command `command` starts.
-fn toggle_of(command: &str) -> String {
-    format!(
-        "//div[contains(@class,'line') and contains(@class,'input') and contains(., '{command}')]/button[contains(@class,'api-toggle')]"
-    )
-}
-
 #[test]
 fn registries_volumes_and_the_api_under_the_hood() {
     block_on(async {
@@ -74,36 +68,23 @@ fn registries_volumes_and_the_api_under_the_hood() {
         assert!(stores.contains("bridge") && stores.contains("none"), "{stores}");
         browser.screenshot("volumes").await;
 
-        // The run's calls, by mouse: create with the volume in its body, then attach, wait, start.
-        let toggle = browser
-            .client
-            .find(Locator::XPath(&toggle_of("docker run --name writer")))
-            .await
-            .expect("the run's API toggle");
-        toggle.click().await.expect("open it");
+        // Under the hood, by mouse: the panel follows the last command, the run.
+        browser.client.find(Locator::Css("#api-toggle")).await.expect("the API toggle").click().await.expect("open it");
         let calls = browser.wait_text(".api-calls", 10, |t| t.contains("POST /v1.41/containers/create")).await;
         assert!(calls.contains("POST /v1.41/containers/create?name=writer"), "{calls}");
         assert!(calls.contains("\"Binds\"") && calls.contains("data:/data"), "{calls}");
         assert!(calls.contains("/wait?condition=next-exit") && calls.contains("/start"), "{calls}");
 
-        // The pull's calls, by keyboard: Enter on the focused toggle.
-        let toggle = browser
-            .client
-            .find(Locator::XPath(&toggle_of("docker pull hello-world")))
-            .await
-            .expect("the pull's API toggle");
-        toggle.send_keys("\u{E007}").await.expect("press Enter on it");
-        let expanded =
-            browser.client.find(Locator::XPath(&toggle_of("docker pull hello-world"))).await.expect("the toggle");
-        let state = expanded.attr("aria-expanded").await.expect("aria-expanded");
-        assert_eq!(state.as_deref(), Some("true"));
+        // An earlier command, by keyboard: the list is newest first, so End picks the first, the pull.
+        let list = browser.client.find(Locator::Css("#api-command")).await.expect("the list of commands");
+        list.send_keys("\u{E010}").await.expect("End in the list");
         browser
-            .wait_text("#terminal-output", 10, |t| {
-                t.contains("POST /v1.41/images/create?fromImage=hello-world&tag=latest")
-            })
+            .wait_text(".api-calls", 10, |t| t.contains("POST /v1.41/images/create?fromImage=hello-world&tag=latest"))
             .await;
+        let toggle = browser.client.find(Locator::Css("#api-toggle")).await.expect("the toggle");
+        assert_eq!(toggle.attr("aria-expanded").await.expect("aria-expanded").as_deref(), Some("true"));
         let copied = browser.wait_text("#terminal-output", 1, |_| true).await;
-        assert!(!copied.contains("⚙ API"), "the toggle's label stays out of the terminal's text");
+        assert!(!copied.contains("Engine API"), "the panel stays out of the terminal's text");
         browser.screenshot("api-calls").await;
         browser.close().await;
     });

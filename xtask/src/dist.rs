@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::process;
 use crate::tools::WebTools;
+use crate::vendor;
 use crate::Repo;
 
 /// What replaces trunk's `<link data-trunk rel="rust"/>`: load the glue wasm-bindgen generates.
@@ -18,6 +19,8 @@ const LOADER: &str = "<script type=\"module\">import init from './dockyard.js'; 
 /// Builds the web app; `dev` skips what is slow and only makes the download smaller: the size
 /// profile, wasm-opt and the precompressed copies.
 pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
+    // The entry page refers to xterm.js inside node_modules, so it must be installed first.
+    vendor::ensure(repo)?;
     // Check the entry page first, so a broken one fails in a second rather than after the build.
     let index = repo.root.join("index.html");
     let html = fs::read_to_string(&index).with_context(|| format!("cannot read {}", index.display()))?;
@@ -94,10 +97,13 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     let out = dist.join("index.html");
     fs::write(&out, page.html).with_context(|| format!("cannot write {}", out.display()))?;
-    // Last, so that every file written before has its compressed copies.
+    // The compressed copies next, so that every file written before has them ...
     if !dev {
         precompress(&dist)?;
     }
+    // ... and last the service worker, since it lists and hashes every file the dist holds (less
+    // the compressed copies, which the server picks itself).
+    crate::service_worker::write(&dist)?;
     eprintln!("the web app is in {}", dist.display());
     Ok(())
 }

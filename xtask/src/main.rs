@@ -5,8 +5,10 @@ mod dist;
 mod dockerd;
 mod play;
 mod process;
+mod service_worker;
 mod test;
 mod tools;
+mod vendor;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

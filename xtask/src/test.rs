@@ -122,8 +122,10 @@ fn run_steps(repo: &Repo, skip: &Skip, temp: &Path, steps: &mut Steps) -> Result
         Ok(dockerd)
     })?;
     steps.run(E2E, || {
+        let axe = tools::ensure_axe_core(repo)?;
         process::run(
             cargo()
+                .env("DOCKYARD_AXE", &axe)
                 .env("DOCKYARD_BIN", &server)
                 .env("DOCKYARD_DIST", repo.dist_dir())
                 .env("DOCKYARD_DOCKER_HOST", dockerd.layout.host())

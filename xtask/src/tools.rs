@@ -17,6 +17,10 @@ use crate::Repo;
 /// what today's rustc emits. Pinned so every machine optimizes the same way.
 pub const BINARYEN_VERSION: &str = "132.0.0";
 
+/// axe-core checks the page's accessibility in the end-to-end tests; pinned, since each release
+/// adds rules, and a new rule should fail a change that touches the page, not a random day.
+pub const AXE_CORE_VERSION: &str = "4.10.3";
+
 pub const CHROMIUM_BIN: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER_BIN: &str = "/usr/bin/chromedriver";
 pub const BUSYBOX_BIN: &str = "/bin/busybox";
@@ -202,6 +206,32 @@ fn ensure_wasm_opt(tools_dir: &Path) -> Result<PathBuf> {
         }
     }
     Ok(wasm_opt)
+}
+
+/// axe-core's `axe.min.js`, installed with npm into DOCKYARD_TOOLS when missing.
+pub fn ensure_axe_core(repo: &Repo) -> Result<PathBuf> {
+    let prefix = tools_dir(repo)?.join(format!("axe-core-{AXE_CORE_VERSION}"));
+    let script = prefix.join("node_modules/axe-core/axe.min.js");
+    let package_json = prefix.join("node_modules/axe-core/package.json");
+    let ready = || {
+        fs::read_to_string(&package_json).is_ok_and(|json| json_version(&json) == Some(AXE_CORE_VERSION))
+            && script.is_file()
+    };
+    if !ready() {
+        let npm = which("npm").context("npm was not found; install Node.js and npm, which provide axe-core")?;
+        process::run(
+            Command::new(npm)
+                .arg("install")
+                .arg("--prefix")
+                .arg(&prefix)
+                .args(["--no-audit", "--no-fund"])
+                .arg(format!("axe-core@{AXE_CORE_VERSION}")),
+        )?;
+        if !ready() {
+            bail!("{} is missing even after `npm install axe-core@{AXE_CORE_VERSION}`", script.display());
+        }
+    }
+    Ok(script)
 }
 
 /// Installs the missing packages with apt when running as root, or explains what to install.

@@ -1,8 +1,9 @@
 //! The docker command line: words in, a typed [`Command`] out, or an error worded as the docker CLI
 //! words it. The browser terminal, `dockyard` and the server's host bridge all parse with this.
 
+pub mod complete;
 pub mod spec;
-mod words;
+pub(crate) mod words;
 
 pub use spec::{Arity, CommandSpec, FlagSpec, COMMANDS};
 pub use words::{split, WordsError};
