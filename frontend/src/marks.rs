@@ -1,6 +1,7 @@
 //! User Timing marks for the load benchmark: the page marks when the first lesson is interactive
 //! and when its first container's process starts, so a benchmark reads both from the page's own
-//! timeline (`performance.getEntriesByName`) rather than timing WebDriver's round trips.
+//! timeline (`performance.getEntriesByName`) rather than timing WebDriver's round trips. The same
+//! two moments decide when the service worker's offline copy may start downloading.
 
 use std::cell::Cell;
 
@@ -19,8 +20,41 @@ pub const CONTAINER_START: &str = "dockyard-container-start";
 const LESSON_READY: &str = "#lesson-title";
 const TERMINAL_READY: &str = "#terminal-input:not([disabled])";
 
+/// How long after the page is interactive the service worker is registered if no container has
+/// started by then, in milliseconds: a learner reads the lesson first, and the offline copy it
+/// downloads must not compete with the first lesson's load.
+const OFFLINE_AFTER_MS: i32 = 3000;
+
 thread_local! {
     static CONTAINER_STARTED: Cell<bool> = const { Cell::new(false) };
+    static OFFLINE_REGISTERED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Registers the service worker (`sw.js`), once: it downloads a copy of every file of the app,
+/// the built-in images' layers too, so the page works offline later. That is most of the app's
+/// bytes again, so it waits until the first container has started, or until the page has been
+/// interactive a while, and the first lesson's load keeps the network to itself.
+fn register_offline() {
+    if OFFLINE_REGISTERED.with(|done| done.replace(true)) {
+        return;
+    }
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok();
+    let Some(container) = navigator.and_then(|n| js_sys::Reflect::get(&n, &"serviceWorker".into()).ok()) else {
+        return;
+    };
+    let Ok(register) =
+        js_sys::Reflect::get(&container, &"register".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return;
+    };
+    if let Ok(promise) = register.call1(&container, &JsValue::from_str("./sw.js")) {
+        // A browser that refuses (a private window, an unsafe origin) just stays online-only.
+        if let Ok(catch) =
+            js_sys::Reflect::get(&promise, &"catch".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = catch.call1(&promise, &Closure::once_into_js(|_: JsValue| {}));
+        }
+    }
 }
 
 /// `performance.mark(name, { detail })`, through `Reflect` so no more web-sys features are needed;
@@ -60,6 +94,11 @@ pub fn when_interactive() {
 fn check() {
     if ready() {
         mark(INTERACTIVE, None);
+        if let Some(window) = web_sys::window() {
+            let later = Closure::once_into_js(register_offline);
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), OFFLINE_AFTER_MS);
+        }
         return;
     }
     let Some(window) = web_sys::window() else {
@@ -74,5 +113,6 @@ fn check() {
 pub fn container_started(transferred: f64) {
     if !CONTAINER_STARTED.with(|started| started.replace(true)) {
         mark(CONTAINER_START, Some(transferred));
+        register_offline();
     }
 }

@@ -24,7 +24,8 @@
 //! lesson's title shown and the terminal's input enabled, right after the render that put them
 //! there), and the bytes transferred (Resource Timing's `transferSize` of the navigation, of every
 //! resource fetched before the `dockyard-container-start` mark of `docker run hello-world`, and
-//! of what the container's worker fetched, which that mark carries). Chromium takes brotli, so
+//! of what the container's worker fetched, which that mark carries, and of what the service
+//! worker fetched before that mark, which it tells when asked). Chromium takes brotli, so
 //! the same requests are made again accepting gzip only, and what they transfer is counted too. The baseline is a cold load
 //! of a static file of the same server, in a fresh browser too.
 //!
@@ -307,12 +308,27 @@ struct ColdLoad {
 const READ_LOAD: &str = "const interactive = performance.getEntriesByName('dockyard-interactive')[0];
     const started = performance.getEntriesByName('dockyard-container-start')[0];
     if (!interactive || !started) return null;
+    const startedAt = performance.timeOrigin + started.startTime;
     const entries = performance.getEntriesByType('navigation')
         .concat(performance.getEntriesByType('resource').filter((e) => e.startTime <= started.startTime));
     return JSON.stringify({
         interactive: interactive.startTime,
         worker: started.detail || 0,
+        startedAt,
         entries: entries.map((e) => [e.name, e.transferSize, e.decodedBodySize]),
+    });";
+
+/// Asks the page's service worker, if it has one, what it fetched (its own timeline, which the
+/// page's does not include): a JSON list of `[address, transferSize, start in epoch ms]`.
+const READ_SERVICE_WORKER: &str = "const done = arguments[arguments.length - 1];
+    if (!navigator.serviceWorker) return done('[]');
+    navigator.serviceWorker.getRegistration().then((registration) => {
+        const worker = registration && (registration.active || registration.waiting || registration.installing);
+        if (!worker) return done('[]');
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => done(JSON.stringify(event.data));
+        worker.postMessage('dockyard-transferred', [channel.port2]);
+        setTimeout(() => done('[]'), 5000);
     });";
 
 /// Loads the playground cold in a fresh browser, waits until it is interactive, runs `docker run
@@ -326,6 +342,9 @@ async fn cold_load(url: &str) -> ColdLoad {
     let text =
         read.as_str().unwrap_or_else(|| panic!("the page set no dockyard-interactive or container mark: {read}"));
     let load: serde_json::Value = serde_json::from_str(text).expect("the timeline as JSON");
+    let worker = browser.client.execute_async(READ_SERVICE_WORKER, vec![]).await.expect("the service worker answers");
+    let worker: serde_json::Value =
+        serde_json::from_str(worker.as_str().unwrap_or("[]")).expect("its timeline as JSON");
     browser.close().await;
     let number = |value: &serde_json::Value| value.as_f64().unwrap_or(0.0);
     let entries = load["entries"].as_array().expect("entries").clone();
@@ -333,6 +352,16 @@ async fn cold_load(url: &str) -> ColdLoad {
         .iter()
         .map(|e| (e[0].as_str().unwrap_or_default().to_string(), number(&e[1])))
         .chain([("(the container's worker)".to_string(), number(&load["worker"]))])
+        // What the service worker fetched before the container started (its precache, and the
+        // page's requests it passed on, which the page's timeline shows as 0 bytes).
+        .chain(
+            worker
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|e| number(&e[2]) <= number(&load["startedAt"]))
+                .map(|e| (format!("(service worker) {}", e[0].as_str().unwrap_or_default()), number(&e[1]))),
+        )
         .collect();
     ColdLoad {
         interactive_ms: number(&load["interactive"]),
@@ -349,6 +378,7 @@ fn gzip_transfer(server: &Server, resources: &[(String, f64)]) -> f64 {
     let mut total = 0;
     // Only what came over the wire: a second import of the glue, say, came from the cache.
     for (name, _) in resources.iter().filter(|(_, transferred)| *transferred > 0.0) {
+        let name = name.strip_prefix("(service worker) ").unwrap_or(name);
         let Some(path) = name.strip_prefix(server.url.trim_end_matches('/')) else { continue };
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).expect("connect to the server");
         let request = format!(

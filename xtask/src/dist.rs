@@ -156,13 +156,12 @@ fn list_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> std::io::Resul
     Ok(())
 }
 
-/// Gzip at its best compression, with no name and no time in the header, so the same file
-/// always gives the same bytes.
+/// Gzip as small as Zopfli makes it (some 5% smaller than zlib's best, and as quick to inflate),
+/// with no name and no time in the header, so the same file always gives the same bytes.
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    use std::io::Write as _;
-    let mut encoder = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?)
+    let mut out = Vec::new();
+    zopfli::compress(zopfli::Options::default(), zopfli::Format::Gzip, bytes, &mut out)?;
+    Ok(out)
 }
 
 /// Brotli at its best quality and largest standard window, as static files are worth the time.
