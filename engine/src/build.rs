@@ -79,6 +79,8 @@ pub struct Build {
     vertices: output::Vertices,
     /// The Dockerfile's hints, as BuildKit lists them after a build.
     warnings: String,
+    /// The images this build took from the cache, for the pictures.
+    cached: BTreeSet<crate::digest::ImageId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,8 @@ struct Stage {
     alias: Option<String>,
     /// The image the last step made; `None` in a `FROM scratch` stage before its first step.
     image: Option<crate::digest::ImageId>,
+    /// The image the stage started from; `None` for `FROM scratch`.
+    base: Option<crate::digest::ImageId>,
     config: ImageConfig,
     /// The stage's `ARG`s that have values, in the order declared.
     args: Vec<(String, String)>,
@@ -152,6 +156,22 @@ impl Engine {
 
     /// The host read the context folder (or could not): parse the Dockerfile, and start.
     pub fn context_done(&mut self, then: ContextThen, context: Result<Tree, String>, ctx: &mut Ctx<'_>) -> Step {
+        self.building = None;
+        let step = self.begin_build(then, context, ctx);
+        self.track_build(step)
+    }
+
+    /// Forgets where a build stood once a step of it ends the build, whichever way it ended.
+    fn track_build(&mut self, step: Step) -> Step {
+        let goes_on =
+            matches!(&step, Step::Then { next, .. } if next.iter().any(|c| matches!(c, Command::BuildResume(_))));
+        if !goes_on {
+            self.building = None;
+        }
+        step
+    }
+
+    fn begin_build(&mut self, then: ContextThen, context: Result<Tree, String>, ctx: &mut Ctx<'_>) -> Step {
         let options = *then.0;
         let tree = match context {
             Ok(tree) => tree,
@@ -199,7 +219,12 @@ impl Engine {
     }
 
     /// Goes on with a build after its `RUN` container ended.
-    pub(crate) fn build_resume(&mut self, mut build: Build, ctx: &mut Ctx<'_>) -> Step {
+    pub(crate) fn build_resume(&mut self, build: Build, ctx: &mut Ctx<'_>) -> Step {
+        let step = self.resume(build, ctx);
+        self.track_build(step)
+    }
+
+    fn resume(&mut self, mut build: Build, ctx: &mut Ctx<'_>) -> Step {
         let mut out = Reply::default();
         if let Some((id, created_by, command)) = build.pending.take() {
             let Some(container) = self.containers.iter().find(|c| c.id == id).cloned() else {
@@ -236,6 +261,7 @@ impl Engine {
             match self.instruction(&mut build, &instruction, &mut out, ctx) {
                 Ok(None) => {}
                 Ok(Some(process)) => {
+                    self.building = Some(build.progress(&instruction));
                     let (before, id, live) = (out, process.container.clone(), build.live());
                     let resume = vec![Command::BuildResume(Box::new(build))];
                     if !live {
@@ -543,7 +569,7 @@ impl Engine {
         build.based_on(image, out);
         // A base image's ONBUILD triggers run first, as instructions of this stage.
         let triggers = config.config.on_build.clone();
-        let mut stage = Stage { alias, image, config, args: Vec::new(), cmd_set: false };
+        let mut stage = Stage { alias, image, base: image, config, args: Vec::new(), cmd_set: false };
         stage.config.config.on_build.clear();
         build.stage = Some(stage);
         if !triggers.is_empty() {
@@ -598,6 +624,7 @@ impl Engine {
     fn reuse(&self, build: &mut Build, created_by: &str, out: &mut Reply) -> bool {
         let Some(id) = self.cached(build, created_by) else { return false };
         build.hit(id, out);
+        build.cached.insert(id);
         if let (Some(stage), Some(image)) = (build.stage.as_mut(), self.images.images.get(&id)) {
             stage.image = Some(id);
             stage.config = image.config.clone();
@@ -710,6 +737,25 @@ fn absolute(base: &str, path: &str) -> String {
 }
 
 impl Build {
+    /// Where the build stands as `running`, one of its steps, goes to the host.
+    fn progress(&self, running: &Instruction) -> crate::view::BuildProgress {
+        crate::view::BuildProgress {
+            tags: self
+                .options
+                .tags
+                .iter()
+                .filter_map(|t| Reference::parse(t).ok())
+                .map(|r| r.with_default_tag().familiar())
+                .collect(),
+            image: self.stage.as_ref().and_then(|s| s.image),
+            base: self.stage.as_ref().and_then(|s| s.base),
+            cached: self.cached.clone(),
+            step: self.step,
+            total: self.total,
+            running: running.original.clone(),
+        }
+    }
+
     fn new(options: BuildOptions, files: Files, parsed: dockerfile::Dockerfile) -> Result<Build, Failure> {
         let (options_quiet, options_progress) = (options.quiet, options.progress.clone());
         let mut build_args = BTreeMap::new();
@@ -780,6 +826,7 @@ impl Build {
             style: output::Style::of(options_quiet, options_progress.as_deref()),
             vertices,
             warnings: String::new(),
+            cached: BTreeSet::new(),
         })
     }
 }

@@ -29,7 +29,7 @@
 //! assert_eq!(file.instructions[1].span.end.line, 3);
 //! ```
 
-mod duration;
+pub(crate) mod duration;
 mod expand;
 mod heredoc;
 mod ignore;

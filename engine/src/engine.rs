@@ -267,6 +267,9 @@ pub struct Engine {
     /// The blobs a pull found held elsewhere in this command, and their registry's domain: the
     /// command is put off until the host has fetched them ([`Step::Fetch`]).
     pub(crate) wanted: Option<(String, Vec<crate::registry::Descriptor>)>,
+    /// Where the build under way stands while the host runs one of its steps, for the pictures;
+    /// not saved.
+    pub(crate) building: Option<crate::view::BuildProgress>,
 }
 
 impl Engine {
@@ -287,6 +290,7 @@ impl Engine {
             build_cache: BTreeMap::new(),
             last_transfer: None,
             wanted: None,
+            building: None,
         }
     }
 

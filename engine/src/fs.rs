@@ -283,10 +283,16 @@ impl UnionFs {
 /// The entry `path` shows through `layers` (bottom first), searching from the top without an
 /// index: for one-off questions about layers that have no [`UnionFs`] built over them.
 pub fn lookup_in<'a>(layers: &[&'a Layer], path: &str) -> Option<&'a Entry> {
+    provider_in(layers, path).map(|(entry, _)| entry)
+}
+
+/// What [`lookup_in`] finds, with the index in `layers` of the layer that provides it: which
+/// layer a file comes from, for the pictures.
+pub fn provider_in<'a>(layers: &[&'a Layer], path: &str) -> Option<(&'a Entry, usize)> {
     let path = normalize(path);
-    for layer in layers.iter().rev() {
+    for (at, layer) in layers.iter().enumerate().rev() {
         if let Some(e) = layer.entries.get(&path) {
-            return (!matches!(e.kind, EntryKind::Whiteout)).then_some(e);
+            return (!matches!(e.kind, EntryKind::Whiteout)).then_some((e, at));
         }
         // Above `path`, anything but a plain directory (a whiteout, an opaque directory, a
         // file that replaced a directory) hides what lower layers hold beneath it.

@@ -25,6 +25,7 @@ pub mod archive;
 pub mod build;
 pub mod builtin;
 pub mod cli;
+pub mod compose;
 pub mod container;
 pub mod copy;
 pub mod digest;

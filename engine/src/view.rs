@@ -2,7 +2,8 @@
 //! tested without a page: images as stacks of layers (which layers are shared, what each one
 //! added, changed and deleted, and the space wasted as dive measures it), and containers with
 //! their thin writable layer on top. `registries.rs` draws registries and what the last push or
-//! pull moved; `volumes.rs` volumes and networks with the containers that use them.
+//! pull moved; `volumes.rs` volumes and networks with the containers that use them; `files.rs` a
+//! container's files with the layer each comes from; `build.rs` the image a build is making.
 
 use std::collections::BTreeMap;
 
@@ -13,9 +14,14 @@ use crate::image::Image;
 use crate::layer::{EntryKind, Layer};
 use crate::Engine;
 
+mod build;
+mod files;
 mod registries;
 mod volumes;
 
+pub(crate) use build::BuildProgress;
+pub use build::{BuildSlab, BuildView, SlabSource};
+pub use files::{Contents, DirView, FileEntry, FileView, FilesError, Kind, Origin, MAX_SHOWN};
 pub use registries::{BlobView, Direction, Mark, RegistryView, RepositoryView, TagView, Transfer};
 pub use volumes::{NetworkMember, NetworkView, VolumeUser, VolumeView};
 
@@ -59,12 +65,23 @@ pub type LayerChanges = Vec<(String, Effect, u64)>;
 impl Engine {
     /// Every local image as a stack, newest first, each with its tags.
     pub fn image_stacks(&self) -> Vec<ImageStack> {
+        let shown = self.shown_images();
+        // The image a build is making shows as the build, in [`Engine::build_view`].
+        let building = self.building_image();
+        shown
+            .iter()
+            .filter(|i| Some(i.id) != building || !self.images.tags_of(i.id).is_empty())
+            .map(|image| self.image_stack(image, &shown))
+            .collect()
+    }
+
+    /// The images the pictures show, newest first: all but a build's intermediate images, which
+    /// show inside the images built on them.
+    fn shown_images(&self) -> Vec<&Image> {
         let mut images: Vec<&Image> = self.images.images.values().collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
-        // Intermediate build images show inside the images built on them, not on their own.
         let intermediates = self.images.intermediates();
-        let shown: Vec<&Image> = images.into_iter().filter(|i| !intermediates.contains(&i.id)).collect();
-        shown.iter().map(|image| self.image_stack(image, &shown)).collect()
+        images.into_iter().filter(|i| !intermediates.contains(&i.id)).collect()
     }
 
     /// `image`'s stack; a slab counts as shared by the `shown` images that hold it.

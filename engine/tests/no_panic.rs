@@ -178,6 +178,16 @@ fn random_command_lines_never_panic() {
             }
             _ => {}
         }
+        // The pictures read whatever state the commands left, and must not panic on it either.
+        if i % 50 == 0 {
+            let _ = (engine.image_stacks(), engine.build_view());
+            let ids: Vec<_> = engine.containers().iter().map(|c| c.id.clone()).collect();
+            for id in ids {
+                for path in ["/", "", "/etc/../..", "bin/sh", "//tmp//", "/nope/x"] {
+                    let _ = (engine.container_dir(&id, path), engine.container_file(&id, path));
+                }
+            }
+        }
     }
 }
 

@@ -1,12 +1,19 @@
-//! The pictures' view models for registries, volumes and networks, driven by real commands: what
-//! each registry holds, what the last push or pull moved and skipped, which containers use which
-//! volume and network.
+//! The pictures' view models for registries, volumes and networks, a container's files and the
+//! image a build is making, driven by real commands: what each registry holds, what the last push
+//! or pull moved and skipped, which containers use which volume and network, which layer each of
+//! a container's files comes from, and a build's slabs as its steps complete.
 
 mod common;
 
 use common::Session;
-use dockyard_engine::layer::Entry;
-use dockyard_engine::view::{Direction, Mark, RegistryView, TagView};
+use dockyard_engine::container::ContainerId;
+use dockyard_engine::copy::Tree;
+use dockyard_engine::layer::{Entry, Layer};
+use dockyard_engine::sequence::Sequence;
+use dockyard_engine::view::{
+    Contents, Direction, Effect, FilesError, Kind, Mark, Origin, RegistryView, SlabSource, TagView,
+};
+use dockyard_engine::{Ctx, ExitStatus, ProcessOutcome, Step};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -154,4 +161,191 @@ fn networks_list_bridge_and_none_with_their_containers() {
     let site = &views[0].members[0];
     assert!(site.running);
     assert_eq!(site.ports, ["0.0.0.0:8080->80/tcp"]);
+}
+
+/// A process's end with `code`, leaving `upper` as its writable layer.
+fn ended(code: i32, upper: Layer) -> ProcessOutcome {
+    ProcessOutcome { status: ExitStatus::Code(code), output: Vec::new(), upper: Some(upper) }
+}
+
+#[test]
+fn a_containers_files_come_from_its_layers_with_what_the_writable_layer_changed() {
+    let mut s = Session::new();
+    // An image of two layers: the toolbox's, and one that adds a page.
+    let id = s.launch("docker run --name writer toolbox sh").process.container;
+    let mut upper = Layer::default();
+    upper.insert("srv/page", Entry::file(&b"page\n"[..], 0o644)).unwrap();
+    let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };
+    s.engine.exited(&id, ended(0, upper), &mut ctx);
+    assert_eq!(s.done("docker commit writer paged").exit_code, 0);
+    // A container of it replaces the page, adds a note, and deletes the password file.
+    let id = s.launch("docker run --name site paged sh").process.container;
+    let mut upper = Layer::default();
+    upper.insert("srv/page", Entry::file(&b"changed\n"[..], 0o644)).unwrap();
+    upper.insert("tmp/note", Entry::file(&b"hi\n"[..], 0o644)).unwrap();
+    upper.insert("etc/passwd", Entry::whiteout()).unwrap();
+    let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };
+    s.engine.exited(&id, ended(0, upper), &mut ctx);
+
+    let root = s.engine.container_dir(&id, "/").unwrap();
+    assert_eq!(root.path, "/");
+    assert_eq!(root.layers.len(), 3, "{:?}", root.layers);
+    assert_eq!(root.layers[2], Origin::Writable);
+    assert!(
+        matches!(&root.layers[1], Origin::Image { index: 1, created_by, .. } if created_by == "sh"),
+        "{:?}",
+        root.layers
+    );
+    let entry = |name: &str| root.entries.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no {name}"));
+    assert_eq!((entry("srv").change, &entry("srv").origin), (Some(Effect::Changed), &Origin::Writable));
+    assert_eq!((entry("bin").change, &entry("bin").origin), (None, &root.layers[0]));
+    assert!(root.entries.iter().all(|e| e.kind == Kind::Dir), "directories only at the root: {:?}", root.entries);
+
+    let srv = s.engine.container_dir(&id, "srv").unwrap();
+    let page = &srv.entries[0];
+    assert_eq!(
+        (page.path.as_str(), page.change, &page.origin),
+        ("/srv/page", Some(Effect::Changed), &Origin::Writable)
+    );
+    assert_eq!(page.size, 8);
+    let tmp = s.engine.container_dir(&id, "/tmp/").unwrap();
+    assert_eq!((tmp.entries[0].name.as_str(), tmp.entries[0].change), ("note", Some(Effect::Added)));
+
+    let etc = s.engine.container_dir(&id, "/etc").unwrap();
+    let passwd = etc.entries.iter().find(|e| e.name == "passwd").unwrap();
+    assert_eq!((passwd.change, &passwd.origin), (Some(Effect::Deleted), &root.layers[0]), "the layer it hid");
+    let group = etc.entries.iter().find(|e| e.name == "group").unwrap();
+    assert_eq!((group.change, &group.origin), (None, &root.layers[0]));
+    // The toolbox's applets are hard links to its program.
+    let bin = s.engine.container_dir(&id, "/bin").unwrap();
+    let sh = bin.entries.iter().find(|e| e.name == "sh").unwrap();
+    assert_eq!(sh.kind, Kind::Hardlink { target: "/bin/toolbox".into() });
+
+    let file = s.engine.container_file(&id, "/srv/page").unwrap();
+    assert_eq!(file.contents, Contents::Text { text: "changed\n".into(), truncated: false });
+    let deleted = s.engine.container_file(&id, "/etc/passwd").unwrap();
+    assert_eq!(deleted.change, Some(Effect::Deleted));
+    assert!(matches!(&deleted.contents, Contents::Text { text, .. } if text.starts_with("root:")), "what it hid");
+    let program = s.engine.container_file(&id, "/bin/sh").unwrap();
+    assert_eq!((program.contents, program.size), (Contents::Binary, common::TOOLBOX.len() as u64));
+
+    // Wrong questions get errors, never a panic.
+    assert!(
+        matches!(s.engine.container_dir(&id, "/srv/page"), Err(FilesError::NoSuchDirectory(p)) if p == "/srv/page")
+    );
+    assert!(matches!(s.engine.container_dir(&id, "/../../etc"), Err(FilesError::NoSuchDirectory(_))));
+    assert!(matches!(s.engine.container_file(&id, "/nope"), Err(FilesError::NoSuchFile(_))));
+    assert!(s.engine.container_file(&id, "/srv").is_ok_and(|f| f.contents == Contents::Dir));
+    let stranger = ContainerId::generate(&mut s.entropy);
+    assert!(matches!(s.engine.container_dir(&stranger, "/"), Err(FilesError::NoSuchContainer(_))));
+    s.done("docker rm site");
+    assert!(matches!(s.engine.container_file(&id, "/srv/page"), Err(FilesError::NoSuchContainer(_))));
+}
+
+/// A build context holding only `dockerfile`.
+fn dockerfile(text: &str) -> Tree {
+    Tree {
+        entries: vec![(String::new(), Entry::dir(0o755)), ("Dockerfile".into(), Entry::file(text.as_bytes(), 0o644))],
+    }
+}
+
+/// Starts `docker build -t app .` of `text`, up to its first step that needs the host.
+fn start_build(s: &mut Session, sequence: &mut Sequence, text: &str) -> Step {
+    let Step::ReadContext { then, .. } = s.step("docker build -t app .") else { panic!("the build reads its context") };
+    let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };
+    let step = s.engine.context_done(then, Ok(dockerfile(text)), &mut ctx);
+    sequence.current(step)
+}
+
+/// Ends the running `RUN` with `code`, writing `file`, and goes on to the build's next step.
+fn finish_run(s: &mut Session, sequence: &mut Sequence, step: Step, code: i32, file: &str) -> Option<Step> {
+    let Step::Launch(launch) = step else { panic!("a RUN to run: {step:?}") };
+    let mut upper = Layer::default();
+    upper.insert(file, Entry::file(file.as_bytes(), 0o644)).unwrap();
+    let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };
+    let reply = s.engine.exited(&launch.process.container, ended(code, upper), &mut ctx);
+    sequence.finished(&reply, &mut s.engine, &mut ctx)
+}
+
+fn sources(s: &Session) -> Vec<SlabSource> {
+    s.engine.build_view().expect("a build under way").layers.iter().map(|l| l.source).collect()
+}
+
+#[test]
+fn a_build_shows_its_image_slab_by_slab_with_cached_steps_marked() {
+    let mut s = Session::new();
+    assert!(s.engine.build_view().is_none());
+    let mut sequence = Sequence::default();
+    let step = start_build(&mut s, &mut sequence, "FROM toolbox\nENV A=1\nRUN one\nRUN two\n");
+    // The first RUN is with the host: below it, only the toolbox's layer.
+    let view = s.engine.build_view().unwrap();
+    assert_eq!((view.step, view.total, view.running.as_str()), (3, 4, "RUN one"));
+    assert_eq!(view.tags, ["app:latest"]);
+    assert_eq!(sources(&s), [SlabSource::Base]);
+    let stacks = s.engine.image_stacks();
+    assert!(stacks.iter().any(|st| st.tags == ["toolbox:latest"]), "the base still shows as itself");
+
+    let step = finish_run(&mut s, &mut sequence, step, 0, "one").unwrap();
+    let view = s.engine.build_view().unwrap();
+    assert_eq!((view.step, view.running.as_str()), (4, "RUN two"));
+    assert_eq!(sources(&s), [SlabSource::Base, SlabSource::Built]);
+    assert!(view.layers[1].slab.created_by.contains("one"), "{:?}", view.layers[1]);
+    let stacks = s.engine.image_stacks();
+    assert!(stacks.iter().all(|st| !st.tags.is_empty()), "the image being built shows only as the build");
+
+    let done = finish_run(&mut s, &mut sequence, step, 0, "two").unwrap();
+    let Step::Done(reply) = done else { panic!("the build ends: {done:?}") };
+    assert!(reply.stdout.contains("Successfully tagged app:latest"), "{}", reply.stdout);
+    assert!(s.engine.build_view().is_none(), "the finished image replaces the build");
+    let app = s.engine.image_stacks().into_iter().find(|st| st.tags == ["app:latest"]).unwrap();
+    assert_eq!(app.layers.len(), 3);
+
+    // Again with the last step changed: the first RUN comes from the cache.
+    let mut sequence = Sequence::default();
+    let step = start_build(&mut s, &mut sequence, "FROM toolbox\nENV A=1\nRUN one\nRUN three\n");
+    assert_eq!(s.engine.build_view().unwrap().running, "RUN three");
+    assert_eq!(sources(&s), [SlabSource::Base, SlabSource::Cached]);
+    assert!(s.engine.image_stacks().iter().any(|st| st.tags == ["app:latest"]), "the old app stays until replaced");
+    // A failing step ends the build, and its picture.
+    let failed = finish_run(&mut s, &mut sequence, step, 1, "three").unwrap();
+    assert!(matches!(&failed, Step::Done(r) if r.exit_code == 1), "{failed:?}");
+    assert!(s.engine.build_view().is_none());
+
+    // A build that never reaches the host shows nothing either.
+    let mut sequence = Sequence::default();
+    let step = start_build(&mut s, &mut sequence, "FROM toolbox\nENV A=1\nRUN one\n");
+    assert!(matches!(step, Step::Done(_)), "every step from the cache: {step:?}");
+    assert!(s.engine.build_view().is_none());
+}
+
+#[test]
+fn volumes_lie_over_a_containers_files_and_their_files_are_in_no_layer() {
+    let mut s = Session::new();
+    let id = s.launch("docker run --name db -v data:/data -v conf:/etc toolbox sh").process.container;
+    let mut upper = Layer::default();
+    upper.insert("data/rows", Entry::file(&b"1\n"[..], 0o644)).unwrap();
+    upper.insert("etc/app.conf", Entry::file(&b"on\n"[..], 0o644)).unwrap();
+    upper.insert("tmp/own", Entry::file(&b"mine\n"[..], 0o644)).unwrap();
+    let mut ctx = Ctx { now: s.now, entropy: &mut s.entropy };
+    s.engine.exited(&id, ended(0, upper), &mut ctx);
+
+    let data = Origin::Volume { name: "data".into(), destination: "/data".into() };
+    let root = s.engine.container_dir(&id, "/").unwrap();
+    assert_eq!(root.layers.len(), 4, "the toolbox's layer, the writable one, two volumes: {:?}", root.layers);
+    assert!(root.layers.contains(&data));
+    let at = |name: &str| root.entries.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no {name}"));
+    assert_eq!((&at("data").origin, at("data").change), (&data, None));
+    assert!(matches!(&at("etc").origin, Origin::Volume { name, .. } if name == "conf"));
+    assert_eq!((&at("tmp").origin, at("tmp").change), (&Origin::Writable, Some(Effect::Changed)));
+
+    let rows = s.engine.container_dir(&id, "/data").unwrap();
+    assert_eq!(rows.entries.len(), 1);
+    assert_eq!((rows.entries[0].name.as_str(), &rows.entries[0].origin, rows.entries[0].change), ("rows", &data, None));
+    // The mount hides the image's /etc: its files are not there, and not deleted either.
+    let etc = s.engine.container_dir(&id, "/etc").unwrap();
+    let names: Vec<&str> = etc.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["app.conf"]);
+    assert!(matches!(s.engine.container_file(&id, "/etc/passwd"), Err(FilesError::NoSuchFile(_))));
+    let file = s.engine.container_file(&id, "/data/rows").unwrap();
+    assert_eq!((file.origin, file.contents), (data, Contents::Text { text: "1\n".into(), truncated: false }));
 }

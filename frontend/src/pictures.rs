@@ -6,6 +6,7 @@
 //! tab edits the build context that `docker build .` reads; the pane widens while it is open,
 //! since code wants the room.
 
+mod container_files;
 mod containers;
 mod dockerfile;
 mod editor;
@@ -121,9 +122,12 @@ pub fn pictures(props: &PicturesProps) -> Html {
             </div>
             <div class="tabpanel" role="tabpanel" tabindex="0">
                 { match current {
-                    Tab::Images => html! { <images::Images stacks={engine.image_stacks()} engine={props.engine.clone()} /> },
+                    Tab::Images => html! {
+                        <images::Images stacks={engine.image_stacks()} building={engine.build_view()} engine={props.engine.clone()} />
+                    },
                     Tab::Containers => html! {
-                        <containers::Containers cards={containers::cards(&engine)} on_command={props.on_command.clone()} />
+                        <containers::Containers cards={containers::cards(&engine)} on_command={props.on_command.clone()}
+                            engine={props.engine.clone()} />
                     },
                     Tab::Registries => html! {
                         <registries::Registries registries={engine.registry_views()} transfer={engine.last_transfer().cloned()} />

@@ -200,9 +200,7 @@ fn presenter_mode_steps_through_the_lesson_in_large_type() {
         assert_eq!(attr(&browser, "#presenter-toggle", "aria-pressed").await, "true");
         // The terminal's line stays empty: its last row is the bare prompt.
         browser
-            .wait_screen(5, |s| {
-                s.lines().filter(|l| !l.trim().is_empty()).next_back().map(str::trim_end) == Some("dockyard$")
-            })
+            .wait_screen(5, |s| s.lines().rfind(|l| !l.trim().is_empty()).map(str::trim_end) == Some("dockyard$"))
             .await;
         let large = js(&browser, "return parseFloat(getComputedStyle(document.documentElement).fontSize);").await;
         assert!(
@@ -414,7 +412,8 @@ fn the_playground_works_offline_after_the_first_load() {
 }
 
 /// Runs axe-core over the page as it is now; the serious and critical violations, readably.
-async fn axe(browser: &Browser, view: &str) -> Vec<String> {
+/// The page must have loaded axe-core (`load_axe`).
+pub(crate) async fn axe(browser: &Browser, view: &str) -> Vec<String> {
     // A layer that moved fades in: its colours mid-fade are not the ones the learner reads.
     wait_until(
         browser,
@@ -449,14 +448,19 @@ async fn axe(browser: &Browser, view: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn axe_finds_nothing_serious_in_any_view() {
+/// Loads axe-core, from the file DOCKYARD_AXE names, into the page.
+pub(crate) async fn load_axe(browser: &Browser) {
     let path = std::env::var_os("DOCKYARD_AXE").unwrap_or_else(|| {
         panic!("DOCKYARD_AXE is not set: it names axe-core's axe.min.js, which `cargo xtask test` installs and sets")
     });
     let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!("cannot read axe-core at {} (DOCKYARD_AXE): {e}", std::path::Path::new(&path).display())
     });
+    browser.client.execute(&format!("{source}\nreturn typeof axe;"), vec![]).await.expect("axe-core loads");
+}
+
+#[test]
+fn axe_finds_nothing_serious_in_any_view() {
     block_on(async {
         let server = Server::start(None);
         let browser = Browser::start().await;
@@ -466,7 +470,7 @@ fn axe_finds_nothing_serious_in_any_view() {
         browser.type_command("docker tag hello-world localhost:5000/hello").await;
         browser.type_command("docker push localhost:5000/hello").await;
         browser.wait_text("#terminal-output", 60, |t| t.contains("latest: digest: sha256:")).await;
-        browser.client.execute(&format!("{source}\nreturn typeof axe;"), vec![]).await.expect("axe-core loads");
+        load_axe(&browser).await;
 
         let mut found = Vec::new();
         for tab in ["images", "containers", "registries", "volumes", "dockerfile"] {

@@ -35,7 +35,14 @@ impl Engine {
                     Some((_, id)) => *id,
                     None => Some(self.image_or_pull(from, build, out)?.id),
                 };
-                let source = Stage { alias: None, image, config: scratch_config(), args: Vec::new(), cmd_set: false };
+                let source = Stage {
+                    alias: None,
+                    image,
+                    base: image,
+                    config: scratch_config(),
+                    args: Vec::new(),
+                    cmd_set: false,
+                };
                 Files::from_fs(&self.stage_fs(&source)?)
             }
         };

@@ -78,7 +78,7 @@ fn leading_fraction(s: &str) -> (u64, f64, &str) {
 }
 
 /// Go's `time.ParseDuration`, in nanoseconds.
-pub(super) fn parse_duration(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration {}", time_quote(text));
     let mut s = text;
     let mut negative = false;

@@ -188,7 +188,7 @@ fn the_index_and_a_plain_search_agree_on_random_stacks() {
         let refs: Vec<&Layer> = layers.iter().collect();
         let mut fs = UnionFs::new(layers.clone());
         for name in names {
-            assert_eq!(fs.lookup(name).map(|(e, _)| e), lookup_in(&refs, name), "{name} in {layers:?}");
+            assert_eq!(fs.lookup(name), provider_in(&refs, name), "{name} in {layers:?}");
         }
         // A container's writes and deletions keep the index and the layers in agreement too.
         for name in names {
@@ -205,8 +205,8 @@ fn the_index_and_a_plain_search_agree_on_random_stacks() {
             let all: Vec<&Layer> = fs.layers.iter().collect();
             for probe in names {
                 assert_eq!(
-                    fs.lookup(probe).map(|(e, _)| e),
-                    lookup_in(&all, probe),
+                    fs.lookup(probe),
+                    provider_in(&all, probe),
                     "{probe} after touching {name} (op {}): {:#?}",
                     b[0] % 3,
                     fs.layers

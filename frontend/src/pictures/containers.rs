@@ -1,15 +1,21 @@
 //! Containers as cards: state, image, command, ports and volumes, the size of the thin writable
 //! layer, the end of the log, and buttons for what one does next (each types its command into
-//! the terminal, so the learner sees the command it stands for).
+//! the terminal, so the learner sees the command it stands for). A card's Files button opens a
+//! browser of the container's files (`container_files.rs`) inside the card: looking changes
+//! nothing, so it types no command.
 
-use dockyard_engine::container::ContainerStatus;
+use dockyard_engine::container::{ContainerId, ContainerStatus};
 use dockyard_engine::format::human_size;
 use dockyard_engine::{Engine, Timestamp};
 use yew::prelude::*;
 
+use super::container_files::ContainerFiles;
+use super::EngineRef;
+
 /// What a card shows of one container.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
+    pub container: ContainerId,
     pub name: String,
     pub id: String,
     pub image: String,
@@ -36,6 +42,7 @@ pub fn cards(engine: &Engine) -> Vec<Card> {
             let log: String = c.logs.iter().map(|entry| entry.text.as_str()).collect();
             let lines: Vec<&str> = log.lines().collect();
             Card {
+                container: c.id.clone(),
                 name: c.name.clone(),
                 id: c.id.short().to_string(),
                 image: c.image_name.clone(),
@@ -55,10 +62,43 @@ pub fn cards(engine: &Engine) -> Vec<Card> {
 pub struct ContainersProps {
     pub cards: Vec<Card>,
     pub on_command: Callback<String>,
+    /// The engine, which the file browser reads.
+    pub engine: EngineRef,
+}
+
+/// Where the file browser stands: its container, the directory shown, and the file open.
+#[derive(Debug, Clone, PartialEq)]
+struct Browsing {
+    container: ContainerId,
+    dir: String,
+    file: Option<String>,
+}
+
+/// The file browser of `card`'s container, as `browsing` places it.
+fn browser(card: &Card, browsing: &UseStateHandle<Option<Browsing>>, engine: &EngineRef) -> Html {
+    let Some(at) = browsing.as_ref().filter(|b| b.container == card.container) else { return html! {} };
+    let engine = engine.0.borrow();
+    let dir = engine.container_dir(&at.container, &at.dir).map_err(|e| e.to_string());
+    let file = at.file.as_ref().map(|path| engine.container_file(&at.container, path).map_err(|e| e.to_string()));
+    let on_dir = {
+        let (browsing, at) = (browsing.clone(), at.clone());
+        Callback::from(move |dir: String| browsing.set(Some(Browsing { dir, file: None, ..at.clone() })))
+    };
+    let on_file = {
+        let (browsing, at) = (browsing.clone(), at.clone());
+        Callback::from(move |file: Option<String>| browsing.set(Some(Browsing { file, ..at.clone() })))
+    };
+    let on_close = {
+        let browsing = browsing.clone();
+        Callback::from(move |()| browsing.set(None))
+    };
+    let running = matches!(card.status, ContainerStatus::Running | ContainerStatus::Paused);
+    html! { <ContainerFiles name={card.name.clone()} {running} {dir} {file} {on_dir} {on_file} {on_close} /> }
 }
 
 #[function_component(Containers)]
 pub fn containers(props: &ContainersProps) -> Html {
+    let browsing = use_state(|| None::<Browsing>);
     if props.cards.is_empty() {
         return html! {
             <p class="empty">{ "No containers yet. " }<code>{ "docker run hello-world" }</code>
@@ -86,7 +126,7 @@ pub fn containers(props: &ContainersProps) -> Html {
                             <span class="state">{ card.status_text.clone() }</span>
                         </header>
                         <p class="command"><code>{ card.command.clone() }</code></p>
-                        if !card.ports.is_empty() { <p class="ports">{ format!("ports: {}", card.ports.join(", ")) }</p> }
+                        if !card.ports.is_empty() { <p class="card-ports">{ format!("ports: {}", card.ports.join(", ")) }</p> }
                         if !card.mounts.is_empty() { <p class="mounts">{ format!("volumes: {}", card.mounts.join(", ")) }</p> }
                         <p class="writable">{ format!("writable layer: {}", human_size(card.writable)) }</p>
                         if !card.log_tail.is_empty() {
@@ -105,10 +145,22 @@ pub fn containers(props: &ContainersProps) -> Html {
                                 </> },
                             } }
                             { button("Logs", format!("docker logs {}", card.name)) }
+                            { files_button(card, &browsing) }
                         </footer>
+                        { browser(card, &browsing, &props.engine) }
                     </article>
                 }
             }) }
         </div>
     }
+}
+
+/// The button that opens (or closes) the file browser of `card`'s container.
+fn files_button(card: &Card, browsing: &UseStateHandle<Option<Browsing>>) -> Html {
+    let open = browsing.as_ref().is_some_and(|b| b.container == card.container);
+    let (browsing, container) = (browsing.clone(), card.container.clone());
+    let onclick = Callback::from(move |_| {
+        browsing.set((!open).then(|| Browsing { container: container.clone(), dir: "/".to_string(), file: None }))
+    });
+    html! { <button class="action" aria-expanded={open.to_string()} {onclick}>{ "Files" }</button> }
 }

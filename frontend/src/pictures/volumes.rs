@@ -75,7 +75,7 @@ pub fn volumes(props: &VolumesProps) -> Html {
                                     <li class={classes!(member.running.then_some("running"))}>
                                         <strong>{ member.container.clone() }</strong>
                                         <span class="meta">{ format!(" {} · {}", member.id, if member.running { "running" } else { "stopped" }) }</span>
-                                        if !member.ports.is_empty() { <span class="ports">{ format!(" · {}", member.ports.join(", ")) }</span> }
+                                        if !member.ports.is_empty() { <span class="member-ports">{ format!(" · {}", member.ports.join(", ")) }</span> }
                                     </li>
                                 }) }
                             </ul>
