@@ -409,6 +409,11 @@ impl Native {
         }
     }
 
+    /// The engine, for what tests and lessons check of its state.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Ends every background process, as a daemon that shuts down kills its containers, and
     /// records their ends: the shell that kept them alive is going away.
     pub fn shutdown(&mut self) -> anyhow::Result<()> {
