@@ -1,5 +1,10 @@
 //! Embeds every lesson in `lessons/` (sorted by file name) so the app works offline and a new
 //! lesson needs no code change.
+//!
+//! And makes the simulated Docker Hub from the built-in images' programs: its manifests and
+//! configs go into `hub.json`, embedded by the app, and its layer blobs into `blobs/sha256/`,
+//! which `cargo xtask dist` copies beside the app, so the app's download carries no program and a
+//! pull fetches each blob the first time it needs it.
 
 use std::env;
 use std::fmt::Write;
@@ -24,6 +29,24 @@ fn main() {
         writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string()).expect("writing to a String");
     }
     code.push_str("];\n");
-    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("lessons.rs");
-    std::fs::write(out, code).expect("OUT_DIR is writable");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("lessons.rs"), code).expect("OUT_DIR is writable");
+    hub(&out_dir);
+}
+
+/// Writes `hub.json`, the Docker Hub without its blobs, and each blob as `blobs/sha256/<hex>`.
+fn hub(out_dir: &std::path::Path) {
+    use dockyard_engine::builtin::{self, Programs};
+    let programs = dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
+    let mut hub = builtin::docker_hub(&programs).expect("the built-in images are made from the programs");
+    let blobs = hub.take_blobs();
+    let dir = out_dir.join("blobs/sha256");
+    // Blobs of programs built before must not linger beside these.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("OUT_DIR is writable");
+    for (digest, bytes) in blobs {
+        std::fs::write(dir.join(digest.hex()), &bytes.0[..]).expect("OUT_DIR is writable");
+    }
+    let json = serde_json::to_string(&hub).expect("a registry serializes");
+    std::fs::write(out_dir.join("hub.json"), json).expect("OUT_DIR is writable");
 }

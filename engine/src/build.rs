@@ -212,7 +212,10 @@ impl Engine {
         };
         let out = build.begin(context_size, dockerfile.len());
         build.warnings = check::summary(&hints);
-        self.advance(build, out, ctx)
+        // A base image whose blobs must be fetched first: the context's lines print now, and the
+        // build starts again from its first step once they are here.
+        let then = Command::BuildResume(Box::new(build.clone()));
+        self.or_fetch(then, out.clone(), |engine| engine.advance(build, out, ctx))
     }
 
     /// Goes on with a build after its `RUN` container ended.

@@ -129,6 +129,11 @@ pub enum Step {
     /// A step, then more commands: the host finishes `first`, then runs each of `next` in order
     /// as a command of its own, so a command on many containers goes one container at a time.
     Then { first: Box<Step>, next: Vec<Command> },
+    /// A pull needs layer blobs that `registry` (a domain, `docker.io`) holds elsewhere: the page
+    /// keeps the built-in images' blobs on its server, not in the app. The host prints `before`,
+    /// fetches each blob, hands its bytes to [`Engine::blob_fetched`], then runs `then`, the
+    /// command again from where it was put off (nothing of it took effect).
+    Fetch { registry: String, blobs: Vec<crate::registry::Descriptor>, before: Reply, then: Command },
     /// The command asks before it destroys: the host prints `prompt` and reads a line. On `y` (in
     /// either case) it runs `command`, which no longer asks; on anything else it prints `declined`.
     Confirm { prompt: String, command: Command, declined: Reply },
@@ -270,6 +275,9 @@ pub struct Engine {
     pub(crate) last_transfer: Option<crate::view::Transfer>,
     /// `bridge`, `host`, `none`, then user-defined networks in the order they were made.
     pub(crate) networks: Vec<crate::network::Network>,
+    /// The blobs a pull found held elsewhere in this command, and their registry's domain: the
+    /// command is put off until the host has fetched them ([`Step::Fetch`]).
+    pub(crate) wanted: Option<(String, Vec<crate::registry::Descriptor>)>,
     /// Where the build under way stands while the host runs one of its steps, for the pictures;
     /// not saved.
     pub(crate) building: Option<crate::view::BuildProgress>,
@@ -296,6 +304,7 @@ impl Engine {
             last_transfer: None,
             // Stamped with the first command's time by `ensure_networks`.
             networks: crate::network::Network::predefined(Timestamp(0)),
+            wanted: None,
             building: None,
             swarm: None,
         }
@@ -393,6 +402,46 @@ impl Engine {
         self.ensure_networks(ctx.now);
         // The swarm catches up with the time that passed since the last command.
         self.advance_swarm(ctx.now);
+        // Only these pull (a build's bases once it is under way); the rest need no way back.
+        let pulls =
+            matches!(command, Command::Run(_) | Command::Create(_) | Command::Pull { .. } | Command::BuildResume(_));
+        if !pulls {
+            return self.dispatch(command, ctx);
+        }
+        let then = command.clone();
+        self.or_fetch(then, Reply::default(), |engine| engine.dispatch(command, ctx))
+    }
+
+    /// Runs `run`, unless a pull in it finds blobs held elsewhere: then the engine goes back to
+    /// how it was before, and the host is asked to fetch them, print `before` and run `then`.
+    /// Going back makes the command's second go its only one, so nothing happens twice. The
+    /// engine keeps a copy to go back to only while some registry holds blobs elsewhere.
+    pub(crate) fn or_fetch(&mut self, then: Command, before: Reply, run: impl FnOnce(&mut Self) -> Step) -> Step {
+        if !self.registries.values().any(Registry::holds_blobs_elsewhere) {
+            return run(self);
+        }
+        let kept = self.clone();
+        let step = run(self);
+        match self.wanted.take() {
+            Some((registry, blobs)) => {
+                *self = kept;
+                Step::Fetch { registry, blobs, before, then }
+            }
+            None => step,
+        }
+    }
+
+    /// Hands over a blob a [`Step::Fetch`] asked for, as fetched; bytes that are not one of the
+    /// blobs `registry` expects are refused.
+    pub fn blob_fetched(&mut self, registry: &str, bytes: &[u8]) -> Result<(), crate::registry::RegistryError> {
+        let held = self
+            .registries
+            .get_mut(registry)
+            .ok_or_else(|| crate::registry::RegistryError::NoSuchHost(registry.to_string()))?;
+        held.add_blob(bytes).map(drop)
+    }
+
+    fn dispatch(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
         let reply = match command {
             Command::Help(text) => Reply::out(text),
             Command::Run(options) => return self.run(options, ctx),

@@ -36,6 +36,7 @@ pub mod fs;
 pub mod goal;
 pub mod image;
 pub mod layer;
+pub mod lesson;
 pub mod net;
 pub mod network;
 mod ops;

@@ -1,6 +1,6 @@
 //! Registries: repositories of tagged manifests, and the blobs they point at, served by digest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +51,12 @@ pub enum RegistryError {
     NoSuchHost(String),
     #[error("filesystem layer verification failed for digest {0}")]
     Corrupt(Digest),
+    /// The layers' blobs are held elsewhere (the page keeps the built-in images' blobs on its
+    /// server): the host fetches them and hands them over with [`Registry::add_blob`].
+    #[error("blob unknown: blob unknown to registry")]
+    Elsewhere(Vec<Descriptor>),
+    #[error("blob unknown: the registry expects no blob {0}")]
+    UnexpectedBlob(Digest),
     #[error(transparent)]
     Layer(#[from] crate::layer::LayerError),
 }
@@ -86,6 +92,10 @@ pub struct Registry {
     configs: BTreeMap<Digest, (Bytes, Timestamp)>,
     /// Layer blobs, gzip-compressed, by the digest of the compressed bytes.
     blobs: BTreeMap<Digest, Bytes>,
+    /// Layer blobs its manifests name whose bytes the host keeps elsewhere until a pull needs
+    /// them: what [`Registry::take_blobs`] took out and [`Registry::add_blob`] has not put back.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    elsewhere: BTreeSet<Digest>,
 }
 
 /// Compresses a layer tar the same way every time (no name, no time in the gzip header), so the
@@ -143,6 +153,31 @@ impl Registry {
         Ok(Pushed { manifest_digest: digest, manifest_size, layers: pushed })
     }
 
+    /// Takes every layer blob out, to be kept elsewhere (the page's built-in images are served
+    /// as files beside the app rather than compiled into it); the manifests still name them, and
+    /// a pull that needs them fails with [`RegistryError::Elsewhere`] until they are added back.
+    pub fn take_blobs(&mut self) -> BTreeMap<Digest, Bytes> {
+        let blobs = std::mem::take(&mut self.blobs);
+        self.elsewhere.extend(blobs.keys().copied());
+        blobs
+    }
+
+    /// Whether some blob its manifests name is held elsewhere.
+    pub fn holds_blobs_elsewhere(&self) -> bool {
+        !self.elsewhere.is_empty()
+    }
+
+    /// Puts back a blob held elsewhere, once fetched: only one whose digest it expects, so
+    /// bytes that are not the blob (a server's error page, a truncated download) are refused.
+    pub fn add_blob(&mut self, bytes: &[u8]) -> Result<Digest, RegistryError> {
+        let digest = Digest::of(bytes);
+        if !self.elsewhere.remove(&digest) {
+            return Err(RegistryError::UnexpectedBlob(digest));
+        }
+        self.blobs.insert(digest, Bytes::from(bytes));
+        Ok(digest)
+    }
+
     /// Fetches the image a reference names, by tag or by manifest digest.
     pub fn pull(&self, reference: &Reference) -> Result<Pulled, RegistryError> {
         // Docker Hub answers an unknown repository with "access denied"; a plain registry does
@@ -168,6 +203,11 @@ impl Registry {
             .get(&manifest.config.digest)
             .ok_or_else(|| RegistryError::ManifestUnknown(reference.familiar()))?;
         let unknown = || RegistryError::ManifestUnknown(reference.familiar());
+        let elsewhere: Vec<Descriptor> =
+            manifest.layers.iter().filter(|layer| self.elsewhere.contains(&layer.digest)).cloned().collect();
+        if !elsewhere.is_empty() {
+            return Err(RegistryError::Elsewhere(elsewhere));
+        }
         let mut layers = Vec::new();
         let mut diff_ids = Vec::new();
         for descriptor in &manifest.layers {
@@ -235,6 +275,25 @@ mod tests {
         assert_eq!(a.blobs.keys().collect::<Vec<_>>(), b.blobs.keys().collect::<Vec<_>>());
         let blob = a.blobs.values().next().unwrap();
         assert_eq!(&blob.0[..2], &[0x1f, 0x8b], "a gzip stream");
+    }
+
+    #[test]
+    fn blobs_held_elsewhere_are_asked_for_and_only_they_are_taken_back() {
+        let mut registry = hub();
+        let reference = Reference::parse("hello-world").unwrap().with_default_tag();
+        let pulled = registry.pull(&reference).unwrap();
+        let blobs = registry.take_blobs();
+        assert!(registry.holds_blobs_elsewhere());
+        assert_eq!(registry.pull(&reference).unwrap_err(), RegistryError::Elsewhere(pulled.blobs.clone()));
+        // The registry still knows the image: only the bytes are away.
+        assert!(registry.config(&reference).is_some());
+        assert!(matches!(registry.add_blob(b"<html>not found</html>"), Err(RegistryError::UnexpectedBlob(_))));
+        for blob in blobs.values() {
+            assert_eq!(registry.add_blob(&blob.0).unwrap(), Digest::of(&blob.0));
+        }
+        assert!(!registry.holds_blobs_elsewhere());
+        assert!(matches!(registry.add_blob(&blobs.values().next().unwrap().0), Err(RegistryError::UnexpectedBlob(_))));
+        assert_eq!(registry.pull(&reference).unwrap().image.id, pulled.image.id);
     }
 
     #[test]

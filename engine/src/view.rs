@@ -24,6 +24,7 @@ pub(crate) use build::BuildProgress;
 pub use build::{BuildSlab, BuildView, SlabSource};
 pub use files::{Contents, DirView, FileEntry, FileView, FilesError, Kind, Origin, MAX_SHOWN};
 pub use registries::{BlobView, Direction, Mark, RegistryView, RepositoryView, TagView, Transfer};
+pub use swarm::{ChangeView, NodeView, ServiceView, SwarmView, TaskView};
 pub use volumes::{NetworkMember, NetworkView, Outsider, VolumeUser, VolumeView};
 
 /// One image as a stack of slabs, base first.

@@ -250,6 +250,15 @@ pub fn app(props: &AppProps) -> Html {
         Some(info) => format!("no Docker Engine at {}", info.endpoint),
     };
     let lesson = lessons.get(*current).cloned();
+    // Goals are checked on every render, so each turns green as soon as a command meets it.
+    let met: Vec<Vec<bool>> = match (lesson.as_ref().map(|l| &l.plan), engine.try_borrow()) {
+        (Some(Ok(plan)), Ok(engine)) => plan
+            .steps
+            .iter()
+            .map(|step| step.goals.iter().map(|(_, goal)| goal.met(&engine, &term.history)).collect())
+            .collect(),
+        _ => Vec::new(),
+    };
     let nav = |delta: isize| {
         let (current, presenter) = (current.clone(), presenter.dispatcher());
         let count = lessons.len();
@@ -305,7 +314,7 @@ pub fn app(props: &AppProps) -> Html {
             <main class="panes resizable" ref={panes.clone()} style={widths}>
                 { match lesson {
                     Some(lesson) => html! {
-                        <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} />
+                        <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} met={met} />
                     },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }

@@ -12,6 +12,7 @@ mod highlight;
 mod host;
 mod lesson;
 pub mod markdown;
+mod marks;
 pub mod network;
 mod pictures;
 mod ports;
@@ -54,5 +55,6 @@ pub fn start() {
             None => (storage::open(session::hub(), session::now()).await, None),
         };
         yew::Renderer::<app::App>::with_props(app::AppProps { opened: std::rc::Rc::new(opened), shared }).render();
+        marks::when_interactive();
     });
 }

@@ -1,7 +1,7 @@
 //! Lessons from Markdown: front matter, prose rendered to HTML, and code blocks whose docker
 //! commands the learner can run with one click.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One piece of a lesson, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,11 @@ pub struct Lesson {
     pub id: String,
     pub title: String,
     pub blocks: Vec<Block>,
+    /// Its steps' goals, hints and solutions as the engine reads them, or the teacher's mistake.
+    pub plan: Result<plan::Lesson, String>,
 }
+
+use dockyard_engine::lesson as plan;
 
 /// Parses a lesson: an optional `---` front matter of `key: value` lines, then Markdown.
 pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
@@ -31,7 +35,8 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     };
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
-    Lesson { id, title, blocks: blocks(body) }
+    let plan = plan::Lesson::parse(file_name, source).map_err(|e| e.to_string());
+    Lesson { id, title, blocks: blocks(body), plan }
 }
 
 impl Lesson {
@@ -67,8 +72,19 @@ fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut prose: Vec<Event> = Vec::new();
     let mut code: Option<String> = None;
+    // Inside a goals, hint or solution block, which the lesson pane draws from the plan instead.
+    let mut special = false;
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        if special {
+            special = !matches!(event, Event::End(TagEnd::CodeBlock));
+            continue;
+        }
         match (&mut code, event) {
+            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
+                if plan::SPECIAL_FENCES.contains(&info.split_whitespace().next().unwrap_or("")) =>
+            {
+                special = true;
+            }
             (None, Event::Start(Tag::CodeBlock(_))) => {
                 flush(&mut prose, &mut out);
                 code = Some(String::new());
@@ -172,6 +188,24 @@ mod tests {
                     }
                 }
             }
+            // Its plan reads, and each solution's commands are docker's.
+            let plan = lesson.plan.unwrap_or_else(|e| panic!("{e}"));
+            for step in &plan.steps {
+                for command in &step.solution {
+                    assert!(dockyard_engine::cli::parse(command).is_ok(), "{name}: solution {command} does not parse");
+                }
+            }
         }
+    }
+
+    #[test]
+    fn goals_hints_and_solutions_stay_out_of_the_prose() {
+        let source = "## Step\n\nText.\n\n```goals\nimage a exists\n```\n\n```hint\nTry harder.\n```\n\n```solution\ndocker pull a\n```\n\n```console\n$ docker ps\n```\n";
+        let lesson = parse_lesson("x.md", source);
+        let code: Vec<&Block> = lesson.blocks.iter().filter(|b| matches!(b, Block::Code { .. })).collect();
+        assert_eq!(code.len(), 1, "only the console block is shown as code: {:?}", lesson.blocks);
+        let plan = lesson.plan.expect("the plan reads");
+        assert_eq!(plan.steps[0].hints, ["Try harder."]);
+        assert_eq!(plan.steps[0].solution, ["docker pull a"]);
     }
 }

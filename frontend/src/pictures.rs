@@ -1,7 +1,8 @@
 //! The pictures beside the terminal: what Docker keeps out of sight, drawn from the engine's
 //! state. A tab each for images (stacks of layers), containers (cards with their thin
 //! writable layer and their log), registries (what each holds, and what the last push or pull
-//! moved) and volumes with networks (and the containers using them). The pane redraws after
+//! moved), volumes with networks (and the containers using them) and the swarm (nodes and their
+//! tasks as they change). The pane redraws after
 //! each command and once a second, so a container that ends in the background shows it. A last
 //! tab edits the build context that `docker build .` reads; the pane widens while it is open,
 //! since code wants the room.
@@ -14,6 +15,7 @@ mod files;
 mod hints;
 mod images;
 mod registries;
+mod swarm;
 mod volumes;
 
 use std::cell::RefCell;
@@ -43,14 +45,16 @@ enum Tab {
     Containers,
     Registries,
     Volumes,
+    Swarm,
     Dockerfile,
 }
 
-const TABS: [(Tab, &str); 5] = [
+const TABS: [(Tab, &str); 6] = [
     (Tab::Images, "Images"),
     (Tab::Containers, "Containers"),
     (Tab::Registries, "Registries"),
     (Tab::Volumes, "Volumes & networks"),
+    (Tab::Swarm, "Swarm"),
     (Tab::Dockerfile, "Dockerfile"),
 ];
 
@@ -134,6 +138,9 @@ pub fn pictures(props: &PicturesProps) -> Html {
                     },
                     Tab::Volumes => html! {
                         <volumes::Volumes volumes={engine.volume_views()} networks={engine.network_views()} />
+                    },
+                    Tab::Swarm => html! {
+                        <swarm::Swarm view={engine.swarm_view(crate::session::now())} on_command={props.on_command.clone()} />
                     },
                     Tab::Dockerfile => html! {
                         <dockerfile::DockerfileTab engine={props.engine.clone()} workspace={props.workspace.clone()}

@@ -4,7 +4,6 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use dockyard_engine::builtin::{self, Programs};
 use dockyard_engine::container::ContainerId;
 use dockyard_engine::copy::{Source, Tree};
 use dockyard_engine::layer::{Entry, EntryKind};
@@ -21,24 +20,52 @@ use crate::upload;
 use crate::worker;
 use crate::workspace::Workspace;
 
-/// The engine of this page, with the built-in images compiled into the app.
+/// The engine of this page, whose Docker Hub holds the built-in images.
 pub fn new_engine() -> Engine {
     Engine::new(hub())
 }
 
-/// The simulated Docker Hub with the built-in images, built once per page: restoring a saved
-/// state, undoing and resetting each need it again, and its layers share their bytes.
+thread_local! {
+    /// The simulated Docker Hub: the built-in images' manifests and configs, made by `build.rs`
+    /// from their programs, with each layer blob kept beside the app (`blobs/sha256/<hex>`) until a
+    /// pull first needs it. Restoring a saved state, undoing and resetting each need the hub
+    /// again, so the blobs fetched stay here for the page's life.
+    static HUB: RefCell<Registry> =
+        RefCell::new(serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/hub.json"))).unwrap_or_default());
+}
+
+/// The simulated Docker Hub, with the blobs fetched so far.
 pub fn hub() -> Registry {
-    thread_local! {
-        static HUB: Registry = {
-            let programs =
-                dockyard_workloads::ALL.iter().fold(Programs::default(), |p, (name, bytes)| p.with(name, bytes));
-            // The programs are compiled in, so this only fails with a broken build; an empty hub
-            // still leaves a usable terminal that says what is wrong when an image is pulled.
-            builtin::docker_hub(&programs).unwrap_or_default()
-        };
+    HUB.with(|hub| hub.borrow().clone())
+}
+
+/// The simulated Docker Hub with every blob in it, read from where the build script wrote them,
+/// for native tests that pull with no server to fetch from.
+#[cfg(test)]
+pub fn hub_with_blobs() -> Registry {
+    let mut hub = hub();
+    let dir = std::path::Path::new(env!("OUT_DIR")).join("blobs/sha256");
+    for entry in std::fs::read_dir(dir).expect("the build script wrote the blobs") {
+        let bytes = std::fs::read(entry.expect("a blob").path()).expect("a blob reads");
+        hub.add_blob(&bytes).expect("a blob the hub expects");
     }
-    HUB.with(Registry::clone)
+    hub
+}
+
+/// Fetches a layer blob of the simulated Docker Hub from beside the app: its bytes really move,
+/// as a pull's do, and only the first time, since the hub keeps them.
+async fn fetch_blob(digest: &dockyard_engine::digest::Digest) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::JsCast;
+    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let url = format!("blobs/sha256/{}", digest.hex());
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url)).await.map_err(js)?.dyn_into().map_err(js)?;
+    if !response.ok() {
+        return Err(format!("unexpected status fetching blob {digest}: {}", response.status()));
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(js)?).await.map_err(js)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 pub(crate) fn now() -> Timestamp {
@@ -587,6 +614,32 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 continue;
             }
             Step::CopyOut { tree, source, dest, then } => download_tree(&tree, &source, &dest, then),
+            Step::Fetch { registry, blobs, before, then } => {
+                print(&before, &emit).await;
+                let mut failed = None;
+                for blob in &blobs {
+                    let fetched = fetch_blob(&blob.digest).await.and_then(|bytes| {
+                        engine.borrow_mut().blob_fetched(&registry, &bytes).map_err(|e| e.to_string())?;
+                        // The engine took it, so it is the hub's: a hub that has it already
+                        // (from a fetch before a reset) keeps the copy it has.
+                        HUB.with(|hub| drop(hub.borrow_mut().add_blob(&bytes)));
+                        Ok(())
+                    });
+                    if let Err(why) = fetched {
+                        failed = Some(why);
+                        break;
+                    }
+                }
+                match failed {
+                    Some(why) => Reply::err(format!("Error response from daemon: {why}"), 1),
+                    None => {
+                        let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                        let next = engine.borrow_mut().execute_command(then, &mut ctx);
+                        step = Some(sequence.current(next));
+                        continue;
+                    }
+                }
+            }
             Step::ReadContext { path, then } => {
                 // `.` is the Dockerfile tab's files while they hold a Dockerfile; any other
                 // folder is on the learner's computer.

@@ -406,9 +406,9 @@ mod tests {
 
     use super::*;
 
-    /// An engine with Dockyard's Docker Hub that ran `commands`.
+    /// An engine with Dockyard's Docker Hub, its blobs at hand, that ran `commands`.
     fn engine(commands: &[&str]) -> Engine {
-        let mut engine = Engine::new(crate::session::hub());
+        let mut engine = Engine::new(crate::session::hub_with_blobs());
         let mut entropy = Seeded::new(7);
         for (i, line) in commands.iter().enumerate() {
             let mut ctx = Ctx { now: Timestamp(1 + i as u64), entropy: &mut entropy };

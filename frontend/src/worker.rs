@@ -40,8 +40,12 @@ struct Job {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Message {
-    /// Loaded and listening: the job may come.
-    Ready,
+    /// Loaded and listening: the job may come. `transferred` is what the worker fetched to load
+    /// (Resource Timing's `transferSize`), which the page's own timeline does not count.
+    Ready {
+        #[serde(default)]
+        transferred: f64,
+    },
     Output {
         stream: Stream,
         data: Bytes,
@@ -271,7 +275,8 @@ fn bootstrap() -> Result<String, String> {
         "import init, {{ worker_run }} from {module:?};\n\
          self.onmessage = (event) => worker_run(event.data[0], event.data[1], event.data[2], event.data[3]);\n\
          await init({{ module_or_path: {wasm:?} }});\n\
-         self.postMessage(JSON.stringify({{ kind: \"ready\" }}));\n"
+         const transferred = performance.getEntriesByType(\"resource\").reduce((n, e) => n + e.transferSize, 0);\n\
+         self.postMessage(JSON.stringify({{ kind: \"ready\", transferred }}));\n"
     ))
 }
 
@@ -310,8 +315,9 @@ pub fn spawn(process: &Process) -> Result<(Running, mpsc::UnboundedReceiver<Even
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
         match serde_json::from_str::<Message>(&text) {
-            Ok(Message::Ready) => {
+            Ok(Message::Ready { transferred }) => {
                 if let Some(job) = job.borrow_mut().take() {
+                    crate::marks::container_started(transferred);
                     let message =
                         js_sys::Array::of4(&JsValue::from_str(&job), &stdin_for_job, &control_for_job, &net_for_job);
                     let _ = target.post_message(&message);

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use crate::docker::{DockerBridge, HostReply};
 
@@ -52,7 +52,7 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
         .route("/sw.js", get(service_worker))
         .route("/api/host", get(host_status))
         .route("/api/host/run", post(host_run))
-        .fallback_service(ServeDir::new(&dist))
+        .fallback_service(static_files(&dist))
         .layer(middleware::from_fn_with_state(app.clone(), check_host))
         // Cross-origin isolation lets later workers share memory with the page.
         .layer(SetResponseHeaderLayer::overriding(
@@ -75,6 +75,15 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// The app's files. `cargo xtask dist` writes a gzip and a brotli copy beside each one that
+/// compresses, and a browser that accepts either gets it, with the original's type (a module
+/// stays `application/wasm`, so it still compiles as it streams in); `Vary` keeps caches from
+/// handing one encoding to a browser that asked for another.
+fn static_files(dist: &std::path::Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
+    SetResponseHeader::appending(files, header::VARY, HeaderValue::from_static("accept-encoding"))
 }
 
 /// The hosts a page on this server may be addressed by. Anything else is a rebinding attempt.
@@ -161,6 +170,43 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    /// Asks the static file service for `path` with `accept` as its Accept-Encoding.
+    async fn fetch(dist: &std::path::Path, path: &str, accept: &str) -> (HeaderMap, Vec<u8>) {
+        use tower::ServiceExt as _;
+        let request = Request::get(path).header(header::ACCEPT_ENCODING, accept).body(Body::empty()).unwrap();
+        let response = static_files(dist).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(Body::new(response.into_body()), usize::MAX).await.unwrap();
+        (headers, body.to_vec())
+    }
+
+    #[test]
+    fn static_files_come_precompressed_to_browsers_that_accept_it() {
+        let dist = std::env::temp_dir().join(format!("dockyard-web-precompressed-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        for (name, bytes) in [("app.wasm", "plain"), ("app.wasm.gz", "gzip"), ("app.wasm.br", "brotli")] {
+            std::fs::write(dist.join(name), bytes).unwrap();
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            for (accept, encoding, body) in [
+                ("gzip, deflate, br", Some("br"), "brotli"),
+                ("gzip", Some("gzip"), "gzip"),
+                ("identity", None, "plain"),
+            ] {
+                let (headers, got) = fetch(&dist, "/app.wasm", accept).await;
+                assert_eq!(got, body.as_bytes(), "for {accept}");
+                let sent = headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap());
+                assert_eq!(sent, encoding, "for {accept}");
+                // Still a module, so the browser compiles it as it streams in.
+                assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+                assert_eq!(headers[header::VARY], "accept-encoding");
+            }
+        });
+        std::fs::remove_dir_all(dist).unwrap();
     }
 
     #[test]

@@ -19,6 +19,16 @@
 //! time its folder picker stood open: that wait is WebDriver's, where a learner's would be their
 //! own, and reading the chosen files stays in, as the docker CLI's reading of the context does.
 //!
+//! The load budget: the playground loaded cold, each time in a fresh browser profile whose cache
+//! is empty, timed from navigation start to the page's own `dockyard-interactive` mark (the first
+//! lesson's title shown and the terminal's input enabled, right after the render that put them
+//! there), and the bytes transferred (Resource Timing's `transferSize` of the navigation, of every
+//! resource fetched before the `dockyard-container-start` mark of `docker run hello-world`, and
+//! of what the container's worker fetched, which that mark carries, and of what the service
+//! worker fetched before that mark, which it tells when asked). Chromium takes brotli, so
+//! the same requests are made again accepting gzip only, and what they transfer is counted too. The baseline is a cold load
+//! of a static file of the same server, in a fresh browser too.
+//!
 //! Results go to standard output and, when `DOCKYARD_BENCH_OUT` names a file, are added to it: one
 //! line per measurement, its name then every sample in milliseconds.
 
@@ -269,6 +279,177 @@ fn build_in_chromium() {
 
         for (name, samples) in [("chromium_build_cold_ms", &cold), ("chromium_build_cached_ms", &cached)] {
             let line: Vec<String> = samples.iter().map(|ms| format!("{ms:.3}")).collect();
+            writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
+        }
+    });
+    record(&results);
+}
+
+/// Cold loads measured, each in a fresh browser profile whose cache is empty.
+const COLD_RUNS: usize = 5;
+
+/// What one cold load of the playground measured, read from the page's own timeline.
+struct ColdLoad {
+    /// From navigation start to the `dockyard-interactive` mark: the first lesson rendered and the
+    /// terminal taking input.
+    interactive_ms: f64,
+    /// Bytes transferred (Resource Timing's `transferSize`: headers and compressed bodies) by the
+    /// navigation, every resource fetched before the first container's process started, and the
+    /// container's worker.
+    transferred: f64,
+    /// The same resources' bodies as they were decoded, so uncompressed.
+    decoded: f64,
+    /// Each resource's name and `transferSize`, for the report.
+    resources: Vec<(String, f64)>,
+}
+
+/// Reads the marks and Resource Timing once the first container has started: a JSON object with
+/// the interactive mark's time, the container mark's time, and each entry fetched before it.
+const READ_LOAD: &str = "const interactive = performance.getEntriesByName('dockyard-interactive')[0];
+    const started = performance.getEntriesByName('dockyard-container-start')[0];
+    if (!interactive || !started) return null;
+    const startedAt = performance.timeOrigin + started.startTime;
+    const entries = performance.getEntriesByType('navigation')
+        .concat(performance.getEntriesByType('resource').filter((e) => e.startTime <= started.startTime));
+    return JSON.stringify({
+        interactive: interactive.startTime,
+        worker: started.detail || 0,
+        startedAt,
+        entries: entries.map((e) => [e.name, e.transferSize, e.decodedBodySize]),
+    });";
+
+/// Asks the page's service worker, if it has one, what it fetched (its own timeline, which the
+/// page's does not include): a JSON list of `[address, transferSize, start in epoch ms]`.
+const READ_SERVICE_WORKER: &str = "const done = arguments[arguments.length - 1];
+    if (!navigator.serviceWorker) return done('[]');
+    navigator.serviceWorker.getRegistration().then((registration) => {
+        const worker = registration && (registration.active || registration.waiting || registration.installing);
+        if (!worker) return done('[]');
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => done(JSON.stringify(event.data));
+        worker.postMessage('dockyard-transferred', [channel.port2]);
+        setTimeout(() => done('[]'), 5000);
+    });";
+
+/// Loads the playground cold in a fresh browser, waits until it is interactive, runs `docker run
+/// hello-world`, and reads what the page measured.
+async fn cold_load(url: &str) -> ColdLoad {
+    let browser = Browser::start().await;
+    browser.open(url).await;
+    browser.type_command("docker run hello-world").await;
+    browser.wait_text("#terminal-output", 60, |t| t.contains("Hello from Dockyard!")).await;
+    let read = browser.client.execute(READ_LOAD, vec![]).await.expect("the page's timeline answers");
+    let text =
+        read.as_str().unwrap_or_else(|| panic!("the page set no dockyard-interactive or container mark: {read}"));
+    let load: serde_json::Value = serde_json::from_str(text).expect("the timeline as JSON");
+    let worker = browser.client.execute_async(READ_SERVICE_WORKER, vec![]).await.expect("the service worker answers");
+    let worker: serde_json::Value =
+        serde_json::from_str(worker.as_str().unwrap_or("[]")).expect("its timeline as JSON");
+    browser.close().await;
+    let number = |value: &serde_json::Value| value.as_f64().unwrap_or(0.0);
+    let entries = load["entries"].as_array().expect("entries").clone();
+    let resources: Vec<(String, f64)> = entries
+        .iter()
+        .map(|e| (e[0].as_str().unwrap_or_default().to_string(), number(&e[1])))
+        .chain([("(the container's worker)".to_string(), number(&load["worker"]))])
+        // What the service worker fetched before the container started (its precache, and the
+        // page's requests it passed on, which the page's timeline shows as 0 bytes).
+        .chain(
+            worker
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|e| number(&e[2]) <= number(&load["startedAt"]))
+                .map(|e| (format!("(service worker) {}", e[0].as_str().unwrap_or_default()), number(&e[1]))),
+        )
+        .collect();
+    ColdLoad {
+        interactive_ms: number(&load["interactive"]),
+        transferred: resources.iter().map(|(_, bytes)| bytes).sum(),
+        decoded: entries.iter().map(|e| number(&e[2])).sum(),
+        resources,
+    }
+}
+
+/// What the same requests transfer from `server` when the browser accepts gzip only (Chromium
+/// takes brotli): each fetched again over HTTP/1.1, headers and body counted as they come.
+fn gzip_transfer(server: &Server, resources: &[(String, f64)]) -> f64 {
+    use std::io::{Read as _, Write as _};
+    let mut total = 0;
+    // Only what came over the wire: a second import of the glue, say, came from the cache.
+    for (name, _) in resources.iter().filter(|(_, transferred)| *transferred > 0.0) {
+        let name = name.strip_prefix("(service worker) ").unwrap_or(name);
+        let Some(path) = name.strip_prefix(server.url.trim_end_matches('/')) else { continue };
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).expect("connect to the server");
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+            server.port()
+        );
+        stream.write_all(request.as_bytes()).expect("send the request");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read the response");
+        // The favicon the page lacks is a 404 the browser fetched too; it counts as it did there.
+        assert!(response.starts_with(b"HTTP/1.1 "), "{path}: no HTTP response");
+        total += response.len();
+    }
+    total as f64
+}
+
+/// The baseline: a cold load of a static file of the same server (the app's stylesheet, under a
+/// query of its own so that the app's load still finds the cache empty), from navigation start
+/// to the end of its load event, in a fresh browser.
+async fn cold_static(url: &str) -> f64 {
+    let browser = Browser::start().await;
+    browser.client.goto(&format!("{url}style.css?baseline")).await.expect("the stylesheet loads");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ms = loop {
+        let took = browser
+            .client
+            .execute(
+                "const n = performance.getEntriesByType('navigation')[0]; return n && n.loadEventEnd || null;",
+                vec![],
+            )
+            .await
+            .expect("the timeline answers");
+        if let Some(ms) = took.as_f64() {
+            break ms;
+        }
+        assert!(Instant::now() < deadline, "the stylesheet's load event never ended");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    browser.close().await;
+    ms
+}
+
+#[test]
+#[ignore = "a benchmark: `cargo xtask bench` runs it"]
+fn cold_load_in_chromium() {
+    let mut results = String::new();
+    block_on(async {
+        let server = Server::start(None);
+        let (mut interactive, mut baseline, mut transferred, mut decoded, mut gzip) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        for run in 0..COLD_RUNS {
+            baseline.push(cold_static(&server.url).await);
+            let load = cold_load(&server.url).await;
+            if run == 0 {
+                for (name, bytes) in &load.resources {
+                    println!("  {bytes:>9.0} B  {name}");
+                }
+            }
+            gzip.push(gzip_transfer(&server, &load.resources));
+            interactive.push(load.interactive_ms);
+            transferred.push(load.transferred);
+            decoded.push(load.decoded);
+        }
+        for (name, samples) in [
+            ("chromium_cold_interactive_ms", &interactive),
+            ("chromium_cold_static_ms", &baseline),
+            ("chromium_cold_transfer_bytes", &transferred),
+            ("chromium_cold_decoded_bytes", &decoded),
+            ("chromium_cold_gzip_bytes", &gzip),
+        ] {
+            let line: Vec<String> = samples.iter().map(|value| format!("{value:.3}")).collect();
             writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
         }
     });

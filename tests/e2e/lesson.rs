@@ -28,6 +28,10 @@ fn the_run_button_runs_hello_world_in_the_browser() {
         browser.client.goto(&server.url).await.expect("page loads");
         let title = browser.wait_text("#lesson-title", 30, |t| !t.is_empty()).await;
         assert_eq!(title, "Your first container");
+        // No goal is met before anything ran.
+        let met = |n: usize| format!("return document.querySelectorAll('#lesson-pane .goal.met').length >= {n};");
+        let none = browser.client.execute(&met(1), vec![]).await.expect("count goals");
+        assert_eq!(none, serde_json::json!(false), "nothing is met yet");
         let run = browser.client.wait().for_element(Locator::Css("button.run")).await.expect("a Run button");
         run.click().await.expect("click Run");
         let text = browser
@@ -45,6 +49,12 @@ fn the_run_button_runs_hello_world_in_the_browser() {
         let row =
             text.lines().find(|l| l.starts_with(&hostname)).unwrap_or_else(|| panic!("no row for {hostname}:\n{text}"));
         assert!(row.contains("hello-world") && row.contains("\"/hello\""), "{row}");
+
+        // The first step's goals are met, so it says it is done; the second's wait for its commands.
+        let steps = browser.wait_text("#lesson-pane", 10, |t| t.contains("✔ Step done")).await;
+        assert_eq!(steps.matches("✔ Step done").count(), 1, "{steps}");
+        let second = browser.client.execute(&met(3), vec![]).await.expect("count goals");
+        assert_eq!(second, serde_json::json!(true), "two goals of step one and `ran docker ps -a` of step two");
         browser.screenshot("lesson-hello-world").await;
 
         // The native binary, on wasmtime, prints the same words.

@@ -308,3 +308,68 @@ fn a_build_grows_its_image_a_slab_per_step_with_cached_steps_marked() {
         browser.close().await;
     });
 }
+
+/// The nodes' task chips as the Swarm tab draws them: `node: state, state, ...` per node.
+const TASKS_BY_NODE: &str = "return [...document.querySelectorAll('.swarm .node')].map((n) => \
+    n.querySelector('header strong').textContent + ': ' + \
+    [...n.querySelectorAll('.task')].filter((t) => !t.classList.contains('ended')).map((t) => t.querySelector('.task-state').textContent).join(','));";
+
+#[test]
+fn the_swarm_tab_shows_tasks_spread_and_moved_off_a_failed_node() {
+    block_on(async {
+        let server = Server::start(None);
+        let browser = Browser::start().await;
+        browser.open(&server.url).await;
+        browser.client.find(Locator::Css("#tab-swarm")).await.expect("the Swarm tab").click().await.expect("open it");
+        browser.wait_text(".swarm", 10, |t| t.contains("not part of a swarm")).await;
+        // The empty tab's buttons type their commands.
+        click(&browser, "//div[contains(@class,'swarm')]//button[text()='docker swarm init']").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("Swarm initialized: current node")).await;
+        browser.type_command("docker node add worker1").await;
+        browser.type_command("docker node add worker2").await;
+        browser.type_command("docker service create --name web --replicas 3 web").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("docker service create --name web")).await;
+
+        // Three replicas, one on each node, running within seconds.
+        let spread = |t: &serde_json::Value| {
+            t.as_array().is_some_and(|nodes| {
+                nodes.len() == 3 && nodes.iter().all(|n| n.as_str().is_some_and(|n| n.ends_with(": running")))
+            })
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut last = serde_json::Value::Null;
+        while !spread(&last) {
+            assert!(std::time::Instant::now() < deadline, "the replicas did not spread: {last}");
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            last = browser.client.execute(TASKS_BY_NODE, vec![]).await.expect("read the nodes");
+        }
+        // Focus leaves the terminal, whose blinking cursor is an animation that never ends.
+        open_tab(&browser, "tab-swarm").await;
+        load_axe(&browser).await;
+        let found = axe(&browser, "swarm").await;
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        browser.screenshot("swarm").await;
+
+        // A node that fails loses its task to the others once the managers notice, as Swarm's do.
+        click(&browser, "//article[@aria-label='Node worker1']//button[text()='Fail']").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("docker node down worker1")).await;
+        browser.wait_text(".swarm", 10, |t| t.contains("Bring back")).await;
+        let moved = |t: &serde_json::Value| {
+            let nodes: Vec<&str> = t.as_array().into_iter().flatten().filter_map(|n| n.as_str()).collect();
+            let running: usize = nodes
+                .iter()
+                .filter(|n| !n.starts_with("worker1"))
+                .map(|n| n.split(": ").nth(1).unwrap_or("").split(',').filter(|s| *s == "running").count())
+                .sum();
+            running == 3
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
+        while !moved(&last) {
+            assert!(std::time::Instant::now() < deadline, "the failed node's task did not move: {last}");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            last = browser.client.execute(TASKS_BY_NODE, vec![]).await.expect("read the nodes");
+        }
+        browser.screenshot("swarm-rescheduled").await;
+        browser.close().await;
+    });
+}

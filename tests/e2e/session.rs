@@ -185,7 +185,7 @@ fn a_kept_state_that_cannot_be_restored_is_set_aside_not_lost() {
 
         browser.client.refresh().await.expect("reload");
         let out = browser
-            .wait_text("#terminal-output", 30, |t| t.contains("could not be restored: saved state is not valid"))
+            .wait_text("#terminal-output", 30, |t| t.contains("could not be restored: saved state has version 99"))
             .await;
         assert!(out.contains("kept aside"), "{out}");
         let keys = browser.client.execute_async(READ_KEYS, vec![]).await.expect("read IndexedDB");

@@ -1,7 +1,9 @@
 //! The WASI programs inside Dockyard's built-in images, as wasm modules compiled from `programs/`.
 //!
-//! Hosts (the browser app and the `dockyard` binary) embed these bytes and hand them to the
-//! engine, which places each in an image layer on the simulated Docker Hub.
+//! The `dockyard` binary embeds these bytes and hands them to the engine, which places each in an
+//! image layer on the simulated Docker Hub. The browser app's build script does the same at build
+//! time, and the page fetches each layer as a file when it is first pulled, so the app's download
+//! carries no program.
 
 /// `hello`: the program of the `hello-world` image.
 pub const HELLO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hello.wasm"));

@@ -12,6 +12,12 @@
 //! built with `--no-cache` and rebuilt from the cache, in `dockyard` (`server/benches/build.rs`)
 //! and in Chromium (`bench::build_in_chromium`), against the private dockerd's classic builder
 //! building the same folder on `busybox`.
+//!
+//! And the load budget: a cold load of the playground from `dockyard serve` in a fresh Chromium
+//! profile (`bench::cold_load_in_chromium`), timed from navigation start until the first lesson
+//! is interactive, and the bytes transferred until the first container's process starts, against
+//! the budget (1.5 s, 1 MB) and against baselines from the same run: a cold load of a static file
+//! of the same server, and the same files uncompressed. Over budget, the benchmark fails.
 
 use std::path::Path;
 use std::process::Command;
@@ -34,6 +40,13 @@ const BUILD_CONTEXT: &str = "server/benches/build-context";
 const BASELINE_RUNS: usize = 11;
 /// Runs of the baseline's build without the cache: each takes seconds, and they vary little.
 const COLD_BUILD_RUNS: usize = 5;
+
+/// The load budget (issue 6): the first lesson interactive within this long of a cold load on
+/// localhost, in milliseconds ...
+const BUDGET_INTERACTIVE_MS: f64 = 1500.0;
+/// ... with at most this many bytes transferred before the first container starts (1 MB, in
+/// decimal megabytes as transfer sizes are counted).
+const BUDGET_TRANSFER_BYTES: f64 = 1_000_000.0;
 
 pub fn bench(repo: &Repo) -> Result<()> {
     let started = Instant::now();
@@ -109,8 +122,78 @@ pub fn bench(repo: &Repo) -> Result<()> {
         "Builds, ms: dockyard {build_cold:.0} and {build_cached:.0} cached; Chromium {:.0} and {:.0}; docker {:.0} and {:.0}",
         chromium.build_cold, chromium.build_cached, docker.build_cold, docker.build_cached
     );
+    let over = load_report(repo, &chromium)?;
     println!("The whole benchmark took {:.0} s.", started.elapsed().as_secs_f64());
+    if !over.is_empty() {
+        bail!("over the load budget: {}", over.join("; "));
+    }
     Ok(())
+}
+
+/// Prints the load budget's measurements, and returns what is over budget.
+fn load_report(repo: &Repo, chromium: &Chromium) -> Result<Vec<String>> {
+    let load = &chromium.load;
+    let (interactive, static_file) = (median(load.interactive.clone()), median(load.static_file.clone()));
+    let (transfer, decoded, gzip) =
+        (median(load.transfer.clone()), median(load.decoded.clone()), median(load.gzip.clone()));
+    let range = |values: &[f64]| {
+        let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = values.iter().copied().fold(0.0, f64::max);
+        format!("{low:.0} to {high:.0}")
+    };
+    println!(
+        "\nLoad budget: a cold load of the playground in a fresh Chromium profile, medians of {} runs:",
+        load.interactive.len()
+    );
+    println!(
+        "  first lesson interactive   {interactive:>7.0} ms  (budget {BUDGET_INTERACTIVE_MS:.0} ms: {}; runs {} ms;",
+        ratio_text(interactive / BUDGET_INTERACTIVE_MS),
+        range(&load.interactive)
+    );
+    println!(
+        "                                          {} x a cold load of a static file, {static_file:.0} ms)",
+        ratio_text(interactive / static_file)
+    );
+    println!(
+        "  transferred before the     {:>7.0} KB  (budget {:.0} KB: {}; {} x the same files uncompressed, {:.0} KB)",
+        transfer / 1e3,
+        BUDGET_TRANSFER_BYTES / 1e3,
+        ratio_text(transfer / BUDGET_TRANSFER_BYTES),
+        ratio_text(transfer / decoded),
+        decoded / 1e3
+    );
+    println!(
+        "  first container starts     {:>7.0} KB  accepting gzip only (budget: {}; {} x uncompressed)",
+        gzip / 1e3,
+        ratio_text(gzip / BUDGET_TRANSFER_BYTES),
+        ratio_text(gzip / decoded)
+    );
+    // The module's sizes on disk, since it is most of the transfer.
+    let wasm = repo.dist_dir().join("dockyard_bg.wasm");
+    let size = |suffix: &str| {
+        let mut name = wasm.clone().into_os_string();
+        name.push(suffix);
+        std::fs::metadata(&name).map(|m| format!("{:.0} KB", m.len() as f64 / 1e3)).unwrap_or_else(|_| "none".into())
+    };
+    println!("  dockyard_bg.wasm: {}, {} gzip, {} brotli", size(""), size(".gz"), size(".br"));
+    Ok(over_budget(interactive, transfer, gzip))
+}
+
+/// What is over the load budget, given the medians: milliseconds to interactive, and the bytes
+/// transferred as Chromium took them and accepting gzip only.
+fn over_budget(interactive: f64, transfer: f64, gzip: f64) -> Vec<String> {
+    let mut over = Vec::new();
+    if interactive >= BUDGET_INTERACTIVE_MS {
+        over.push(format!("interactive after {interactive:.0} ms, not under {BUDGET_INTERACTIVE_MS:.0} ms"));
+    }
+    for (bytes, how) in [(transfer, "as Chromium took them"), (gzip, "gzipped")] {
+        if bytes >= BUDGET_TRANSFER_BYTES {
+            over.push(format!(
+                "{bytes:.0} bytes {how} before the first container, not under {BUDGET_TRANSFER_BYTES:.0}"
+            ));
+        }
+    }
+    over
 }
 
 /// A ratio with two decimals, or two significant digits when it is smaller than 0.1, so that a
@@ -259,6 +342,18 @@ struct Chromium {
     /// from Enter to "Successfully tagged", less the time the picker stood open.
     build_cold: f64,
     build_cached: f64,
+    load: ColdLoads,
+}
+
+/// Every cold load's samples: milliseconds to interactive, milliseconds for the static file's
+/// cold load, and bytes transferred before the first container and the same files decoded.
+struct ColdLoads {
+    interactive: Vec<f64>,
+    static_file: Vec<f64>,
+    transfer: Vec<f64>,
+    decoded: Vec<f64>,
+    /// The same requests accepting gzip only.
+    gzip: Vec<f64>,
 }
 
 /// Builds the app and the server, and runs the end-to-end benchmarks in headless Chromium.
@@ -278,7 +373,7 @@ fn chromium(repo: &Repo, web_tools: &tools::WebTools) -> Result<Chromium> {
             .env("CHROMEDRIVER", tools::CHROMEDRIVER_BIN)
             .env("CHROMIUM", tools::CHROMIUM_BIN)
             .args(["test", "-p", "dockyard-tests", "--test", "e2e", "--", "--ignored", "--exact"])
-            .args(["bench::runtime_in_chromium", "bench::build_in_chromium"])
+            .args(["bench::runtime_in_chromium", "bench::build_in_chromium", "bench::cold_load_in_chromium"])
             // One at a time: both would share two cores, and each adds to the results file.
             .args(["--test-threads=1", "--nocapture"]),
     )?;
@@ -288,6 +383,13 @@ fn chromium(repo: &Repo, web_tools: &tools::WebTools) -> Result<Chromium> {
         cpu: median(samples(&text, "chromium_cpu_ms")?),
         build_cold: median(samples(&text, "chromium_build_cold_ms")?),
         build_cached: median(samples(&text, "chromium_build_cached_ms")?),
+        load: ColdLoads {
+            interactive: samples(&text, "chromium_cold_interactive_ms")?,
+            static_file: samples(&text, "chromium_cold_static_ms")?,
+            transfer: samples(&text, "chromium_cold_transfer_bytes")?,
+            decoded: samples(&text, "chromium_cold_decoded_bytes")?,
+            gzip: samples(&text, "chromium_cold_gzip_bytes")?,
+        },
     })
 }
 
@@ -362,6 +464,15 @@ mod tests {
         assert_eq!(median(samples(text, "chromium_cpu_ms").unwrap()), 450.0);
         assert!(samples(text, "chromium").is_err(), "a prefix of a name is not the name");
         assert!(samples("chromium_cpu_ms \n", "chromium_cpu_ms").is_err());
+    }
+
+    #[test]
+    fn the_load_budget_holds_each_measure_to_its_limit() {
+        assert!(over_budget(400.0, 691_071.0, 888_492.0).is_empty());
+        let over = over_budget(1500.0, 691_071.0, 1_527_685.0);
+        assert_eq!(over.len(), 2, "{over:?}");
+        assert!(over[0].contains("1500 ms") && over[1].contains("1527685 bytes gzipped"), "{over:?}");
+        assert_eq!(over_budget(0.0, 1_000_000.0, 0.0).len(), 1, "1 MB is not under 1 MB");
     }
 
     #[test]

@@ -16,7 +16,8 @@ use crate::Repo;
 const LOADER: &str = "<script type=\"module\">import init from './dockyard.js'; \
                       init({ module_or_path: './dockyard_bg.wasm' });</script>";
 
-/// Builds the web app; `dev` skips wasm-opt, which is slow and only makes the download smaller.
+/// Builds the web app; `dev` skips what is slow and only makes the download smaller: the size
+/// profile, wasm-opt and the precompressed copies.
 pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     // The entry page refers to xterm.js inside node_modules, so it must be installed first.
     vendor::ensure(repo)?;
@@ -31,15 +32,17 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
         }
     }
 
-    // The frontend's build script compiles the WASI workloads it embeds.
-    process::run(repo.cargo().args([
-        "build",
-        "-p",
-        "dockyard-frontend",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--release",
-    ]))?;
+    // The frontend's build script compiles the WASI workloads and makes the built-in images from
+    // them. A release build uses the `web` profile (see the root Cargo.toml), made for size; a
+    // dev build the quicker `release` one.
+    let profile = if dev { "release" } else { "web" };
+    let build = ["build", "-p", "dockyard-frontend", "--target", "wasm32-unknown-unknown", "--profile", profile];
+    process::run(repo.cargo().args(build))?;
+    // Built already, cargo now only says where the build script put the built-in images' blobs.
+    let messages = process::output(repo.cargo().args(build).arg("--message-format=json"))?;
+    let blobs = frontend_out_dir(&messages)
+        .context("cargo did not say where dockyard-frontend's build script wrote")?
+        .join("blobs");
 
     // Start from an empty directory so files from an earlier build never linger.
     let dist = repo.dist_dir();
@@ -48,7 +51,7 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
 
-    let wasm = repo.target.join("wasm32-unknown-unknown/release/dockyard_frontend.wasm");
+    let wasm = repo.target.join("wasm32-unknown-unknown").join(profile).join("dockyard_frontend.wasm");
     process::run(
         Command::new(tools.wasm_bindgen())
             .args(["--target", "web", "--no-typescript", "--out-dir"])
@@ -80,6 +83,9 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
         )?;
     }
 
+    // The built-in images' layer blobs, which the app fetches when a pull first needs them.
+    copy_dir(&blobs, &dist.join("blobs"))
+        .with_context(|| format!("cannot copy {} to {}", blobs.display(), dist.display()))?;
     for asset in &page.assets {
         let from = repo.root.join(&asset.source);
         let to = dist.join(&asset.name);
@@ -91,10 +97,79 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     let out = dist.join("index.html");
     fs::write(&out, page.html).with_context(|| format!("cannot write {}", out.display()))?;
-    // Last, since it lists and hashes every file the dist holds.
+    // The compressed copies next, so that every file written before has them ...
+    if !dev {
+        precompress(&dist)?;
+    }
+    // ... and last the service worker, since it lists and hashes every file the dist holds (less
+    // the compressed copies, which the server picks itself).
     crate::service_worker::write(&dist)?;
     eprintln!("the web app is in {}", dist.display());
     Ok(())
+}
+
+/// The `OUT_DIR` of dockyard-frontend's build script, from cargo's JSON messages: the line
+/// `{"reason":"build-script-executed","package_id":"...dockyard-frontend...","out_dir":"..."}`.
+fn frontend_out_dir(messages: &str) -> Option<std::path::PathBuf> {
+    messages
+        .lines()
+        .filter(|line| line.contains("\"reason\":\"build-script-executed\"") && line.contains("dockyard-frontend"))
+        .find_map(|line| line.split("\"out_dir\":\"").nth(1)?.split('"').next().map(std::path::PathBuf::from))
+}
+
+/// The files worth compressing, by extension: text and wasm shrink by half or more, while images
+/// and archives are compressed already.
+const COMPRESSIBLE: &[&str] = &["wasm", "js", "mjs", "css", "html", "json", "svg", "txt", "md", "map"];
+
+/// Writes a gzip (`.gz`) and a brotli (`.br`) copy beside every compressible file under `dir`
+/// that compression makes smaller, for `dockyard serve` to send to browsers that accept them.
+/// `index.html` is left out: the server writes the page's token into it as it sends it.
+pub fn precompress(dir: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    list_files(dir, &mut files).with_context(|| format!("cannot list {}", dir.display()))?;
+    for file in files {
+        let compressible = file.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e));
+        if !compressible || file == dir.join("index.html") {
+            continue;
+        }
+        let bytes = fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        for (extension, compressed) in [("gz", gzip(&bytes)?), ("br", brotli(&bytes)?)] {
+            if compressed.len() < bytes.len() {
+                let mut name = file.clone().into_os_string();
+                name.push(format!(".{extension}"));
+                fs::write(&name, compressed).with_context(|| format!("cannot write {}", Path::new(&name).display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir`, in its subdirectories too.
+fn list_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        match entry.file_type()?.is_dir() {
+            true => list_files(&entry.path(), files)?,
+            false => files.push(entry.path()),
+        }
+    }
+    Ok(())
+}
+
+/// Gzip as small as Zopfli makes it (some 5% smaller than zlib's best, and as quick to inflate),
+/// with no name and no time in the header, so the same file always gives the same bytes.
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    zopfli::compress(zopfli::Options::default(), zopfli::Format::Gzip, bytes, &mut out)?;
+    Ok(out)
+}
+
+/// Brotli at its best quality and largest standard window, as static files are worth the time.
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
 }
 
 /// The entry page for target/dist and the files it refers to.
@@ -264,6 +339,45 @@ mod tests {
              <link data-trunk rel=\"css\" href=\"b/x.css\"/>"
         );
         assert!(rewrite_index(&twice).is_err());
+    }
+
+    #[test]
+    fn precompresses_what_shrinks_and_leaves_the_rest() {
+        let dir = std::env::temp_dir().join(format!("xtask-precompress-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("blobs")).unwrap();
+        let text = "docker run hello-world\n".repeat(200);
+        for name in ["app.wasm", "index.html", "blobs/layer.json", "picture.png"] {
+            fs::write(dir.join(name), &text).unwrap();
+        }
+        fs::write(dir.join("tiny.js"), "x").unwrap();
+        precompress(&dir).unwrap();
+
+        let gz = fs::read(dir.join("app.wasm.gz")).unwrap();
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped).unwrap();
+        assert_eq!(unzipped, text);
+        let br = fs::read(dir.join("blobs/layer.json.br")).unwrap();
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut unbrotlied).unwrap();
+        assert_eq!(unbrotlied, text.as_bytes());
+        assert_eq!(gzip(text.as_bytes()).unwrap(), gz, "the same bytes compress the same way");
+        // The page is rewritten as it is served, an image is compressed already, and a copy
+        // that would be larger than its file is not worth sending.
+        for absent in ["index.html.gz", "picture.png.br", "tiny.js.gz", "tiny.js.br"] {
+            assert!(!dir.join(absent).exists(), "{absent}");
+        }
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn finds_the_frontends_build_script_output() {
+        let messages = r#"{"reason":"compiler-artifact","package_id":"path+file:///w/engine#dockyard-engine@0.1.0"}
+{"reason":"build-script-executed","package_id":"path+file:///w/workloads#dockyard-workloads@0.1.0","linked_libs":[],"out_dir":"/t/build/dockyard-workloads-1/out"}
+{"reason":"build-script-executed","package_id":"path+file:///w/frontend#dockyard-frontend@0.1.0","linked_libs":[],"out_dir":"/t/build/dockyard-frontend-2/out"}
+{"reason":"build-finished","success":true}"#;
+        assert_eq!(frontend_out_dir(messages), Some("/t/build/dockyard-frontend-2/out".into()));
+        assert_eq!(frontend_out_dir(r#"{"reason":"build-finished","success":true}"#), None);
     }
 
     #[test]

@@ -26,7 +26,9 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: "reload" }))))
+      // "no-cache": what the page has just downloaded is only revalidated (a 304), not sent again,
+      // and a file changed since still comes fresh.
+      .then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: "no-cache" }))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -38,6 +40,14 @@ self.addEventListener("activate", (event) => {
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith("dockyard-") && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
+});
+
+// The load benchmark asks what this worker fetched, which the page's own timeline cannot see:
+// each fetch's address, bytes transferred and start, in the page's clock's terms (epoch ms).
+self.addEventListener("message", (event) => {
+  if (event.data !== "dockyard-transferred" || !event.ports[0]) return;
+  const entries = performance.getEntriesByType("resource");
+  event.ports[0].postMessage(entries.map((e) => [e.name, e.transferSize, performance.timeOrigin + e.startTime]));
 });
 
 self.addEventListener("fetch", (event) => {

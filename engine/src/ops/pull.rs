@@ -36,7 +36,13 @@ impl Engine {
             .registries
             .get(&reference.domain)
             .ok_or_else(|| RegistryError::NoSuchHost(reference.domain.clone()))?;
-        let pulled = registry.pull(reference)?;
+        let pulled = match registry.pull(reference) {
+            Err(RegistryError::Elsewhere(blobs)) => {
+                self.wanted = Some((reference.domain.clone(), blobs.clone()));
+                return Err(RegistryError::Elsewhere(blobs));
+            }
+            pulled => pulled?,
+        };
         let what = reference.tag.clone().unwrap_or_else(|| pulled.manifest_digest.to_string());
         progress.line(format!("{what}: Pulling from {}", reference.path));
         let layers: Vec<LayerTransfer> = pulled

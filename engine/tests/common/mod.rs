@@ -31,6 +31,10 @@ pub struct Session {
     pub context: Option<dockyard_engine::copy::Tree>,
     /// How the next attached processes end (a `RUN` step's, say); after these, with code 0.
     pub outcomes: std::collections::VecDeque<ProcessOutcome>,
+    /// The Docker Hub's blobs, when kept out of the engine as the page keeps them
+    /// ([`Session::blobs_elsewhere`]), and the digests fetched so far, in order.
+    pub elsewhere: std::collections::BTreeMap<dockyard_engine::digest::Digest, dockyard_engine::layer::Bytes>,
+    pub fetched: Vec<dockyard_engine::digest::Digest>,
 }
 
 impl Session {
@@ -45,7 +49,20 @@ impl Session {
             restarted: Vec::new(),
             context: None,
             outcomes: Default::default(),
+            elsewhere: Default::default(),
+            fetched: Vec::new(),
         }
+    }
+
+    /// A session whose Docker Hub keeps its blobs elsewhere, as the page's does: a pull asks
+    /// for them with [`Step::Fetch`], and [`Session::drive`] hands them over.
+    pub fn blobs_elsewhere() -> Self {
+        let mut session = Session::new();
+        let programs = Programs::default().with("hello", MODULE).with("toolbox", TOOLBOX);
+        let mut hub = builtin::docker_hub(&programs).unwrap();
+        session.elsewhere = hub.take_blobs();
+        session.engine = Engine::new(hub);
+        session
     }
 
     pub fn step(&mut self, line: &str) -> Step {
@@ -202,6 +219,18 @@ impl Session {
                     let context = self.context.clone().ok_or(format!("path {path:?} not found"));
                     let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
                     let next = self.engine.context_done(then, context, &mut ctx);
+                    step = Some(sequence.current(next));
+                    continue;
+                }
+                Step::Fetch { registry, blobs, before, then } => {
+                    print(&mut printed, &before);
+                    for blob in blobs {
+                        let bytes = self.elsewhere.get(&blob.digest).expect("a blob the host keeps").clone();
+                        self.engine.blob_fetched(&registry, &bytes.0).expect("the blob is taken");
+                        self.fetched.push(blob.digest);
+                    }
+                    let mut ctx = Ctx { now: self.now, entropy: &mut self.entropy };
+                    let next = self.engine.execute_command(then, &mut ctx);
                     step = Some(sequence.current(next));
                     continue;
                 }
