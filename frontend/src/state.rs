@@ -319,17 +319,19 @@ impl Reducible for Terminal {
     }
 }
 
+/// The state after `actions`, for tests here and of what draws the state.
+#[cfg(test)]
+pub(crate) fn apply(state: Terminal, actions: Vec<Action>) -> Terminal {
+    let mut rc = Rc::new(state);
+    for action in actions {
+        rc = rc.reduce(action);
+    }
+    (*rc).clone()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn apply(state: Terminal, actions: Vec<Action>) -> Terminal {
-        let mut rc = Rc::new(state);
-        for action in actions {
-            rc = rc.reduce(action);
-        }
-        (*rc).clone()
-    }
 
     #[test]
     fn commands_queue_and_run_one_at_a_time() {

@@ -190,21 +190,7 @@ fn ensure_wasm_opt(tools_dir: &Path) -> Result<PathBuf> {
         let pinned = fs::read_to_string(&package_json).is_ok_and(|json| json_version(&json) == Some(BINARYEN_VERSION));
         pinned && process::succeeds(Command::new(&wasm_opt).arg("--version"))
     };
-    if !ready() {
-        let npm =
-            which("npm").context("npm was not found; install Node.js and npm, which provide wasm-opt (binaryen)")?;
-        process::run(
-            Command::new(npm)
-                .arg("install")
-                .arg("--prefix")
-                .arg(&prefix)
-                .args(["--no-audit", "--no-fund"])
-                .arg(format!("binaryen@{BINARYEN_VERSION}")),
-        )?;
-        if !ready() {
-            bail!("{} does not work even after `npm install binaryen@{BINARYEN_VERSION}`", wasm_opt.display());
-        }
-    }
+    npm_install(&prefix, "binaryen", BINARYEN_VERSION, "wasm-opt (binaryen)", &wasm_opt, ready)?;
     Ok(wasm_opt)
 }
 
@@ -217,21 +203,37 @@ pub fn ensure_axe_core(repo: &Repo) -> Result<PathBuf> {
         fs::read_to_string(&package_json).is_ok_and(|json| json_version(&json) == Some(AXE_CORE_VERSION))
             && script.is_file()
     };
-    if !ready() {
-        let npm = which("npm").context("npm was not found; install Node.js and npm, which provide axe-core")?;
-        process::run(
-            Command::new(npm)
-                .arg("install")
-                .arg("--prefix")
-                .arg(&prefix)
-                .args(["--no-audit", "--no-fund"])
-                .arg(format!("axe-core@{AXE_CORE_VERSION}")),
-        )?;
-        if !ready() {
-            bail!("{} is missing even after `npm install axe-core@{AXE_CORE_VERSION}`", script.display());
-        }
-    }
+    npm_install(&prefix, "axe-core", AXE_CORE_VERSION, "axe-core", &script, ready)?;
     Ok(script)
+}
+
+/// Installs `package@version` with npm under `prefix` unless `ready` says it is there already;
+/// `what` names it in messages and `made` is the file it provides.
+fn npm_install(
+    prefix: &Path,
+    package: &str,
+    version: &str,
+    what: &str,
+    made: &Path,
+    ready: impl Fn() -> bool,
+) -> Result<()> {
+    if ready() {
+        return Ok(());
+    }
+    let npm =
+        which("npm").with_context(|| format!("npm was not found; install Node.js and npm, which provide {what}"))?;
+    process::run(
+        Command::new(npm)
+            .arg("install")
+            .arg("--prefix")
+            .arg(prefix)
+            .args(["--no-audit", "--no-fund"])
+            .arg(format!("{package}@{version}")),
+    )?;
+    if !ready() {
+        bail!("{} does not work even after `npm install {package}@{version}`", made.display());
+    }
+    Ok(())
 }
 
 /// Installs the missing packages with apt when running as root, or explains what to install.

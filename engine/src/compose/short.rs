@@ -6,63 +6,9 @@ use super::model::{Mount, MountType, Port, Restart};
 
 /// Splits a command string into words as Compose does (go-shellwords): whitespace separates,
 /// single quotes keep everything, double quotes and backslashes escape. No variables, no globs.
+/// The rules are the docker command line's, so its splitter serves.
 pub fn split_words(text: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' | '\r' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(next) = chars.next() {
-                    word.push(next);
-                }
-            }
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => return Err("invalid command line string".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
-                            Some(c) => {
-                                word.push('\\');
-                                word.push(c);
-                            }
-                            None => return Err("invalid command line string".into()),
-                        },
-                        Some(c) => word.push(c),
-                        None => return Err("invalid command line string".into()),
-                    }
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
+    crate::cli::words::split(text).map_err(|_| "invalid command line string".to_string())
 }
 
 /// A port or a range of ports, `80` or `3000-3005`.

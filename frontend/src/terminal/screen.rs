@@ -271,17 +271,7 @@ pub fn strip_escapes(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Action;
-    use std::rc::Rc;
-    use yew::Reducible;
-
-    fn apply(state: Terminal, actions: Vec<Action>) -> Terminal {
-        let mut rc = Rc::new(state);
-        for action in actions {
-            rc = rc.reduce(action);
-        }
-        (*rc).clone()
-    }
+    use crate::state::{apply, Action};
 
     fn prompt_footer(line: &str) -> Footer {
         Footer {
