@@ -133,6 +133,13 @@ pub fn lesson_view(props: &LessonProps) -> Html {
             if let Err(problem) = &props.lesson.plan {
                 <p class="lesson-error" role="alert">{ format!("This lesson's goals could not be read: {problem}") }</p>
             }
+            if let Some(setup) = plan.map(|p| &p.setup).filter(|setup| !setup.is_empty()) {
+                // The lesson starts from this state; the learner runs it, and sees it run.
+                <div class="lesson-setup">
+                    <p>{ "This lesson starts from what these commands make:" }</p>
+                    { block(&Block::Code { text: setup.join("\n"), commands: setup.clone() }, &props.on_run) }
+                </div>
+            }
             if props.presenting {
                 // Previous and Next come first, in sight whatever the section's length.
                 <StepNav step={step} count={sections.len()} on_action={props.on_step.clone()} />
