@@ -4,10 +4,14 @@
 //! (start order, names, labels, env files, `config`), and what `config` prints loads back to a
 //! project that prints the same. A deterministic generator keeps failures reproducible.
 
+mod fuzz;
+
+use fuzz::{byte, random_text};
+
 use std::collections::BTreeMap;
 
 use dockyard_engine::compose::{config, load, ComposeError, Options};
-use dockyard_engine::{Entropy, Seeded};
+use dockyard_engine::Seeded;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -144,24 +148,6 @@ const PIECES: &[&str] = &[
     ".inf",
 ];
 
-fn byte(rng: &mut Seeded) -> usize {
-    let mut b = [0u8; 1];
-    rng.fill(&mut b);
-    usize::from(b[0])
-}
-
-fn random_text(rng: &mut Seeded, max: usize) -> String {
-    let len = byte(rng) * max / 256;
-    let mut text = String::new();
-    for _ in 0..len {
-        text.push_str(PIECES[byte(rng) % PIECES.len()]);
-        if byte(rng).is_multiple_of(3) {
-            text.push(' ');
-        }
-    }
-    text
-}
-
 fn options() -> Options {
     let mut options = Options::new("Fuzz Dir").with_env("TAG", "1").with_env("A", "").with_env("HOME", "/root");
     options.working_dir = Some("/work/fuzz dir".into());
@@ -224,7 +210,7 @@ fn random_compose_files_never_panic() {
     let mut rng = Seeded::new(7);
     let mut loaded = 0;
     for i in 0..3000 {
-        let mut source = random_text(&mut rng, 40);
+        let mut source = random_text(&mut rng, PIECES, 40);
         // Some files start well, so that the loader gets past the YAML more often.
         if i % 3 == 0 {
             source = format!("services:\n  web:\n    image: nginx\n    {source}");

@@ -3,8 +3,12 @@
 //! page down, and the editor draws whatever spans it is given. A deterministic generator keeps
 //! failures reproducible.
 
+mod fuzz;
+
+use fuzz::{byte, random_text};
+
 use dockyard_engine::dockerfile::{expand, expand_words, lint_with, parse, BaseImage, Ignore, InstructionKind, Span};
-use dockyard_engine::{Entropy, Seeded};
+use dockyard_engine::Seeded;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -151,24 +155,6 @@ const PIECES: &[&str] = &[
     ";",
 ];
 
-fn byte(rng: &mut Seeded) -> usize {
-    let mut b = [0u8; 1];
-    rng.fill(&mut b);
-    usize::from(b[0])
-}
-
-fn random_text(rng: &mut Seeded, max: usize) -> String {
-    let len = byte(rng) * max / 256;
-    let mut text = String::new();
-    for _ in 0..len {
-        text.push_str(PIECES[byte(rng) % PIECES.len()]);
-        if byte(rng).is_multiple_of(3) {
-            text.push(' ');
-        }
-    }
-    text
-}
-
 fn check_span(span: Span, lines: usize, source: &str) {
     assert!(span.start.line >= 1 && span.start.column >= 1, "{span:?} in {source:?}");
     assert!(span.start <= span.end, "{span:?} in {source:?}");
@@ -215,7 +201,7 @@ fn random_dockerfiles_never_panic() {
     let mut rng = Seeded::new(5);
     let mut parsed = 0;
     for i in 0..4000 {
-        let mut source = random_text(&mut rng, 40);
+        let mut source = random_text(&mut rng, PIECES, 40);
         // Half the files start well, so that the instructions after the first get checked.
         if i % 2 == 0 {
             source = format!("FROM alpine\n{source}");
@@ -254,7 +240,7 @@ fn hostile_dockerfiles_never_panic() {
     for _ in 0..200 {
         let mut source = String::from("FROM a\n");
         for _ in 0..byte(&mut rng) {
-            source.push_str(&random_text(&mut rng, 8));
+            source.push_str(&random_text(&mut rng, PIECES, 8));
             source.push_str(["\\\n", "\n", "<<EOF\n", "EOF\n"][byte(&mut rng) % 4]);
         }
         check_parse(&source);
