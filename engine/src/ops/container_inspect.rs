@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use crate::container::{Container, ContainerStatus};
-use crate::ops::inspect::to_docker_json;
-use crate::template::{Shape, Template, MAX_OUTPUT};
+use crate::ops::inspect::{render_each, to_docker_json};
+use crate::template::Template;
 use crate::time::Timestamp;
 use crate::{Engine, Reply};
 
@@ -310,19 +310,7 @@ impl Engine {
         let mut reply = match &template {
             None => Reply::out(to_docker_json(&found)),
             Some(template) => {
-                let mut out = String::new();
-                for json in &found {
-                    match template.execute(json, Shape::Map { missing_key_error: true }) {
-                        Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
-                            out.push_str(&text);
-                            out.push('\n');
-                        }
-                        Ok(_) => errors.push(format!(
-                            "template parsing error: template: : output is larger than {MAX_OUTPUT} bytes"
-                        )),
-                        Err(e) => errors.push(format!("template parsing error: {e}")),
-                    }
-                }
+                let mut out = render_each(template, &found, &mut errors);
                 if out.is_empty() {
                     out.push('\n');
                 }

@@ -201,6 +201,26 @@ impl Engine {
 }
 
 /// JSON indented by four spaces, as the docker CLI prints inspect output, with a final newline.
+/// Runs `--format`'s template over each object's inspect JSON, one line each, as the CLI does:
+/// over the JSON as a map with `missingkey=error`. Failures, and output past the template
+/// engine's limit, go to `errors`.
+pub(crate) fn render_each(template: &Template, found: &[serde_json::Value], errors: &mut Vec<String>) -> String {
+    let mut out = String::new();
+    for json in found {
+        match template.execute(json, Shape::Map { missing_key_error: true }) {
+            Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
+                out.push_str(&text);
+                out.push('\n');
+            }
+            Ok(_) => {
+                errors.push(format!("template parsing error: template: : output is larger than {MAX_OUTPUT} bytes"))
+            }
+            Err(e) => errors.push(format!("template parsing error: {e}")),
+        }
+    }
+    out
+}
+
 pub(crate) fn to_docker_json<T: Serialize>(value: &T) -> String {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");

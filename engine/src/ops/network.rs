@@ -12,8 +12,8 @@ use crate::container::{Container, ContainerId};
 use crate::format::{CustomFormat, FormatContext, Table};
 use crate::network::{next_address, next_subnet, Attachment, Driver, Network, NetworkId, Subnet};
 use crate::ops::daemon_error;
-use crate::ops::inspect::to_docker_json;
-use crate::template::{Shape, Template, MAX_OUTPUT};
+use crate::ops::inspect::{render_each, to_docker_json};
+use crate::template::Template;
 use crate::time::Timestamp;
 use crate::{Ctx, Engine, Reply, Step};
 
@@ -359,34 +359,19 @@ impl Engine {
             Err(e) => return Reply::err(format!("template parsing error: {e}"), 64),
         };
         let mut found = Vec::new();
-        let mut errors = String::new();
+        let mut errors = Vec::new();
         for name in names {
             match self.find_network(name) {
                 Some(n) => found.push(self.network_json(n)),
-                None => errors.push_str(&format!("{}\n", daemon_error(format!("network {name} not found")))),
+                None => errors.push(daemon_error(format!("network {name} not found"))),
             }
         }
         let mut reply = match template {
             None => Reply::out(to_docker_json(&found)),
-            Some(template) => {
-                let mut out = String::new();
-                for json in &found {
-                    match template.execute(json, Shape::Map { missing_key_error: true }) {
-                        Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
-                            out.push_str(&text);
-                            out.push('\n');
-                        }
-                        Ok(_) => errors.push_str(&format!(
-                            "template parsing error: template: : output is larger than {MAX_OUTPUT} bytes\n"
-                        )),
-                        Err(e) => errors.push_str(&format!("template parsing error: {e}\n")),
-                    }
-                }
-                Reply::out(out)
-            }
+            Some(template) => Reply::out(render_each(&template, &found, &mut errors)),
         };
         if !errors.is_empty() {
-            reply.stderr = errors;
+            reply.stderr = format!("{}\n", errors.join("\n"));
             reply.exit_code = 1;
         }
         reply
