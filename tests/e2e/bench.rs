@@ -93,6 +93,16 @@ fn build_context() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/benches/build-context")
 }
 
+/// Each series as a line, its name then its samples, as `cargo xtask bench` reads them.
+fn lines(series: &[(&str, &Vec<f64>)]) -> String {
+    let mut results = String::new();
+    for (name, samples) in series {
+        let line: Vec<String> = samples.iter().map(|value| format!("{value:.3}")).collect();
+        writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
+    }
+    results
+}
+
 /// Appends `results` to the file `DOCKYARD_BENCH_OUT` names, if it names one, and prints them.
 fn record(results: &str) {
     print!("{results}");
@@ -201,10 +211,7 @@ fn runtime_in_chromium() {
         browser.screenshot("bench").await;
         browser.close().await;
 
-        for (name, samples) in [("chromium_hello_ms", &hello), ("chromium_cpu_ms", &cpu)] {
-            let line: Vec<String> = samples.iter().map(|ms| format!("{ms:.3}")).collect();
-            writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
-        }
+        results = lines(&[("chromium_hello_ms", &hello), ("chromium_cpu_ms", &cpu)]);
     });
     record(&results);
 }
@@ -277,10 +284,7 @@ fn build_in_chromium() {
         browser.screenshot("bench-build").await;
         browser.close().await;
 
-        for (name, samples) in [("chromium_build_cold_ms", &cold), ("chromium_build_cached_ms", &cached)] {
-            let line: Vec<String> = samples.iter().map(|ms| format!("{ms:.3}")).collect();
-            writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
-        }
+        results = lines(&[("chromium_build_cold_ms", &cold), ("chromium_build_cached_ms", &cached)]);
     });
     record(&results);
 }
@@ -442,16 +446,13 @@ fn cold_load_in_chromium() {
             transferred.push(load.transferred);
             decoded.push(load.decoded);
         }
-        for (name, samples) in [
+        results = lines(&[
             ("chromium_cold_interactive_ms", &interactive),
             ("chromium_cold_static_ms", &baseline),
             ("chromium_cold_transfer_bytes", &transferred),
             ("chromium_cold_decoded_bytes", &decoded),
             ("chromium_cold_gzip_bytes", &gzip),
-        ] {
-            let line: Vec<String> = samples.iter().map(|value| format!("{value:.3}")).collect();
-            writeln!(results, "{name} {}", line.join(" ")).expect("writing to a String");
-        }
+        ]);
     });
     record(&results);
 }
