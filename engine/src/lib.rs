@@ -56,6 +56,9 @@ pub use engine::{
     CopyTarget, Ctx, Engine, ExitStatus, Follow, Launch, Process, ProcessOutcome, ReadThen, Reply, StateError, Step,
     LOCAL_REGISTRY,
 };
+/// How `docker inspect` prints: four-space JSON, or `--format` over each object; the host bridge
+/// prints the real daemon's objects the same way.
+pub use ops::inspect::{render_each, to_docker_json};
 pub use time::Timestamp;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -204,7 +204,7 @@ impl Engine {
 /// Runs `--format`'s template over each object's inspect JSON, one line each, as the CLI does:
 /// over the JSON as a map with `missingkey=error`. Failures, and output past the template
 /// engine's limit, go to `errors`.
-pub(crate) fn render_each(template: &Template, found: &[serde_json::Value], errors: &mut Vec<String>) -> String {
+pub fn render_each(template: &Template, found: &[serde_json::Value], errors: &mut Vec<String>) -> String {
     let mut out = String::new();
     for json in found {
         match template.execute(json, Shape::Map { missing_key_error: true }) {
@@ -221,7 +221,7 @@ pub(crate) fn render_each(template: &Template, found: &[serde_json::Value], erro
     out
 }
 
-pub(crate) fn to_docker_json<T: Serialize>(value: &T) -> String {
+pub fn to_docker_json<T: Serialize>(value: &T) -> String {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
