@@ -1,9 +1,9 @@
 //! The `dockyard` binary's parts, as a library so that integration tests reach them too.
 //!
 //! [`native`] is the docker CLI on this machine, [`wasm_host`] runs container processes with
-//! wasmtime, [`web`] is `dockyard serve`, and [`docker`] bridges to a real Docker Engine.
+//! wasmtime, [`web`] is `dockyard serve`, and [`host`] bridges to a real Docker Engine.
 
-pub mod docker;
+pub mod host;
 pub mod host_fs;
 pub mod native;
 pub mod net;

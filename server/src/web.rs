@@ -17,16 +17,20 @@ use serde::Deserialize;
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
-use crate::docker::{DockerBridge, HostReply};
+use crate::host::allowlist::Refusal;
+use crate::host::session::SessionId;
+use crate::host::{HostBridge, HostReply};
 
 /// The header that carries the token on every host API call.
 pub const TOKEN_HEADER: &str = "x-dockyard-token";
+/// The header that names the session a host API call acts for.
+pub const SESSION_HEADER: &str = "x-dockyard-session";
 
 struct App {
     dist: PathBuf,
     token: String,
     port: u16,
-    docker: DockerBridge,
+    docker: HostBridge,
 }
 
 #[derive(Deserialize)]
@@ -44,14 +48,20 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
     let mut token_bytes = [0u8; 24];
     getrandom::fill(&mut token_bytes).map_err(|e| anyhow::anyhow!("no randomness for the token: {e}"))?;
     let token = dockyard_engine::digest::hex(&token_bytes);
-    let app =
-        Arc::new(App { dist: dist.clone(), token, port, docker: DockerBridge::from_env(format!("serve-{port}")) });
+    let app = Arc::new(App { dist: dist.clone(), token, port, docker: HostBridge::from_env() });
+    // What a server that was killed left on the daemon goes before anyone can make more.
+    let leftovers = app.docker.remove_all().await;
+    if leftovers > 0 {
+        eprintln!("dockyard: removed {leftovers} objects an earlier server left on the Docker Engine");
+    }
+    tokio::spawn(reap(app.clone()));
     let router = Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
         .route("/sw.js", get(service_worker))
         .route("/api/host", get(host_status))
         .route("/api/host/run", post(host_run))
+        .route("/api/host/session", post(session_open).put(session_heartbeat).delete(session_close))
         .fallback_service(static_files(&dist))
         .layer(middleware::from_fn_with_state(app.clone(), check_host))
         // Cross-origin isolation lets later workers share memory with the page.
@@ -64,17 +74,37 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
             HeaderValue::from_static("require-corp"),
         ))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .with_state(app);
+        .with_state(app.clone());
     // Whoever started the server may stop reading its output; that must not stop the server.
     let mut out = std::io::stdout();
-    let _ = writeln!(out, "Dockyard is running at http://127.0.0.1:{port}/\nPress Ctrl-C to stop.");
+    let _ = writeln!(
+        out,
+        "Dockyard is running at http://127.0.0.1:{port}/\nHost mode token: {}\nPress Ctrl-C to stop.",
+        app.token
+    );
     let _ = out.flush();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    // The sessions end with the server, and so does what they made.
+    app.docker.remove_all().await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM as a service manager (or a test) stops a server.
+async fn shutdown_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match terminate.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+    }
+}
+
+/// Ends the sessions whose page went quiet for the grace period, and removes what they made.
+async fn reap(app: Arc<App>) {
+    let every = (app.docker.grace() / 4).max(std::time::Duration::from_millis(500));
+    loop {
+        tokio::time::sleep(every).await;
+        app.docker.reap().await;
+    }
 }
 
 /// The app's files. `cargo xtask dist` writes a gzip and a brotli copy beside each one that
@@ -128,19 +158,71 @@ async fn service_worker(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-async fn host_status(State(app): State<Arc<App>>) -> Response {
+/// Whether a daemon answers. A plain GET from the page carries no Origin, so the token alone
+/// guards it: another site can neither read the token nor send the header without a preflight.
+async fn host_status(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if let Err(why) = check_token(&app, &headers) {
+        return forbidden(why);
+    }
     Json(app.docker.status().await).into_response()
 }
 
-async fn host_run(State(app): State<Arc<App>>, headers: HeaderMap, Json(request): Json<RunRequest>) -> Response {
+fn forbidden(why: &str) -> Response {
+    (StatusCode::FORBIDDEN, Json(HostReply::error(format!("dockyard: refused: {why}"), 1))).into_response()
+}
+
+fn refused(refusal: Refusal) -> Response {
+    (StatusCode::FORBIDDEN, Json(HostReply::refused(refusal))).into_response()
+}
+
+/// The session a call names, after the Origin and token checks.
+fn session_of(app: &App, headers: &HeaderMap) -> Result<SessionId, &'static str> {
+    authorize(app, headers)?;
+    headers
+        .get(SESSION_HEADER)
+        .and_then(|s| s.to_str().ok())
+        .and_then(SessionId::parse)
+        .ok_or("no session; open one with POST /api/host/session")
+}
+
+async fn session_open(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     if let Err(why) = authorize(&app, &headers) {
-        return (
-            StatusCode::FORBIDDEN,
-            Json(HostReply { stderr: format!("dockyard: refused: {why}\n"), exit_code: 1, ..Default::default() }),
-        )
-            .into_response();
+        return forbidden(why);
     }
-    Json(app.docker.execute(&request.command).await).into_response()
+    match app.docker.open_session() {
+        Ok(id) => Json(serde_json::json!({ "session": id.as_str() })).into_response(),
+        Err(refusal) => refused(refusal),
+    }
+}
+
+async fn session_heartbeat(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let id = match session_of(&app, &headers) {
+        Ok(id) => id,
+        Err(why) => return forbidden(why),
+    };
+    match app.docker.heartbeat(&id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(refusal) => refused(refusal),
+    }
+}
+
+async fn session_close(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let id = match session_of(&app, &headers) {
+        Ok(id) => id,
+        Err(why) => return forbidden(why),
+    };
+    match app.docker.close_session(&id).await {
+        Ok(removed) => Json(serde_json::json!({ "removed": removed })).into_response(),
+        Err(refusal) => refused(refusal),
+    }
+}
+
+async fn host_run(State(app): State<Arc<App>>, headers: HeaderMap, Json(request): Json<RunRequest>) -> Response {
+    let id = match session_of(&app, &headers) {
+        Ok(id) => id,
+        Err(why) => return forbidden(why),
+    };
+    Json(app.docker.execute(&id, &request.command).await).into_response()
 }
 
 /// A host API call must come from this server's own page: the right Origin and the token.
@@ -149,6 +231,10 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
     if !allowed_hosts(app.port).iter().any(|host| origin == format!("http://{host}")) {
         return Err("the request comes from another site");
     }
+    check_token(app, headers)
+}
+
+fn check_token(app: &App, headers: &HeaderMap) -> Result<(), &'static str> {
     let token = headers.get(TOKEN_HEADER).and_then(|t| t.to_str().ok()).ok_or("no token")?;
     if !constant_time_eq(token.as_bytes(), app.token.as_bytes()) {
         return Err("wrong token");

@@ -1,0 +1,513 @@
+//! Containers on the real daemon: run and create under the allowlist, and ps, start, stop, rm,
+//! logs, exec and inspect of the session's own containers only.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::container::LogOutput;
+use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
+use bollard::models::{
+    ContainerCreateBody, ContainerSummary, ContainerSummaryStateEnum, EndpointSettings, HostConfig, Mount, MountType,
+    NetworkingConfig,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    RemoveContainerOptionsBuilder, StopContainerOptionsBuilder,
+};
+use dockyard_engine::cli::{ExecOptions, LogsOptions, PsOptions, RunOptions};
+use dockyard_engine::format::{ellipsis, go_quote, Table};
+use dockyard_engine::reference::Reference;
+use futures_util::{Stream, StreamExt};
+
+use super::allowlist::{self, Refusal, Rule};
+use super::output::{ago, daemon_error, inspect_output, short_id, unprefix};
+use super::{images, objects, HostReply, Scope};
+
+/// Containers one session may have, running or not.
+pub const MAX_CONTAINERS: usize = 10;
+/// How long a foreground run, or `logs -f`, may take before Dockyard gives the terminal back.
+const DEADLINE: Duration = Duration::from_secs(30);
+const MAX_OUTPUT_BYTES: usize = 1 << 20;
+
+/// The session's containers, newest first.
+pub async fn own(scope: &Scope<'_>) -> Vec<ContainerSummary> {
+    let options = ListContainersOptionsBuilder::default().all(true).filters(&scope.session.filter()).build();
+    scope.docker.list_containers(Some(options)).await.unwrap_or_default()
+}
+
+/// The learner's name for a container.
+fn name_of(scope: &Scope<'_>, summary: &ContainerSummary) -> String {
+    let first = summary.names.as_ref().and_then(|n| n.first()).map(String::as_str).unwrap_or("");
+    scope.session.learner_name(first).to_string()
+}
+
+/// The daemon id of the session's container called `reference` (a name or an id prefix). A
+/// container of another session is refused by name; one nobody has is Docker's "No such container".
+pub async fn resolve(scope: &Scope<'_>, reference: &str) -> Result<String, HostReply> {
+    let own = own(scope).await;
+    let found = own.iter().find(|c| name_of(scope, c) == reference).or_else(|| {
+        let mut by_id =
+            own.iter().filter(|c| !reference.is_empty() && c.id.as_deref().is_some_and(|id| id.starts_with(reference)));
+        match (by_id.next(), by_id.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    });
+    if let Some(id) = found.and_then(|c| c.id.clone()) {
+        return Ok(id);
+    }
+    if scope.docker.inspect_container(reference, None).await.is_ok() {
+        return Err(HostReply::refused(Refusal::new(
+            Rule::OwnSessionOnly,
+            format!("container {reference} is not one of this session's"),
+        )));
+    }
+    Err(HostReply::error(format!("Error response from daemon: No such container: {reference}"), 1))
+}
+
+/// `docker run` (`start`) and `docker create`.
+pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool) -> HostReply {
+    let verb = if start { "run" } else { "create" };
+    let body = match plan(scope, &options).await {
+        Ok(body) => body,
+        Err(refusal) => return HostReply::refused(refusal),
+    };
+    if let Err(e) = Reference::parse(&options.image) {
+        return HostReply::error(format!("docker: {e}\n\nRun 'docker {verb} --help' for more information"), 125);
+    }
+    let mut stderr = String::new();
+    if scope.docker.inspect_image(&options.image).await.is_err() {
+        stderr.push_str(&format!("Unable to find image '{}' locally\n", qualified(&options.image)));
+        let pulled = images::pull(scope, &options.image, false).await;
+        // What the pull printed goes to standard error, as `docker run` prints it.
+        stderr.push_str(&pulled.stdout);
+        if pulled.exit_code != 0 {
+            stderr.push_str(&format!("docker: {}", pulled.stderr));
+            return HostReply { stderr, exit_code: 125, ..Default::default() };
+        }
+    }
+    let mut create = CreateContainerOptionsBuilder::default();
+    let daemon_name = options.name.as_ref().map(|n| scope.session.daemon_name(n));
+    if let Some(name) = &daemon_name {
+        create = create.name(name);
+    }
+    let id = match scope.docker.create_container(Some(create.build()), body).await {
+        Ok(created) => created.id,
+        Err(e) => {
+            let mut reply = daemon_error(scope, "docker: ", &e, 125);
+            reply.stderr = format!("{stderr}{}\nRun 'docker {verb} --help' for more information\n", reply.stderr);
+            return reply;
+        }
+    };
+    if !start {
+        return HostReply { stdout: format!("{id}\n"), stderr, exit_code: 0 };
+    }
+    if let Err(e) = scope.docker.start_container(&id, None).await {
+        let message = super::daemon_message(&e);
+        let code = if message.contains("permission denied") {
+            126
+        } else if message.contains("not found") || message.contains("no such file") {
+            127
+        } else {
+            125
+        };
+        if options.remove {
+            remove_quietly(scope, &id).await;
+        }
+        stderr.push_str(&format!(
+            "docker: {}\n\nRun 'docker run --help' for more information\n",
+            unprefix(scope, &message)
+        ));
+        return HostReply { stderr, exit_code: code, ..Default::default() };
+    }
+    if options.detach {
+        return HostReply { stdout: format!("{id}\n"), stderr, exit_code: 0 };
+    }
+    let mut reply = wait_and_collect(scope, &id).await;
+    reply.stderr = format!("{stderr}{}", reply.stderr);
+    if options.remove {
+        remove_quietly(scope, &id).await;
+    }
+    reply
+}
+
+/// Docker's full name for an image in "Unable to find image" (`busybox:latest`).
+fn qualified(image: &str) -> String {
+    Reference::parse(image).map(|r| r.with_default_tag().familiar()).unwrap_or_else(|_| image.to_string())
+}
+
+async fn remove_quietly(scope: &Scope<'_>, id: &str) {
+    let force = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
+    if let Err(e) = scope.docker.remove_container(id, Some(force)).await {
+        eprintln!("dockyard: could not remove container {id}: {e}");
+    }
+}
+
+/// The create body for a run, or the rule it breaks.
+async fn plan(scope: &Scope<'_>, options: &RunOptions) -> Result<ContainerCreateBody, Refusal> {
+    if options.interactive || options.tty {
+        return Err(Refusal::new(
+            Rule::NoTerminal,
+            "-i and -t need a terminal, which host mode has not yet: run the command, or use -d and docker exec",
+        ));
+    }
+    if !options.publish.is_empty() || options.publish_all {
+        return Err(Refusal::new(Rule::NoPublishedPorts, "-p and -P: containers publish no ports on the host"));
+    }
+    if options.restart.as_deref().is_some_and(|r| r != "no") {
+        return Err(Refusal::new(
+            Rule::ResourceLimits,
+            "--restart: containers do not restart on their own in host mode",
+        ));
+    }
+    if !options.env_files.is_empty() {
+        return Err(Refusal::new(Rule::NoHostMounts, "--env-file: the server reads no files of its host for you"));
+    }
+    let existing = own(scope).await.len();
+    if existing >= MAX_CONTAINERS {
+        return Err(Refusal::new(
+            Rule::Quota,
+            format!("a session has at most {MAX_CONTAINERS} containers; docker rm some first"),
+        ));
+    }
+    let memory = allowlist::memory_limit(options.memory)?;
+    let networks = objects::own_network_names(scope).await;
+    let network = allowlist::network_mode(options.network.as_deref(), |name| {
+        networks.iter().any(|n| n == name).then(|| scope.session.daemon_name(name))
+    })?;
+    let mut binds = Vec::new();
+    for spec in &options.volumes {
+        allowlist::check_volume_source(spec)?;
+        match spec.split_once(':') {
+            Some((source, rest)) => {
+                objects::ensure_volume(scope, source).await?;
+                binds.push(format!("{}:{rest}", scope.session.daemon_name(source)));
+            }
+            // An anonymous volume: Docker makes it, and removes it with the container (`rm -v`).
+            None => binds.push(spec.clone()),
+        }
+    }
+    let mut mounts = Vec::new();
+    for spec in &options.mounts {
+        mounts.push(mount(scope, spec).await?);
+    }
+    // Anonymous volumes go in `Volumes`, as the docker CLI sends them, not as binds.
+    let (anonymous, binds): (Vec<String>, Vec<String>) = binds.into_iter().partition(|b| !b.contains(':'));
+    let endpoints = (network != "none" && !options.network_aliases.is_empty()).then(|| NetworkingConfig {
+        endpoints_config: Some(HashMap::from([(
+            network.clone(),
+            EndpointSettings { aliases: Some(options.network_aliases.clone()), ..Default::default() },
+        )])),
+    });
+    let body = ContainerCreateBody {
+        image: Some(options.image.clone()),
+        cmd: (!options.command.is_empty()).then(|| options.command.clone()),
+        entrypoint: options
+            .entrypoint
+            .as_ref()
+            .map(|e| if e.is_empty() { vec![String::new()] } else { vec![e.clone()] }),
+        env: Some(options.env.clone()),
+        working_dir: options.workdir.clone(),
+        user: options.user.clone(),
+        stop_timeout: options.stop_timeout.map(|t| t as i64),
+        labels: Some(scope.session.labels(scope.instance)),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        volumes: (!anonymous.is_empty()).then_some(anonymous),
+        networking_config: endpoints,
+        host_config: Some(HostConfig {
+            network_mode: Some(network),
+            memory: Some(memory),
+            pids_limit: Some(allowlist::PIDS_LIMIT),
+            nano_cpus: Some(allowlist::NANO_CPUS),
+            cap_drop: Some(vec!["ALL".to_string()]),
+            security_opt: Some(vec!["no-new-privileges".to_string()]),
+            binds: Some(binds),
+            mounts: (!mounts.is_empty()).then_some(mounts),
+            auto_remove: Some(options.remove && options.detach),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    allowlist::check_container_body(&body, &scope.session.prefix())?;
+    Ok(body)
+}
+
+/// A `--mount` value: only `type=volume` (the default) of a named volume of the session.
+async fn mount(scope: &Scope<'_>, spec: &str) -> Result<Mount, Refusal> {
+    let mut fields = HashMap::new();
+    for field in spec.split(',') {
+        let (key, value) = field.split_once('=').unwrap_or((field, ""));
+        fields.insert(key, value);
+    }
+    let kind = fields.get("type").copied().unwrap_or("volume");
+    if kind != "volume" {
+        return Err(Refusal::new(Rule::NoHostMounts, format!("--mount type={kind}: only named volumes")));
+    }
+    let source = ["source", "src"].iter().find_map(|k| fields.get(k).copied());
+    let target = ["target", "destination", "dst"].iter().find_map(|k| fields.get(k).copied());
+    let (Some(source), Some(target)) = (source, target) else {
+        return Err(Refusal::new(Rule::NoHostMounts, "--mount: name a volume source and a target"));
+    };
+    objects::ensure_volume(scope, source).await?;
+    Ok(Mount {
+        typ: Some(MountType::VOLUME),
+        source: Some(scope.session.daemon_name(source)),
+        target: Some(target.to_string()),
+        read_only: Some(fields.contains_key("readonly") || fields.contains_key("ro")),
+        ..Default::default()
+    })
+}
+
+/// Waits for a foreground container (stopping it at the deadline) and returns what it wrote.
+async fn wait_and_collect(scope: &Scope<'_>, id: &str) -> HostReply {
+    let mut wait = scope.docker.wait_container(id, None);
+    let exit_code = match tokio::time::timeout(DEADLINE, wait.next()).await {
+        Ok(Some(Ok(done))) => done.status_code as i32,
+        // bollard reports a non-zero exit as an error that carries the code.
+        Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => code as i32,
+        Ok(Some(Err(e))) => return daemon_error(scope, "docker: ", &e, 125),
+        Ok(None) => 125,
+        Err(_) => {
+            let stop = StopContainerOptionsBuilder::default().t(1).build();
+            let _ = scope.docker.stop_container(id, Some(stop)).await;
+            let mut reply = collect(logs_stream(scope, id, false, None, false)).await;
+            reply.stderr.push_str(&format!(
+                "dockyard: stopped the container after {} seconds; use -d for longer work\n",
+                DEADLINE.as_secs()
+            ));
+            reply.exit_code = 137;
+            return reply;
+        }
+    };
+    let mut reply = collect(logs_stream(scope, id, false, None, false)).await;
+    reply.exit_code = exit_code;
+    reply
+}
+
+fn logs_stream<'a>(
+    scope: &'a Scope<'_>,
+    id: &'a str,
+    follow: bool,
+    tail: Option<&str>,
+    timestamps: bool,
+) -> impl Stream<Item = Result<LogOutput, bollard::errors::Error>> + 'a {
+    let options = LogsOptionsBuilder::default()
+        .stdout(true)
+        .stderr(true)
+        .follow(follow)
+        .timestamps(timestamps)
+        .tail(tail.unwrap_or("all"))
+        .build();
+    scope.docker.logs(id, Some(options))
+}
+
+/// Standard output and error from a stream of the daemon's frames, up to a size limit.
+async fn collect(stream: impl Stream<Item = Result<LogOutput, bollard::errors::Error>>) -> HostReply {
+    let mut stream = std::pin::pin!(stream);
+    let mut reply = HostReply::default();
+    while let Some(Ok(chunk)) = stream.next().await {
+        if reply.stdout.len() + reply.stderr.len() > MAX_OUTPUT_BYTES {
+            break;
+        }
+        match chunk {
+            LogOutput::StdErr { message } => reply.stderr.push_str(&String::from_utf8_lossy(&message)),
+            other => reply.stdout.push_str(&String::from_utf8_lossy(&other.into_bytes())),
+        }
+    }
+    reply
+}
+
+/// `docker ps`: the session's containers only.
+pub async fn ps(scope: &Scope<'_>, options: PsOptions) -> HostReply {
+    if options.format.is_some() || !options.filters.is_empty() {
+        return HostReply::error("dockyard: host mode's docker ps takes -a, -q, -n, -l and --no-trunc", 1);
+    }
+    let mut containers = own(scope).await;
+    containers.sort_by_key(|c| std::cmp::Reverse(c.created.unwrap_or(0)));
+    if let Some(last) = options.last {
+        containers.truncate(last);
+    } else if !options.all {
+        containers.retain(|c| c.state == Some(ContainerSummaryStateEnum::RUNNING));
+    }
+    let id_of = |c: &ContainerSummary| {
+        let id = c.id.clone().unwrap_or_default();
+        if options.no_trunc {
+            id
+        } else {
+            short_id(&id)
+        }
+    };
+    if options.quiet {
+        return HostReply::out(containers.iter().map(|c| format!("{}\n", id_of(c))).collect::<String>());
+    }
+    let mut table = Table::new(&["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]);
+    for c in &containers {
+        let command = c.command.clone().unwrap_or_default();
+        let command = if options.no_trunc { command } else { ellipsis(&command, 20) };
+        table.row(vec![
+            id_of(c),
+            c.image.clone().unwrap_or_default(),
+            go_quote(&command),
+            ago(c.created.unwrap_or(0)),
+            c.status.clone().unwrap_or_default(),
+            String::new(),
+            name_of(scope, c),
+        ]);
+    }
+    HostReply::out(table.render())
+}
+
+/// Runs `each` on every named container, printing the name as typed when it succeeds, as
+/// `docker stop`, `start` and `rm` do; the first failure's code is the command's.
+async fn each_container<F, Fut>(scope: &Scope<'_>, names: &[String], each: F) -> HostReply
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), bollard::errors::Error>>,
+{
+    let mut reply = HostReply::default();
+    for name in names {
+        let id = match resolve(scope, name).await {
+            Ok(id) => id,
+            Err(refused) => {
+                reply.stderr.push_str(&refused.stderr);
+                reply.exit_code = 1;
+                continue;
+            }
+        };
+        match each(id).await {
+            Ok(()) => reply.stdout.push_str(&format!("{name}\n")),
+            Err(e) => {
+                reply.stderr.push_str(&daemon_error(scope, "", &e, 1).stderr);
+                reply.exit_code = 1;
+            }
+        }
+    }
+    reply
+}
+
+pub async fn start(scope: &Scope<'_>, names: &[String]) -> HostReply {
+    each_container(scope, names, |id| async move { scope.docker.start_container(&id, None).await }).await
+}
+
+/// `docker stop` (`-t`) and `docker kill` (`-s`).
+pub async fn stop(
+    scope: &Scope<'_>,
+    names: &[String],
+    time: Option<String>,
+    kill: bool,
+    signal: Option<String>,
+) -> HostReply {
+    let seconds = time.and_then(|t| t.parse::<i32>().ok());
+    each_container(scope, names, |id| {
+        let signal = signal.clone();
+        async move {
+            if kill {
+                let options =
+                    KillContainerOptionsBuilder::default().signal(signal.as_deref().unwrap_or("KILL")).build();
+                scope.docker.kill_container(&id, Some(options)).await
+            } else {
+                let mut options = StopContainerOptionsBuilder::default();
+                if let Some(seconds) = seconds {
+                    options = options.t(seconds);
+                }
+                scope.docker.stop_container(&id, Some(options.build())).await
+            }
+        }
+    })
+    .await
+}
+
+pub async fn rm(scope: &Scope<'_>, names: &[String], force: bool, volumes: bool) -> HostReply {
+    each_container(scope, names, |id| async move {
+        let options = RemoveContainerOptionsBuilder::default().force(force).v(volumes).build();
+        scope.docker.remove_container(&id, Some(options)).await
+    })
+    .await
+}
+
+/// `docker logs`; `-f` follows until the container stops or the deadline passes.
+pub async fn logs(scope: &Scope<'_>, options: LogsOptions) -> HostReply {
+    let id = match resolve(scope, &options.container).await {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
+    let stream = logs_stream(scope, &id, options.follow, options.tail.as_deref(), options.timestamps);
+    match tokio::time::timeout(DEADLINE, collect(stream)).await {
+        Ok(reply) => reply,
+        Err(_) => {
+            let mut reply = collect(logs_stream(scope, &id, false, options.tail.as_deref(), options.timestamps)).await;
+            reply.stderr.push_str(&format!("dockyard: stopped following after {} seconds\n", DEADLINE.as_secs()));
+            reply
+        }
+    }
+}
+
+/// `docker exec` in one of the session's containers: never privileged, and without a terminal.
+pub async fn exec(scope: &Scope<'_>, options: ExecOptions) -> HostReply {
+    if options.interactive || options.tty {
+        return HostReply::refused(Refusal::new(
+            Rule::NoTerminal,
+            "-i and -t need a terminal, which host mode has not yet: run the command without them",
+        ));
+    }
+    let id = match resolve(scope, &options.container).await {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
+    let config = CreateExecOptions {
+        cmd: Some(options.command.clone()),
+        env: Some(options.env.clone()),
+        working_dir: options.workdir.clone(),
+        user: options.user.clone(),
+        attach_stdout: Some(!options.detach),
+        attach_stderr: Some(!options.detach),
+        privileged: Some(false),
+        ..Default::default()
+    };
+    let exec = match scope.docker.create_exec(&id, config).await {
+        Ok(exec) => exec.id,
+        Err(e) => return daemon_error(scope, "", &e, 1),
+    };
+    let started =
+        scope.docker.start_exec(&exec, Some(StartExecOptions { detach: options.detach, ..Default::default() }));
+    let mut reply = match started.await {
+        Ok(StartExecResults::Attached { output, .. }) => {
+            tokio::time::timeout(DEADLINE, collect(output)).await.unwrap_or_else(|_| {
+                HostReply::error(format!("dockyard: stopped waiting after {} seconds", DEADLINE.as_secs()), 137)
+            })
+        }
+        Ok(StartExecResults::Detached) => return HostReply::default(),
+        Err(e) => return daemon_error(scope, "", &e, 126),
+    };
+    if let Ok(done) = scope.docker.inspect_exec(&exec).await {
+        reply.exit_code = done.exit_code.map(|c| c as i32).unwrap_or(reply.exit_code);
+    }
+    reply
+}
+
+/// `docker inspect`: the session's containers, else images (which sessions share, read only).
+pub async fn inspect(scope: &Scope<'_>, names: &[String], format: Option<String>, kind: Option<String>) -> HostReply {
+    if kind.as_deref() == Some("image") {
+        return images::inspect(scope, names, format).await;
+    }
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for name in names {
+        match resolve(scope, name).await {
+            Ok(id) => match scope.docker.inspect_container(&id, None).await {
+                Ok(details) => found.push(serde_json::to_value(details).unwrap_or_default()),
+                Err(e) => errors.push(daemon_error(scope, "", &e, 1).stderr.trim_end().to_string()),
+            },
+            Err(refused) if refused.stderr.contains(Rule::OwnSessionOnly.name()) => {
+                errors.push(refused.stderr.trim_end().to_string())
+            }
+            Err(not_found) => match (kind.as_deref(), scope.docker.inspect_image(name).await) {
+                (None, Ok(image)) => found.push(serde_json::to_value(image).unwrap_or_default()),
+                _ => errors
+                    .push(not_found.stderr.trim_end().replace("No such container: ", "No such object: ").to_string()),
+            },
+        }
+    }
+    inspect_output(scope, found, format, errors)
+}

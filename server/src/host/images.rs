@@ -1,0 +1,162 @@
+//! Images on the real daemon: `images`, `history`, `image inspect`, `pull` with Docker's plain
+//! progress lines, and `version`. Images are shared by the sessions and read only to them.
+
+use bollard::query_parameters::{CreateImageOptionsBuilder, ListImagesOptionsBuilder};
+use dockyard_engine::cli::ImagesOptions;
+use dockyard_engine::format::{human_size, Table};
+use dockyard_engine::reference::Reference;
+use futures_util::StreamExt;
+
+use super::output::{ago, daemon_error, inspect_output, short_id};
+use super::{HostReply, Scope};
+
+/// `docker images` (`-a`, `-q`, `--no-trunc`, `--digests`, and a repository to match).
+pub async fn images(scope: &Scope<'_>, options: ImagesOptions) -> HostReply {
+    if options.format.is_some() || !options.filters.is_empty() {
+        return HostReply::error("dockyard: host mode's docker images takes -a, -q, --no-trunc and a repository", 1);
+    }
+    let list = match scope.docker.list_images(Some(ListImagesOptionsBuilder::default().all(options.all).build())).await
+    {
+        Ok(list) => list,
+        Err(e) => return daemon_error(scope, "", &e, 1),
+    };
+    let mut rows = Vec::new();
+    for image in &list {
+        let id = if options.no_trunc { image.id.clone() } else { short_id(&image.id) };
+        let tags = if image.repo_tags.is_empty() { vec!["<none>:<none>".to_string()] } else { image.repo_tags.clone() };
+        for tag in tags {
+            let (repository, tag) = tag.rsplit_once(':').unwrap_or((&tag, "<none>"));
+            if options
+                .repository
+                .as_deref()
+                .is_some_and(|wanted| wanted != repository && wanted != format!("{repository}:{tag}"))
+            {
+                continue;
+            }
+            rows.push((
+                image.created,
+                [
+                    repository.to_string(),
+                    tag.to_string(),
+                    id.clone(),
+                    ago(image.created),
+                    human_size(image.size.max(0) as u64),
+                ],
+            ));
+        }
+    }
+    // Newest first, then by name, as the docker CLI sorts.
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    if options.quiet {
+        let mut ids: Vec<String> = rows.iter().map(|(_, r)| r[2].clone()).collect();
+        ids.dedup();
+        return HostReply::out(ids.iter().map(|id| format!("{id}\n")).collect::<String>());
+    }
+    let mut table = Table::new(&["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]);
+    for (_, row) in rows {
+        table.row(row.to_vec());
+    }
+    HostReply::out(table.render())
+}
+
+/// `docker history`.
+pub async fn history(scope: &Scope<'_>, image: &str, quiet: bool, no_trunc: bool) -> HostReply {
+    let entries = match scope.docker.image_history(image).await {
+        Ok(entries) => entries,
+        Err(e) => return daemon_error(scope, "", &e, 1),
+    };
+    let id_of = |id: &str| match (id, no_trunc) {
+        ("<missing>", _) => "<missing>".to_string(),
+        (id, true) => id.to_string(),
+        (id, false) => short_id(id),
+    };
+    if quiet {
+        return HostReply::out(entries.iter().map(|e| format!("{}\n", id_of(&e.id))).collect::<String>());
+    }
+    let mut table = Table::new(&["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"]);
+    for entry in &entries {
+        let created_by = entry.created_by.replace('\t', " ");
+        let created_by = if no_trunc { created_by } else { dockyard_engine::format::ellipsis(&created_by, 45) };
+        table.row(vec![
+            id_of(&entry.id),
+            ago(entry.created),
+            created_by,
+            human_size(entry.size.max(0) as u64),
+            entry.comment.clone(),
+        ]);
+    }
+    HostReply::out(table.render())
+}
+
+/// `docker image inspect`.
+pub async fn inspect(scope: &Scope<'_>, names: &[String], format: Option<String>) -> HostReply {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for name in names {
+        match scope.docker.inspect_image(name).await {
+            Ok(image) => found.push(serde_json::to_value(image).unwrap_or_default()),
+            Err(e) => errors.push(daemon_error(scope, "", &e, 1).stderr.trim_end().to_string()),
+        }
+    }
+    inspect_output(scope, found, format, errors)
+}
+
+/// `docker pull`, printing what the docker CLI prints without a terminal: a line per layer
+/// event that changes its state, the digest, the status and the reference.
+pub async fn pull(scope: &Scope<'_>, image: &str, quiet: bool) -> HostReply {
+    let reference = match Reference::parse(image) {
+        Ok(reference) => reference,
+        Err(e) => return HostReply::error(e.to_string(), 1),
+    };
+    let mut stdout = String::new();
+    if reference.tag.is_none() && reference.digest.is_none() {
+        stdout.push_str("Using default tag: latest\n");
+    }
+    let reference = reference.with_default_tag();
+    // A digest goes where the tag would, as the docker CLI sends it.
+    let tag = match &reference.digest {
+        Some(digest) => digest.to_string(),
+        None => reference.tag.clone().unwrap_or_default(),
+    };
+    let options = CreateImageOptionsBuilder::default().from_image(&reference.repository()).tag(&tag).build();
+    let mut stream = scope.docker.create_image(Some(options), None, None);
+    while let Some(event) = stream.next().await {
+        match event {
+            Ok(info) => {
+                let status = info.status.unwrap_or_default();
+                // Byte counts move a bar on a terminal; without one, docker prints only changes of state.
+                if matches!(status.as_str(), "Downloading" | "Extracting" | "Waiting") {
+                    continue;
+                }
+                match info.id {
+                    Some(id) => stdout.push_str(&format!("{id}: {status}\n")),
+                    None => stdout.push_str(&format!("{status}\n")),
+                }
+            }
+            Err(e) => {
+                let reply = daemon_error(scope, "", &e, 1);
+                return HostReply { stdout: if quiet { String::new() } else { stdout }, ..reply };
+            }
+        }
+    }
+    stdout.push_str(&format!("{}\n", reference));
+    if quiet {
+        stdout = format!("{reference}\n");
+    }
+    HostReply::out(stdout)
+}
+
+/// `docker version`: the real client Dockyard stands for, and the real daemon's answer.
+pub async fn version(scope: &Scope<'_>) -> HostReply {
+    match scope.docker.version().await {
+        Ok(v) => HostReply::out(format!(
+            "Server: Docker Engine (reached through Dockyard's host mode)\n Engine:\n  Version:          {}\n  API version:      {}\n  Go version:       {}\n  OS/Arch:          {}/{}\n",
+            v.version.unwrap_or_default(),
+            v.api_version.unwrap_or_default(),
+            v.go_version.unwrap_or_default(),
+            v.os.unwrap_or_default(),
+            v.arch.unwrap_or_default(),
+        )),
+        Err(e) => daemon_error(scope, "", &e, 1),
+    }
+}
