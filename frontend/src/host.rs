@@ -1,6 +1,10 @@
-//! Talks to `dockyard serve`: whether a real Docker Engine answers, and running commands on it.
+//! Talks to `dockyard serve`: whether a real Docker Engine answers, and running commands on it
+//! for this page's session, which a heartbeat keeps alive while the page is open.
+
+use std::cell::RefCell;
 
 use serde::Deserialize;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
@@ -26,8 +30,60 @@ pub async fn status() -> HostInfo {
     }
 }
 
-/// Runs a command line on the real Docker Engine.
+/// How often the page tells the server it is still here; well inside the server's grace period.
+const HEARTBEAT_MS: i32 = 15_000;
+
+thread_local! {
+    /// The session the server gave this page: its containers, volumes and networks.
+    static SESSION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The page's session, opened on first use, with a heartbeat that keeps it alive.
+async fn session() -> Result<String, String> {
+    if let Some(id) = SESSION.with(|s| s.borrow().clone()) {
+        return Ok(id);
+    }
+    #[derive(Deserialize)]
+    struct Opened {
+        session: String,
+    }
+    let text = fetch_text("POST", "/api/host/session", None).await?;
+    let opened: Opened = serde_json::from_str(&text).map_err(|_| text.trim().to_string())?;
+    let first = SESSION.with(|s| s.replace(Some(opened.session.clone()))).is_none();
+    if first {
+        let beat = Closure::<dyn FnMut()>::new(|| {
+            wasm_bindgen_futures::spawn_local(async {
+                // A session the server forgot is opened again by the next command.
+                if fetch_text("PUT", "/api/host/session", None).await.is_err() {
+                    SESSION.with(|s| s.borrow_mut().take());
+                }
+            })
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_interval_with_callback_and_timeout_and_arguments_0(beat.as_ref().unchecked_ref(), HEARTBEAT_MS);
+        }
+        // The interval lives as long as the page.
+        beat.forget();
+    }
+    Ok(opened.session)
+}
+
+/// Runs a command line on the real Docker Engine, in this page's session.
 pub async fn run(line: &str) -> HostReply {
+    let reply = run_once(line).await;
+    // The server ends a session it has not heard from; a new one takes its place.
+    if reply.stderr.starts_with("dockyard: refused by rule session:") {
+        SESSION.with(|s| s.borrow_mut().take());
+        return run_once(line).await;
+    }
+    reply
+}
+
+async fn run_once(line: &str) -> HostReply {
+    if let Err(e) = session().await {
+        return HostReply { stdout: String::new(), stderr: format!("dockyard: no host session: {e}\n"), exit_code: 1 };
+    }
     let body = serde_json::json!({ "command": line }).to_string();
     match fetch_text("POST", "/api/host/run", Some(body)).await {
         Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| HostReply {
@@ -60,6 +116,9 @@ async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<Str
     }
     if let Some(token) = token() {
         headers.set("x-dockyard-token", &token).map_err(js)?;
+    }
+    if let Some(session) = SESSION.with(|s| s.borrow().clone()) {
+        headers.set("x-dockyard-session", &session).map_err(js)?;
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(js)?;
