@@ -103,12 +103,18 @@ pub struct Server {
 impl Server {
     /// Starts the server on a free port; `docker_host` points host mode at a daemon.
     pub fn start(docker_host: Option<&str>) -> Server {
+        Server::start_with(docker_host, &[])
+    }
+
+    /// Starts the server with more environment, such as host mode's grace period.
+    pub fn start_with(docker_host: Option<&str>, env: &[(&str, &str)]) -> Server {
         let home = TempHome::new("serve");
         let mut command = Command::new(dockyard_bin());
         command
             .args(["serve", "--port", "0", "--dist"])
             .arg(dist())
             .env("DOCKYARD_HOME", &home.0)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         match docker_host {
@@ -136,6 +142,13 @@ impl Server {
     /// Stops the server now, as a learner's laptop losing it would (the offline test).
     pub fn stop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Stops the server as a service manager would (SIGTERM), and waits for it to finish.
+    pub fn terminate(&mut self) {
+        // SAFETY: kill(2) with this child's own PID and a valid signal number touches no memory.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let _ = self.child.wait();
     }
 

@@ -1,101 +1,87 @@
-//! Host mode against the private Docker Engine: status, a real busybox run, and the guards.
+//! Host mode against the private Docker Engine: status, a real busybox run, the page's guards,
+//! and the switch in the page.
 
 use fantoccini::Locator;
 
-use crate::harness::{block_on, docker, docker_host, Browser, Server};
+use crate::harness::{block_on, docker_host, Browser, Server};
 
-/// The token `dockyard serve` put into its page.
-fn token(server: &Server) -> String {
-    let (status, page) = server.request("GET", "/", &[], "");
-    assert_eq!(status, 200);
-    let after = page.split("name=\"dockyard-token\" content=\"").nth(1).expect("the page carries a token");
-    after.split('"').next().expect("token ends").to_string()
-}
-
-fn run_body(command: &str) -> String {
-    serde_json::json!({ "command": command }).to_string()
-}
-
-/// Dockyard's containers on the daemon, found by their label with the real docker CLI.
-fn dockyard_containers() -> String {
-    let out = docker(&["ps", "-aq", "--filter", "label=dockyard.session"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
+use crate::host_api::{dockyard_objects, Api};
 
 #[test]
 fn the_api_reports_the_engine_and_runs_busybox() {
     let host = docker_host();
     let server = Server::start(Some(&host));
-    let (status, body) = server.request("GET", "/api/host", &[], "");
+    let api = Api::new(&server);
+    let (status, body) = api.call("GET", "/api/host", &[], "");
     assert_eq!(status, 200, "{body}");
     let info: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(info["available"], true, "{body}");
     assert!(info["version"].as_str().is_some_and(|v| !v.is_empty()), "{body}");
 
-    let origin = format!("http://127.0.0.1:{}", server.port());
-    let token = token(&server);
-    let headers =
-        [("Origin", origin.as_str()), ("x-dockyard-token", token.as_str()), ("Content-Type", "application/json")];
-    let (status, body) = server.request("POST", "/api/host/run", &headers, &run_body("docker run busybox echo hi"));
-    assert_eq!(status, 200, "{body}");
-    let reply: serde_json::Value = serde_json::from_str(&body).expect("json");
-    assert_eq!((reply["stdout"].as_str(), reply["exit_code"].as_i64()), (Some("hi\n"), Some(0)), "{body}");
-
-    let (_, body) = server.request("POST", "/api/host/run", &headers, &run_body("docker run busybox sh -c 'exit 3'"));
-    let reply: serde_json::Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(reply["exit_code"].as_i64(), Some(3), "{body}");
-
+    let session = api.open();
+    let reply = session.run("docker run --rm busybox echo hi");
+    assert_eq!((reply.stdout.as_str(), reply.exit_code), ("hi\n", 0), "{reply:?}");
+    let reply = session.run("docker run --rm busybox sh -c 'exit 3'");
+    assert_eq!(reply.exit_code, 3, "{reply:?}");
     // The network is off inside the container.
-    let (_, body) = server.request("POST", "/api/host/run", &headers, &run_body("docker run busybox ip -o link"));
-    let reply: serde_json::Value = serde_json::from_str(&body).expect("json");
-    let links = reply["stdout"].as_str().unwrap_or_default();
-    assert!(links.contains("lo:") && !links.contains("eth0"), "{body}");
-
-    assert_eq!(dockyard_containers(), "", "containers were left behind");
+    let links = session.ok("docker run --rm busybox ip -o link");
+    assert!(links.contains("lo:") && !links.contains("eth0"), "{links}");
+    assert_eq!(dockyard_objects("dockyard.session"), Vec::<String>::new(), "objects were left behind");
 }
 
 #[test]
 fn the_api_refuses_calls_without_token_origin_or_our_host_name() {
     let server = Server::start(Some(&docker_host()));
-    let origin = format!("http://127.0.0.1:{}", server.port());
-    let token = token(&server);
-    let body = run_body("docker run busybox echo hi");
-    let cases: [(&str, Vec<(&str, &str)>); 4] = [
-        ("no token", vec![("Origin", origin.as_str()), ("Content-Type", "application/json")]),
-        (
-            "wrong token",
-            vec![("Origin", origin.as_str()), ("x-dockyard-token", "0000"), ("Content-Type", "application/json")],
-        ),
+    let api = Api::new(&server);
+    let session = api.open();
+    let origin = api.origin.as_str();
+    let token = api.token.as_str();
+    let id = session.id.as_str();
+    let body = serde_json::json!({ "command": "docker run --rm busybox echo hi" }).to_string();
+    let json = ("Content-Type", "application/json");
+    let cases: [(&str, Vec<(&str, &str)>); 6] = [
+        ("no token", vec![("Origin", origin), ("x-dockyard-session", id), json]),
+        ("wrong token", vec![("Origin", origin), ("x-dockyard-token", "0000"), ("x-dockyard-session", id), json]),
+        ("no origin", vec![("x-dockyard-token", token), ("x-dockyard-session", id), json]),
         (
             "another site",
-            vec![
-                ("Origin", "http://evil.example"),
-                ("x-dockyard-token", token.as_str()),
-                ("Content-Type", "application/json"),
-            ],
+            vec![("Origin", "http://evil.example"), ("x-dockyard-token", token), ("x-dockyard-session", id), json],
         ),
         (
             "rebound name",
             vec![
                 ("Host", "evil.example"),
-                ("Origin", origin.as_str()),
-                ("x-dockyard-token", token.as_str()),
-                ("Content-Type", "application/json"),
+                ("Origin", origin),
+                ("x-dockyard-token", token),
+                ("x-dockyard-session", id),
+                json,
             ],
         ),
+        ("no session", vec![("Origin", origin), ("x-dockyard-token", token), json]),
     ];
     for (why, headers) in cases {
         let (status, body) = server.request("POST", "/api/host/run", &headers, &body);
         assert_eq!(status, 403, "{why}: {body}");
         assert!(body.contains("refused"), "{why}: {body}");
     }
+    // Opening a session and asking about the engine need the token too.
+    for (method, path) in [("POST", "/api/host/session"), ("GET", "/api/host")] {
+        let (status, body) = server.request(method, path, &[("Origin", origin)], "");
+        assert_eq!(status, 403, "{method} {path}: {body}");
+    }
+    let (status, body) = server.request(
+        "POST",
+        "/api/host/session",
+        &[("Origin", "http://evil.example"), ("x-dockyard-token", token)],
+        "",
+    );
+    assert_eq!(status, 403, "{body}");
 }
 
 #[test]
 fn without_a_daemon_the_page_stays_simulated_and_says_why() {
     let server = Server::start(None);
-    let (_, body) = server.request("GET", "/api/host", &[], "");
+    let (_, body) = Api::new(&server).call("GET", "/api/host", &[], "");
     let info: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(info["available"], false, "{body}");
     assert!(info["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
@@ -115,8 +101,13 @@ fn the_host_switch_runs_busybox_on_the_real_engine() {
         browser.type_command("docker run busybox echo hi").await;
         let text = browser.wait_text("#terminal-output", 60, |t| t.lines().any(|l| l == "hi")).await;
         assert!(text.contains("host$ docker run busybox echo hi"), "{text}");
+        // Without --rm the container stays, in this page's session, as with real Docker.
+        browser.type_command("docker ps -a").await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("Exited (0)") && t.contains("\"echo hi\"")).await;
         browser.screenshot("host-mode").await;
         browser.close().await;
     });
-    assert_eq!(dockyard_containers(), "", "containers were left behind");
+    // The page's session outlives a killed server; the next server start removes what it made.
+    let _next = Server::start(Some(&host));
+    assert_eq!(dockyard_objects("dockyard.session"), Vec::<String>::new(), "objects were left behind");
 }
