@@ -61,6 +61,7 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
         .route("/sw.js", get(service_worker))
         .route("/api/host", get(host_status))
         .route("/api/host/run", post(host_run))
+        .route("/api/host/images/export", post(images_export))
         .route("/api/host/session", post(session_open).put(session_heartbeat).delete(session_close))
         .fallback_service(static_files(&dist))
         .layer(middleware::from_fn_with_state(app.clone(), check_host))
@@ -214,6 +215,18 @@ async fn session_close(State(app): State<Arc<App>>, headers: HeaderMap) -> Respo
     match app.docker.close_session(&id).await {
         Ok(removed) => Json(serde_json::json!({ "removed": removed })).into_response(),
         Err(refusal) => refused(refusal),
+    }
+}
+
+/// The real images as a `docker save` archive, which the page draws as stacks of layers.
+async fn images_export(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let id = match session_of(&app, &headers) {
+        Ok(id) => id,
+        Err(why) => return forbidden(why),
+    };
+    match app.docker.export_images(&id).await {
+        Ok(archive) => ([(header::CONTENT_TYPE, "application/x-tar")], archive).into_response(),
+        Err(why) => (StatusCode::BAD_GATEWAY, Json(HostReply::error(why, 1))).into_response(),
     }
 }
 

@@ -104,6 +104,19 @@ fn the_host_switch_runs_busybox_on_the_real_engine() {
         // Without --rm the container stays, in this page's session, as with real Docker.
         browser.type_command("docker ps -a").await;
         browser.wait_text("#terminal-output", 30, |t| t.contains("Exited (0)") && t.contains("\"echo hi\"")).await;
+        // The Images tab draws the real busybox, exported by the engine, as a stack of layers
+        // whose files are those of the real image.
+        let stacks = browser.wait_text(".stacks", 30, |t| t.contains("busybox:latest")).await;
+        assert!(!stacks.contains("No images yet"), "{stacks}");
+        let slab = browser
+            .client
+            .wait()
+            .for_element(Locator::Css("figure[aria-label='Image busybox:latest'] .slab"))
+            .await
+            .expect("a layer of the real busybox");
+        slab.click().await.expect("open the layer");
+        let changes = browser.wait_text(".layer-changes", 10, |t| t.contains("+ /bin/busybox")).await;
+        assert!(changes.contains("+ /bin/sh"), "{changes}");
         browser.screenshot("host-mode").await;
         browser.close().await;
     });

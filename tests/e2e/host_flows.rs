@@ -173,5 +173,12 @@ fn volumes_and_networks_belong_to_the_session() {
     session.ok("docker rm -f api");
     assert_eq!(session.ok("docker network rm front"), "front\n");
     assert_eq!(session.ok("docker volume rm data cache"), "data\ncache\n");
+    // An anonymous volume carries no label, so it goes with its container even without -v.
+    let volumes = || text(&docker(&["volume", "ls", "-q"]).stdout).lines().count();
+    let before = volumes();
+    session.ok("docker run -d --name anon -v /scratch busybox sleep 300");
+    assert_eq!(volumes(), before + 1);
+    session.ok("docker rm -f anon");
+    assert_eq!(volumes(), before);
     assert_eq!(dockyard_objects(&format!("dockyard.session={}", session.id)), Vec::<String>::new());
 }

@@ -418,9 +418,11 @@ pub async fn stop(
     .await
 }
 
-pub async fn rm(scope: &Scope<'_>, names: &[String], force: bool, volumes: bool) -> HostReply {
+/// `docker rm`. Anonymous volumes always go with their container, as if `-v` were given: they
+/// carry no session label, so nothing could find them later.
+pub async fn rm(scope: &Scope<'_>, names: &[String], force: bool) -> HostReply {
     each_container(scope, names, |id| async move {
-        let options = RemoveContainerOptionsBuilder::default().force(force).v(volumes).build();
+        let options = RemoveContainerOptionsBuilder::default().force(force).v(true).build();
         scope.docker.remove_container(&id, Some(options)).await
     })
     .await

@@ -160,3 +160,32 @@ pub async fn version(scope: &Scope<'_>) -> HostReply {
         Err(e) => daemon_error(scope, "", &e, 1),
     }
 }
+
+/// The most image bytes the pictures' export carries; larger images are left out of it.
+const MAX_EXPORT_BYTES: i64 = 64 << 20;
+
+/// A `docker save` archive of the daemon's tagged images (as many as fit the limit), which the
+/// page loads into an engine of its own to draw real images as the same stacks of layers.
+pub async fn export(scope: &Scope<'_>) -> Result<Vec<u8>, String> {
+    let list = scope
+        .docker
+        .list_images(None::<bollard::query_parameters::ListImagesOptions>)
+        .await
+        .map_err(|e| super::daemon_message(&e))?;
+    let mut names = Vec::new();
+    let mut total = 0;
+    for image in list {
+        if image.repo_tags.is_empty() || total + image.size > MAX_EXPORT_BYTES {
+            continue;
+        }
+        total += image.size;
+        names.extend(image.repo_tags);
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut archive = Vec::new();
+    let mut stream = scope.docker.export_images(&names);
+    while let Some(chunk) = stream.next().await {
+        archive.extend_from_slice(&chunk.map_err(|e| super::daemon_message(&e))?);
+    }
+    Ok(archive)
+}

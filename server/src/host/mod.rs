@@ -178,6 +178,13 @@ impl HostBridge {
         }
     }
 
+    /// The daemon's images as one `docker save` archive, for the session's pictures.
+    pub async fn export_images(&self, id: &SessionId) -> Result<Vec<u8>, String> {
+        self.sessions.touch(id).map_err(|r| r.to_string())?;
+        let docker = self.connect().await.map_err(|e| e.to_string())?;
+        images::export(&Scope { docker: &docker, session: id, instance: &self.instance }).await
+    }
+
     /// Runs one docker command line for a session, if the allowlist permits it.
     pub async fn execute(&self, id: &SessionId, line: &str) -> HostReply {
         let turn = match self.sessions.touch(id) {
@@ -220,7 +227,7 @@ async fn dispatch(scope: &Scope<'_>, command: Command) -> HostReply {
             containers::stop(scope, &names, time, kill, signal).await
         }
         Command::Start { containers: names, .. } => containers::start(scope, &names).await,
-        Command::Rm { force, containers: names, volumes } => containers::rm(scope, &names, force, volumes).await,
+        Command::Rm { force, containers: names, .. } => containers::rm(scope, &names, force).await,
         Command::Logs(options) => containers::logs(scope, options).await,
         Command::Exec(options) => containers::exec(scope, options).await,
         Command::Inspect { names, format, kind } => containers::inspect(scope, &names, format, kind).await,
