@@ -44,6 +44,8 @@ pub fn app(props: &AppProps) -> Html {
     let term =
         use_reducer(|| TerminalState::opened(opened.history.clone(), opened.notes.clone(), opened.storage.available()));
     let engine = use_mut_ref(|| opened.engine.take().unwrap_or_else(session::new_engine));
+    // In host mode the pictures draw the real engine's images, loaded into an engine of their own.
+    let real = use_mut_ref(session::new_engine);
     // The Dockerfile tab's files, as the learner left them, are what `docker build .` reads.
     let host =
         use_mut_ref(|| session::Host { workspace: Rc::new(RefCell::new(workspace::load())), ..Default::default() })
@@ -83,6 +85,20 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // Switching to host mode draws the real engine's images at once.
+    {
+        let real = real.clone();
+        use_effect_with(term.mode, move |mode| {
+            if *mode == Mode::Host {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(images) = host::real_images().await {
+                        *real.borrow_mut() = images;
+                    }
+                });
+            }
+        });
+    }
+
     // Ask once whether a real Docker Engine is behind the server.
     {
         let dispatcher = term.dispatcher();
@@ -101,6 +117,7 @@ pub fn app(props: &AppProps) -> Html {
         let engine = engine.clone();
         let host = host.clone();
         let keeper = keeper.clone();
+        let real = real.clone();
         use_effect_with((next, term.running.clone()), move |(next, _)| {
             if let Some(line) = next.clone() {
                 dispatcher.dispatch(Action::Start);
@@ -121,6 +138,10 @@ pub fn app(props: &AppProps) -> Html {
                             let reply = host::run(&line).await;
                             emit(Output::Text(Stream::Stdout, reply.stdout));
                             emit(Output::Text(Stream::Stderr, reply.stderr));
+                            // A picture that cannot be drawn is no reason to fail the command.
+                            if let Ok(images) = host::real_images().await {
+                                *real.borrow_mut() = images;
+                            }
                             reply.exit_code
                         }
                     };
@@ -329,7 +350,8 @@ pub fn app(props: &AppProps) -> Html {
                     <UnderTheHood state={term.clone()} />
                 </section>
                 <Splitter edge={Edge::Pictures} layout={*layout} panes={panes} on_change={on_layout} />
-                <Pictures engine={EngineRef(engine.clone())} version={term.lines.len()} on_command={on_command}
+                <Pictures engine={EngineRef(if term.mode == Mode::Host { real.clone() } else { engine.clone() })}
+                    version={term.lines.len()} on_command={on_command}
                     workspace={workspace} />
             </main>
         </div>

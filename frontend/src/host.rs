@@ -3,12 +3,14 @@
 
 use std::cell::RefCell;
 
+use dockyard_engine::{Ctx, Engine, Step};
 use serde::Deserialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
+use crate::runtime::BrowserEntropy;
 use crate::state::HostInfo;
 
 /// What the server returns for a command run on the real engine.
@@ -33,15 +35,38 @@ pub async fn status() -> HostInfo {
 /// How often the page tells the server it is still here; well inside the server's grace period.
 const HEARTBEAT_MS: i32 = 15_000;
 
+/// Where the page keeps its session id, so a reload within the grace period finds its containers.
+const SESSION_KEY: &str = "dockyard-host-session";
+
 thread_local! {
     /// The session the server gave this page: its containers, volumes and networks.
     static SESSION: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether the heartbeat runs; it starts with the first session and lives as long as the page.
+    static BEATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// The page's session, opened on first use, with a heartbeat that keeps it alive.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Tells the server the page is still here; false when it no longer knows the session.
+async fn heartbeat() -> bool {
+    fetch("PUT", "/api/host/session", None).await.is_ok_and(|r| r.status() == 204)
+}
+
+/// The page's session, with a heartbeat that keeps it alive: the one this tab had before a
+/// reload if the server still knows it, else a new one.
 async fn session() -> Result<String, String> {
     if let Some(id) = SESSION.with(|s| s.borrow().clone()) {
         return Ok(id);
+    }
+    if let Some(kept) = session_storage().and_then(|s| s.get_item(SESSION_KEY).ok().flatten()) {
+        SESSION.with(|s| s.replace(Some(kept.clone())));
+        if heartbeat().await {
+            start_heartbeat();
+            return Ok(kept);
+        }
+        SESSION.with(|s| s.borrow_mut().take());
     }
     #[derive(Deserialize)]
     struct Opened {
@@ -49,24 +74,32 @@ async fn session() -> Result<String, String> {
     }
     let text = fetch_text("POST", "/api/host/session", None).await?;
     let opened: Opened = serde_json::from_str(&text).map_err(|_| text.trim().to_string())?;
-    let first = SESSION.with(|s| s.replace(Some(opened.session.clone()))).is_none();
-    if first {
-        let beat = Closure::<dyn FnMut()>::new(|| {
-            wasm_bindgen_futures::spawn_local(async {
-                // A session the server forgot is opened again by the next command.
-                if fetch_text("PUT", "/api/host/session", None).await.is_err() {
-                    SESSION.with(|s| s.borrow_mut().take());
-                }
-            })
-        });
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .set_interval_with_callback_and_timeout_and_arguments_0(beat.as_ref().unchecked_ref(), HEARTBEAT_MS);
-        }
-        // The interval lives as long as the page.
-        beat.forget();
+    SESSION.with(|s| s.replace(Some(opened.session.clone())));
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(SESSION_KEY, &opened.session);
     }
+    start_heartbeat();
     Ok(opened.session)
+}
+
+fn start_heartbeat() {
+    if BEATING.with(|b| b.replace(true)) {
+        return;
+    }
+    let beat = Closure::<dyn FnMut()>::new(|| {
+        wasm_bindgen_futures::spawn_local(async {
+            // A session the server forgot is opened again by the next command.
+            if SESSION.with(|s| s.borrow().is_some()) && !heartbeat().await {
+                SESSION.with(|s| s.borrow_mut().take());
+            }
+        })
+    });
+    if let Some(window) = web_sys::window() {
+        let _ =
+            window.set_interval_with_callback_and_timeout_and_arguments_0(beat.as_ref().unchecked_ref(), HEARTBEAT_MS);
+    }
+    // The interval lives as long as the page.
+    beat.forget();
 }
 
 /// Runs a command line on the real Docker Engine, in this page's session.
@@ -105,7 +138,41 @@ fn token() -> Option<String> {
     document.query_selector("meta[name=dockyard-token]").ok()??.get_attribute("content")
 }
 
+/// The real images, loaded into an engine of the page's own, so the pictures draw them as they
+/// draw simulated ones: the same stacks of layers, and the same files for each layer.
+pub async fn real_images() -> Result<Engine, String> {
+    session().await?;
+    let js = |e: JsValue| format!("{e:?}");
+    let response = fetch("POST", "/api/host/images/export", None).await?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(js)?).await.map_err(js)?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let mut engine = crate::session::new_engine();
+    let mut ctx = Ctx { now: crate::session::now(), entropy: &mut BrowserEntropy };
+    let Step::Read { then, .. } = engine.execute("docker load -i host-images.tar", &mut ctx) else {
+        return Err("the engine did not ask for the archive".into());
+    };
+    match engine.read_done(then, Ok(bytes), &mut ctx) {
+        Step::Done(reply) if reply.exit_code == 0 => Ok(engine),
+        Step::Done(reply) => Err(reply.stderr),
+        _ => Err("the engine did not load the archive".into()),
+    }
+}
+
 async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<String, String> {
+    let js = |e: JsValue| format!("{e:?}");
+    let response = fetch(method, url, body).await?;
+    let text = JsFuture::from(response.text().map_err(js)?).await.map_err(js)?.as_string().unwrap_or_default();
+    if !response.ok() && !text.starts_with('{') {
+        return Err(format!("HTTP {}: {text}", response.status()));
+    }
+    Ok(text)
+}
+
+/// A call to the server with the page's token and session.
+async fn fetch(method: &str, url: &str, body: Option<String>) -> Result<Response, String> {
     let js = |e: JsValue| format!("{e:?}");
     let init = RequestInit::new();
     init.set_method(method);
@@ -123,11 +190,5 @@ async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<Str
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(js)?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response =
-        JsFuture::from(window.fetch_with_request(&request)).await.map_err(js)?.dyn_into().map_err(js)?;
-    let text = JsFuture::from(response.text().map_err(js)?).await.map_err(js)?.as_string().unwrap_or_default();
-    if !response.ok() && !text.starts_with('{') {
-        return Err(format!("HTTP {}: {text}", response.status()));
-    }
-    Ok(text)
+    JsFuture::from(window.fetch_with_request(&request)).await.map_err(js)?.dyn_into().map_err(js)
 }
