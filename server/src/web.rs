@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -62,6 +63,7 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
         .route("/api/host", get(host_status))
         .route("/api/host/run", post(host_run))
         .route("/api/host/images/export", post(images_export))
+        .route("/api/host/tty", get(host_tty))
         .route("/api/host/session", post(session_open).put(session_heartbeat).delete(session_close))
         .fallback_service(static_files(&dist))
         .layer(middleware::from_fn_with_state(app.clone(), check_host))
@@ -228,6 +230,110 @@ async fn images_export(State(app): State<Arc<App>>, headers: HeaderMap) -> Respo
         Ok(archive) => ([(header::CONTENT_TYPE, "application/x-tar")], archive).into_response(),
         Err(why) => (StatusCode::BAD_GATEWAY, Json(HostReply::error(why, 1))).into_response(),
     }
+}
+
+/// Who a terminal's WebSocket is for. A browser cannot set headers on a WebSocket, so the token
+/// and the session come in the query; the browser sets the Origin itself, and it is checked.
+#[derive(Deserialize)]
+struct TtyParams {
+    token: String,
+    session: String,
+}
+
+/// The first message on a terminal's socket: the command and the terminal's size.
+#[derive(Deserialize)]
+struct TtyStart {
+    command: String,
+    rows: u16,
+    cols: u16,
+}
+
+/// A later text message: the terminal's new size.
+#[derive(Deserialize)]
+struct TtyResize {
+    resize: (u16, u16),
+}
+
+async fn host_tty(
+    State(app): State<Arc<App>>,
+    mut headers: HeaderMap,
+    Query(params): Query<TtyParams>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    for (name, value) in [(TOKEN_HEADER, &params.token), (SESSION_HEADER, &params.session)] {
+        match HeaderValue::from_str(value) {
+            Ok(value) => drop(headers.insert(name, value)),
+            Err(_) => return forbidden("a malformed token or session"),
+        }
+    }
+    let id = match session_of(&app, &headers) {
+        Ok(id) => id,
+        Err(why) => return forbidden(why),
+    };
+    upgrade.on_upgrade(move |socket| terminal(app, id, socket))
+}
+
+/// Carries a terminal: the TTY's output as binary messages, the keys typed as binary messages
+/// back (Ctrl-C is byte 3, which the TTY turns into SIGINT), resizes as text, and the exit code
+/// as the last text message.
+async fn terminal(app: Arc<App>, id: SessionId, mut socket: WebSocket) {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let start = match socket.recv().await {
+        Some(Ok(Message::Text(text))) => serde_json::from_str::<TtyStart>(&text),
+        _ => return,
+    };
+    let start = match start {
+        Ok(start) => start,
+        Err(e) => {
+            let reply = HostReply::error(format!("dockyard: the terminal's first message: {e}"), 1);
+            let _ = socket.send(Message::Text(serde_json::to_string(&reply).unwrap_or_default().into())).await;
+            return;
+        }
+    };
+    let (docker, crate::host::tty::Terminal { mut output, mut input, target }) =
+        match app.docker.open_terminal(&id, &start.command, start.rows, start.cols).await {
+            Ok(opened) => opened,
+            Err(reply) => {
+                let _ = socket.send(Message::Text(serde_json::to_string(&reply).unwrap_or_default().into())).await;
+                return;
+            }
+        };
+    loop {
+        tokio::select! {
+            chunk = output.next() => match chunk {
+                Some(Ok(out)) => {
+                    if socket.send(Message::Binary(out.into_bytes())).await.is_err() {
+                        break;
+                    }
+                }
+                // The process ended and closed the TTY.
+                _ => break,
+            },
+            message = socket.recv() => match message {
+                Some(Ok(Message::Binary(keys))) => {
+                    app.docker.touch(&id);
+                    if input.write_all(&keys).await.is_err() || input.flush().await.is_err() {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Text(text))) => {
+                    if let Ok(TtyResize { resize: (rows, cols) }) = serde_json::from_str(&text) {
+                        crate::host::tty::resize(&docker, &target, rows, cols).await;
+                    }
+                }
+                Some(Ok(_)) => {}
+                // The page went away: its terminal hangs up, as a closed window's does.
+                _ => {
+                    crate::host::tty::hang_up(&docker, &target).await;
+                    return;
+                }
+            },
+        }
+    }
+    let code = crate::host::tty::finish(&docker, &target).await;
+    let _ = socket.send(Message::Text(serde_json::json!({ "exit_code": code }).to_string().into())).await;
+    let _ = socket.send(Message::Close(None)).await;
 }
 
 async fn host_run(State(app): State<Arc<App>>, headers: HeaderMap, Json(request): Json<RunRequest>) -> Response {

@@ -16,6 +16,7 @@ mod host_api;
 mod host_flows;
 mod host_load;
 mod host_security;
+mod host_tty;
 mod lesson;
 mod native;
 mod networks;

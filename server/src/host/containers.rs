@@ -68,7 +68,7 @@ pub async fn resolve(scope: &Scope<'_>, reference: &str) -> Result<String, HostR
 /// `docker run` (`start`) and `docker create`.
 pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool) -> HostReply {
     let verb = if start { "run" } else { "create" };
-    let body = match plan(scope, &options).await {
+    let body = match plan(scope, &options, false).await {
         Ok(body) => body,
         Err(refusal) => return HostReply::refused(refusal),
     };
@@ -131,6 +131,27 @@ pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool) -> HostRep
     reply
 }
 
+/// A container for `docker run -it`, created with a TTY and stdin open, not yet started.
+pub async fn create_for_terminal(scope: &Scope<'_>, options: RunOptions) -> Result<String, HostReply> {
+    let mut body = plan(scope, &options, true).await.map_err(HostReply::refused)?;
+    body.tty = Some(true);
+    body.open_stdin = Some(options.interactive);
+    body.stdin_once = Some(options.interactive);
+    body.attach_stdin = Some(options.interactive);
+    if scope.docker.inspect_image(&options.image).await.is_err() {
+        let image = qualified(&options.image);
+        return Err(HostReply::error(format!("Unable to find image '{image}' locally; docker pull it first"), 125));
+    }
+    let mut create = CreateContainerOptionsBuilder::default();
+    if let Some(name) = &options.name {
+        create = create.name(&scope.session.daemon_name(name));
+    }
+    match scope.docker.create_container(Some(create.build()), body).await {
+        Ok(created) => Ok(created.id),
+        Err(e) => Err(daemon_error(scope, "docker: ", &e, 125)),
+    }
+}
+
 /// Docker's full name for an image in "Unable to find image" (`busybox:latest`).
 fn qualified(image: &str) -> String {
     Reference::parse(image).map(|r| r.with_default_tag().familiar()).unwrap_or_else(|_| image.to_string())
@@ -144,11 +165,11 @@ async fn remove_quietly(scope: &Scope<'_>, id: &str) {
 }
 
 /// The create body for a run, or the rule it breaks.
-async fn plan(scope: &Scope<'_>, options: &RunOptions) -> Result<ContainerCreateBody, Refusal> {
-    if options.interactive || options.tty {
+async fn plan(scope: &Scope<'_>, options: &RunOptions, terminal: bool) -> Result<ContainerCreateBody, Refusal> {
+    if !terminal && (options.interactive || options.tty) {
         return Err(Refusal::new(
             Rule::NoTerminal,
-            "-i and -t need a terminal, which host mode has not yet: run the command, or use -d and docker exec",
+            "-i and -t need the terminal over /api/host/tty; here, run the command without them, or use -d",
         ));
     }
     if !options.publish.is_empty() || options.publish_all {
@@ -450,7 +471,7 @@ pub async fn exec(scope: &Scope<'_>, options: ExecOptions) -> HostReply {
     if options.interactive || options.tty {
         return HostReply::refused(Refusal::new(
             Rule::NoTerminal,
-            "-i and -t need a terminal, which host mode has not yet: run the command without them",
+            "-i and -t need the terminal over /api/host/tty; here, run the command without them",
         ));
     }
     let id = match resolve(scope, &options.container).await {

@@ -13,6 +13,7 @@ pub mod images;
 pub mod objects;
 pub mod output;
 pub mod session;
+pub mod tty;
 
 use std::time::Duration;
 
@@ -183,6 +184,38 @@ impl HostBridge {
         self.sessions.touch(id).map_err(|r| r.to_string())?;
         let docker = self.connect().await.map_err(|e| e.to_string())?;
         images::export(&Scope { docker: &docker, session: id, instance: &self.instance }).await
+    }
+
+    /// Opens a real terminal for `docker run -it` or `docker exec -it`, for a session.
+    pub async fn open_terminal(
+        &self,
+        id: &SessionId,
+        line: &str,
+        rows: u16,
+        cols: u16,
+    ) -> Result<(Docker, tty::Terminal), HostReply> {
+        self.sessions.touch(id).map_err(HostReply::refused)?;
+        let command = match dockyard_engine::cli::parse(line) {
+            Ok(command) => command,
+            Err(e) => {
+                return Err(match allowlist::forbidden_flag(&e.message) {
+                    Some(refusal) => HostReply::refused(refusal),
+                    None => HostReply::error(e.message, e.exit_code),
+                })
+            }
+        };
+        let docker = self
+            .connect()
+            .await
+            .map_err(|e| HostReply::error(format!("docker: cannot reach the Docker Engine: {e}"), 1))?;
+        let terminal =
+            tty::open(&Scope { docker: &docker, session: id, instance: &self.instance }, command, rows, cols).await?;
+        Ok((docker, terminal))
+    }
+
+    /// Keeps a session with an open terminal alive.
+    pub fn touch(&self, id: &SessionId) {
+        let _ = self.sessions.touch(id);
     }
 
     /// Runs one docker command line for a session, if the allowlist permits it.
