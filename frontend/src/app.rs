@@ -134,6 +134,7 @@ pub fn app(props: &AppProps) -> Html {
                     };
                     let code = match mode {
                         Mode::Simulated => session::execute(engine, &line, &host, emit).await,
+                        Mode::Host if crate::host_tty::wants_terminal(&line) => host::terminal(&line).await,
                         Mode::Host => {
                             let reply = host::run(&line).await;
                             emit(Output::Text(Stream::Stdout, reply.stdout));

@@ -102,6 +102,17 @@ fn start_heartbeat() {
     beat.forget();
 }
 
+/// Runs `docker run -it` or `docker exec -it` in a real terminal, in this page's session.
+pub async fn terminal(line: &str) -> i32 {
+    match session().await {
+        Ok(session) => crate::host_tty::run(line, &session, &token().unwrap_or_default()).await,
+        Err(e) => {
+            crate::host_tty::write(&format!("dockyard: no host session: {e}\r\n"));
+            1
+        }
+    }
+}
+
 /// Runs a command line on the real Docker Engine, in this page's session.
 pub async fn run(line: &str) -> HostReply {
     let reply = run_once(line).await;

@@ -112,6 +112,10 @@ impl Live {
 
     /// Keys from xterm.js, through the editor, into effects.
     fn keys(live: &Rc<RefCell<Live>>, data: &str) {
+        // A real terminal on the Docker Engine takes the keys as they are, Ctrl-C included.
+        if crate::host_tty::send_keys(data) {
+            return;
+        }
         for key in editor::decode(data) {
             let effects = {
                 let mut me = live.borrow_mut();
@@ -259,6 +263,18 @@ fn start(
         font_px: font,
     }));
 
+    {
+        let live = live.clone();
+        crate::host_tty::set_writer(move |text| {
+            if let Ok(me) = live.try_borrow() {
+                me.term.write(text);
+            }
+        });
+    }
+    {
+        let me = live.borrow();
+        crate::host_tty::resize(me.term.rows() as u16, me.term.cols() as u16);
+    }
     let on_data = {
         let live = live.clone();
         Closure::<dyn FnMut(String)>::new(move |data: String| Live::keys(&live, &data))
@@ -302,6 +318,7 @@ fn start(
                 let _ = fit.fit();
             }
             let cols = me.term.cols() as usize;
+            crate::host_tty::resize(me.term.rows() as u16, cols as u16);
             let out = me.screen.resize(cols);
             me.write(&out);
             me.redraw();

@@ -124,3 +124,33 @@ fn the_host_switch_runs_busybox_on_the_real_engine() {
     let _next = Server::start(Some(&host));
     assert_eq!(dockyard_objects("dockyard.session"), Vec::<String>::new(), "objects were left behind");
 }
+
+#[test]
+fn docker_run_it_in_the_page_is_a_real_terminal() {
+    let host = docker_host();
+    block_on(async {
+        let server = Server::start(Some(&host));
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("page loads");
+        browser.wait_text("#host-status", 30, |t| t.starts_with("Docker Engine")).await;
+        let switch = browser.client.wait().for_element(Locator::Css("#engine-host")).await.expect("host switch");
+        switch.click().await.expect("switch to host mode");
+        browser.wait_text("#terminal-output", 10, |t| t.contains("real Docker Engine")).await;
+        browser.type_command("docker run -it --rm busybox sh").await;
+        browser.wait_screen(30, |t| t.contains("/ # ")).await;
+        // The shell's own line editing echoes what is typed; the output is the shell's.
+        browser.type_command("echo tty-$((6*7)) $(stty size)").await;
+        let columns = browser.wait_screen(10, |t| t.contains("tty-42")).await;
+        assert!(columns.lines().any(|l| l.starts_with("tty-42 ") && l.split(' ').count() == 3), "{columns}");
+        // Ctrl-C goes to the shell's foreground process as SIGINT.
+        browser.type_command("sleep 30").await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        browser.press("\u{E009}c\u{E000}").await;
+        browser.type_command("echo after-$?").await;
+        browser.wait_screen(10, |t| t.contains("after-130")).await;
+        browser.screenshot("host-tty").await;
+        browser.type_command("exit").await;
+        browser.wait_screen(20, |t| t.matches("host$").count() >= 2).await;
+        browser.close().await;
+    });
+}

@@ -36,6 +36,9 @@ extern "C" {
     pub fn cols(this: &XTerm) -> u32;
 
     #[wasm_bindgen(method, getter)]
+    pub fn rows(this: &XTerm) -> u32;
+
+    #[wasm_bindgen(method, getter)]
     pub fn textarea(this: &XTerm) -> Option<HtmlTextAreaElement>;
 
     #[wasm_bindgen(method, getter)]
