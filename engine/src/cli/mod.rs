@@ -2,6 +2,7 @@
 //! words it. The browser terminal, `dockyard` and the server's host bridge all parse with this.
 
 pub mod complete;
+pub mod compose;
 pub mod spec;
 pub mod swarm;
 pub(crate) mod words;
@@ -194,6 +195,11 @@ pub enum Command {
     },
     /// Swarm mode: `docker swarm`, `node`, `service` and `stack`.
     Swarm(swarm::SwarmCommand),
+    /// `docker compose`: reads the project's folder, then acts on the project.
+    Compose(compose::ComposeCommand),
+    /// One step of a `docker compose` command under way (a service's build, or its container
+    /// made and started); never typed.
+    ComposeTask(Box<crate::ops::compose::Task>),
 }
 
 /// The options of `docker cp`: one side is `CONTAINER:PATH`, the other a host path.
@@ -239,6 +245,8 @@ pub struct RunOptions {
     pub network: Option<String>,
     /// `--network-alias`: more names the container has on its user-defined network.
     pub network_aliases: Vec<String>,
+    /// `--label`/`-l` values as typed (`KEY=value`, or `KEY` for an empty value).
+    pub labels: Vec<String>,
 }
 
 /// The options of `docker network create`.
@@ -421,6 +429,21 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         Some("--version" | "-v") => return Ok(Command::Version),
         _ => {}
     }
+    // Compose's own flags stand before its command: they are lifted off, and the rest parses
+    // as any other command.
+    let mut globals = None;
+    let lifted;
+    let words = match words.first().map(String::as_str) {
+        Some("compose") => match compose::lift_globals(words)? {
+            (_, None) => return Ok(Command::Help(compose::overview())),
+            (found, Some(rest)) => {
+                globals = Some(found);
+                lifted = rest;
+                &lifted[..]
+            }
+        },
+        _ => words,
+    };
     let (spec, rest) = find_command(words).ok_or_else(|| {
         let shown: Vec<&str> = words.iter().take(2).map(String::as_str).collect();
         CliError {
@@ -473,6 +496,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
                 publish_all: m.bool("publish-all"),
                 network: m.last("network"),
                 network_aliases: m.all("network-alias"),
+                labels: m.all("label"),
                 memory: m
                     .last("memory")
                     .map(|v| {
@@ -647,6 +671,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         "export" => Command::Export { container: m.args[0].clone(), output: m.last("output") },
         "image prune" => Command::ImagePrune { all: m.bool("all"), force: m.bool("force"), filters: m.all("filter") },
         name if swarm::handles(name) => Command::Swarm(swarm::parse(spec, m)?),
+        name if compose::handles(name) => Command::Compose(compose::parse(spec, m, globals.unwrap_or_default())?),
         other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
     })
 }

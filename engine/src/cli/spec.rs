@@ -56,6 +56,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
     flag("env", Some('e'), Some("list"), "Set environment variables"),
     flag("env-file", None, Some("list"), "Read in a file of environment variables"),
     flag("interactive", Some('i'), None, "Keep STDIN open even if not attached"),
+    flag("label", Some('l'), Some("list"), "Set meta data on a container"),
     flag("memory", Some('m'), Some("bytes"), "Memory limit"),
     flag("mount", None, Some("mount"), "Attach a filesystem mount to the container"),
     flag("name", None, Some("string"), "Assign a name to the container"),
@@ -713,6 +714,17 @@ pub const COMMANDS: &[&CommandSpec] = &[
     &super::swarm::STACK_SERVICES,
     &super::swarm::STACK_PS,
     &super::swarm::STACK_RM,
+    // Compose, specified in `cli/compose.rs`.
+    &super::compose::BUILD,
+    &super::compose::CONFIG,
+    &super::compose::DOWN,
+    &super::compose::EXEC,
+    &super::compose::LOGS,
+    &super::compose::PS,
+    &super::compose::RESTART,
+    &super::compose::START,
+    &super::compose::STOP,
+    &super::compose::UP,
 ];
 
 /// The `--help` flag every command has.
