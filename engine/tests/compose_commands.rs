@@ -260,3 +260,40 @@ fn mistakes_are_worded_as_compose_words_them() {
     assert!(reply.stderr.starts_with("invalid argument \"soon\" for \"-t, --timeout\" flag"), "{reply:?}");
     let _ = (MODULE, TOOLBOX);
 }
+
+#[test]
+fn a_foreground_up_follows_its_containers_then_stops_them() {
+    let mut s = session(&[("compose.yaml", TWO), ("site/Dockerfile", SITE_DOCKERFILE), ("site/index.html", "hi\n")]);
+    // The store ends by itself after 2 s; the site runs until it is stopped.
+    let (reply, actions) = s.drive("docker compose up store", Some(2 * SECOND));
+    assert!(reply.stdout.starts_with("Attaching to app-store-1\n"), "{reply:?}");
+    assert!(matches!(actions.as_slice(), [HostAction::Spawned(_), HostAction::Ended(_)]), "{actions:?}");
+    assert!(!reply.stderr.contains("Gracefully stopping"), "nothing runs once the store ends: {reply:?}");
+    // With the site still running when following stops, up stops it, as after Ctrl-C.
+    s.drive("docker compose up -d site", None);
+    let mut ctx = dockyard_engine::Ctx { now: s.now, entropy: &mut s.entropy };
+    let site = s.engine.find_container("app-site-1").unwrap().id.clone();
+    let step = s.engine.execute("docker compose up site", &mut ctx);
+    let dockyard_engine::Step::ReadContext { then, .. } = step else { panic!("the folder first") };
+    let step = s.engine.context_done(then, s.context.clone().ok_or_else(String::new), &mut ctx);
+    let mut sequence = dockyard_engine::sequence::Sequence::default();
+    let mut step = sequence.current(step);
+    // Walk to the follow, and stop following there as the host does on Ctrl-C.
+    loop {
+        match step {
+            dockyard_engine::Step::Await { follow: Some(_), .. } => break,
+            dockyard_engine::Step::Done(reply) => {
+                step = sequence.finished(&reply, &mut s.engine, &mut ctx).expect("more to do");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let next = sequence.finished(&Default::default(), &mut s.engine, &mut ctx).expect("the stop");
+    let dockyard_engine::Step::Done(notice) = next else { panic!("the notice first: {next:?}") };
+    assert_eq!(notice.stderr, "Gracefully stopping... (press Ctrl+C again to force)\n");
+    let next = sequence.finished(&notice, &mut s.engine, &mut ctx).expect("the stop");
+    assert!(
+        matches!(&next, dockyard_engine::Step::Await { container, kill_after: Some(k), .. } if *container == site && *k == 10 * SECOND),
+        "{next:?}"
+    );
+}

@@ -48,8 +48,11 @@ pub(crate) enum TaskKind {
     Stop { id: ContainerId, deadline: crate::Timestamp },
     /// After `down`'s containers: the networks, and with `-v` the volumes.
     Cleanup { volumes: bool },
-    /// Follow the logs of the project's containers (foreground `up`, `logs -f`).
+    /// Follow the logs of the project's containers (foreground `up`).
     Follow { services: Vec<String>, timestamps: bool, prefix: bool },
+    /// Foreground `up` once it stops following (Ctrl-C, or its containers ended): stop what
+    /// still runs, as Compose does when it is interrupted.
+    StopAll { services: Vec<String> },
 }
 
 /// A line of Compose's progress, as it stands when done: ` ✔ Container shop-web-1  Started`.
@@ -129,6 +132,7 @@ impl Engine {
             TaskKind::Follow { services, timestamps, prefix } => {
                 self.follow_project(&project, &services, timestamps, prefix)
             }
+            TaskKind::StopAll { services } => self.stop_all(project, &services, ctx.now),
         }
     }
 

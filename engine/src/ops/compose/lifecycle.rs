@@ -54,6 +54,20 @@ impl Engine {
         Step::Then { first: Box::new(Step::Done(Reply::default())), next }
     }
 
+    /// What a foreground `up` does when it stops following: Compose's notice, then every chosen
+    /// container that still runs stopped by one deadline.
+    pub(super) fn stop_all(&mut self, project: Project, services: &[String], now: Timestamp) -> Step {
+        let ids = self.service_containers(&project, services, Some(true)).unwrap_or_default();
+        if ids.is_empty() {
+            return Step::Done(Reply::default());
+        }
+        let deadline = deadline(None, now).ok().flatten().unwrap_or(Timestamp(u64::MAX));
+        let next = ids.into_iter().map(|id| task(&project, TaskKind::Stop { id, deadline })).collect();
+        let notice =
+            Reply { stderr: "Gracefully stopping... (press Ctrl+C again to force)\n".into(), ..Default::default() };
+        Step::Then { first: Box::new(Step::Done(notice)), next }
+    }
+
     pub(super) fn stop_task(
         &mut self,
         _project: Project,

@@ -76,7 +76,8 @@ impl Engine {
             next.push(task(&project, TaskKind::Start { service: service.clone() }));
         }
         if !up.detach {
-            next.push(task(&project, TaskKind::Follow { services: order, timestamps: false, prefix: true }));
+            next.push(task(&project, TaskKind::Follow { services: order.clone(), timestamps: false, prefix: true }));
+            next.push(task(&project, TaskKind::StopAll { services: order }));
         }
         Step::Then { first: Box::new(Step::Done(reply)), next }
     }
