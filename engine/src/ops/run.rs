@@ -118,6 +118,9 @@ impl Engine {
         let Some(network) = network.filter(|n| n.driver != crate::network::Driver::Host).cloned() else {
             return Err(before.then(fail(&daemon_error(crate::ops::network::NO_HOST_NETWORK), 125)));
         };
+        if let Some(why) = crate::ops::network::not_attachable(&network) {
+            return Err(before.then(fail(&daemon_error(why), 125)));
+        }
         if !options.network_aliases.is_empty() && !network.resolves_names() {
             let why = "network-scoped alias is supported only for containers in user defined networks";
             return Err(before.then(fail(&daemon_error(why), 125)));
