@@ -4,12 +4,8 @@
 //! Compose's own flags stand between `compose` and the command (`docker compose -p shop up -d`),
 //! so they are lifted off first; what remains parses as any other two-word command.
 
-use super::spec::{Arity, CommandSpec, FlagSpec};
+use super::spec::{flag, Arity, CommandSpec, FlagSpec};
 use super::{CliError, Matches};
-
-const fn flag(long: &'static str, short: Option<char>, value: Option<&'static str>, help: &'static str) -> FlagSpec {
-    FlagSpec { long, short, value, help }
-}
 
 const fn spec(
     names: &'static [&'static str],

@@ -5,12 +5,8 @@
 //! on or to unplug: `docker node add NAME` joins a simulated node, and `docker node down NODE`
 //! and `docker node up NODE` fail its machine and bring it back. Their help says so.
 
-use super::spec::{Arity, CommandSpec, FlagSpec};
+use super::spec::{flag, Arity, CommandSpec, FlagSpec};
 use super::{CliError, Matches};
-
-const fn flag(long: &'static str, short: Option<char>, value: Option<&'static str>, help: &'static str) -> FlagSpec {
-    FlagSpec { long, short, value, help }
-}
 
 const fn spec(
     names: &'static [&'static str],
