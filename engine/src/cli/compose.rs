@@ -4,18 +4,8 @@
 //! Compose's own flags stand between `compose` and the command (`docker compose -p shop up -d`),
 //! so they are lifted off first; what remains parses as any other two-word command.
 
-use super::spec::{flag, Arity, CommandSpec, FlagSpec};
+use super::spec::{flag, spec, Arity, CommandSpec, FlagSpec};
 use super::{CliError, Matches};
-
-const fn spec(
-    names: &'static [&'static str],
-    usage: &'static str,
-    about: &'static str,
-    flags: &'static [FlagSpec],
-    arity: Arity,
-) -> CommandSpec {
-    CommandSpec { names, usage, about, flags, arity, interspersed: true }
-}
 
 const TIMEOUT: FlagSpec = flag("timeout", Some('t'), Some("int"), "Specify a shutdown timeout in seconds");
 

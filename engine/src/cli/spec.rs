@@ -38,6 +38,17 @@ pub struct CommandSpec {
     pub interspersed: bool,
 }
 
+/// A command whose flags may follow its arguments, as most are.
+pub(super) const fn spec(
+    names: &'static [&'static str],
+    usage: &'static str,
+    about: &'static str,
+    flags: &'static [FlagSpec],
+    arity: Arity,
+) -> CommandSpec {
+    CommandSpec { names, usage, about, flags, arity, interspersed: true }
+}
+
 pub(super) const fn flag(
     long: &'static str,
     short: Option<char>,

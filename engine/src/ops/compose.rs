@@ -42,10 +42,10 @@ pub(crate) enum TaskKind {
     /// Make the service's container if it has none, and start it unless it runs.
     Start { service: String },
     /// Stop a container by `deadline` (shared by all of `down`'s, as Compose stops them at
-    /// once), then remove it.
-    Remove { id: ContainerId, deadline: crate::Timestamp, volumes: bool },
+    /// once; `None` waits as long as it takes), then remove it.
+    Remove { id: ContainerId, deadline: Option<crate::Timestamp>, volumes: bool },
     /// Stop a container by `deadline`, and say so.
-    Stop { id: ContainerId, deadline: crate::Timestamp },
+    Stop { id: ContainerId, deadline: Option<crate::Timestamp> },
     /// After `down`'s containers: the networks, and with `-v` the volumes.
     Cleanup { volumes: bool },
     /// Follow the logs of the project's containers (foreground `up`).

@@ -68,9 +68,7 @@ impl Engine {
         containers.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let mut next: Vec<_> = containers
             .into_iter()
-            .map(|(_, _, id)| {
-                task(&project, TaskKind::Remove { id, deadline: deadline.unwrap_or(Timestamp(u64::MAX)), volumes })
-            })
+            .map(|(_, _, id)| task(&project, TaskKind::Remove { id, deadline, volumes }))
             .collect();
         next.push(task(&project, TaskKind::Cleanup { volumes }));
         Step::Then { first: Box::new(Step::Done(Reply::default())), next }
@@ -80,13 +78,12 @@ impl Engine {
         &mut self,
         project: Project,
         id: ContainerId,
-        deadline: Timestamp,
+        deadline: Option<Timestamp>,
         volumes: bool,
         now: Timestamp,
     ) -> Step {
         let again = task(&project, TaskKind::Remove { id: id.clone(), deadline, volumes });
-        let limit = (deadline.0 != u64::MAX).then_some(deadline);
-        if let Some(stop) = stop_step(self, &id, limit, now, vec![again]) {
+        if let Some(stop) = stop_step(self, &id, deadline, now, vec![again]) {
             return stop;
         }
         let Some(name) = self.containers.iter().find(|c| c.id == id).map(|c| c.name.clone()) else {

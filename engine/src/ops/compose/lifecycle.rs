@@ -36,6 +36,17 @@ impl Engine {
             .collect())
     }
 
+    /// The chosen services' running containers, and `-t`'s moment to kill them by.
+    fn to_stop(
+        &self,
+        project: &Project,
+        services: &[String],
+        timeout: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(Vec<ContainerId>, Option<Timestamp>), Reply> {
+        Ok((self.service_containers(project, services, Some(true))?, deadline(timeout, now)?))
+    }
+
     pub(super) fn compose_stop(
         &mut self,
         project: Project,
@@ -43,14 +54,11 @@ impl Engine {
         timeout: Option<&str>,
         now: Timestamp,
     ) -> Step {
-        let (ids, deadline) = match (self.service_containers(&project, services, Some(true)), deadline(timeout, now)) {
-            (Ok(ids), Ok(deadline)) => (ids, deadline),
-            (Err(reply), _) | (_, Err(reply)) => return Step::Done(reply),
+        let (ids, deadline) = match self.to_stop(&project, services, timeout, now) {
+            Ok(found) => found,
+            Err(reply) => return Step::Done(reply),
         };
-        let next = ids
-            .into_iter()
-            .map(|id| task(&project, TaskKind::Stop { id, deadline: deadline.unwrap_or(Timestamp(u64::MAX)) }))
-            .collect();
+        let next = ids.into_iter().map(|id| task(&project, TaskKind::Stop { id, deadline })).collect();
         Step::Then { first: Box::new(Step::Done(Reply::default())), next }
     }
 
@@ -61,7 +69,7 @@ impl Engine {
         if ids.is_empty() {
             return Step::Done(Reply::default());
         }
-        let deadline = deadline(None, now).ok().flatten().unwrap_or(Timestamp(u64::MAX));
+        let deadline = deadline(None, now).ok().flatten();
         let next = ids.into_iter().map(|id| task(&project, TaskKind::Stop { id, deadline })).collect();
         let notice =
             Reply { stderr: "Gracefully stopping... (press Ctrl+C again to force)\n".into(), ..Default::default() };
@@ -72,11 +80,10 @@ impl Engine {
         &mut self,
         _project: Project,
         id: ContainerId,
-        deadline: Timestamp,
+        deadline: Option<Timestamp>,
         now: Timestamp,
     ) -> Step {
-        let limit = (deadline.0 != u64::MAX).then_some(deadline);
-        stop_step(self, &id, limit, now, Vec::new()).unwrap_or(Step::Done(Reply::default()))
+        stop_step(self, &id, deadline, now, Vec::new()).unwrap_or(Step::Done(Reply::default()))
     }
 
     pub(super) fn compose_start(&mut self, project: Project, services: &[String]) -> Step {
@@ -102,11 +109,10 @@ impl Engine {
         timeout: Option<&str>,
         now: Timestamp,
     ) -> Step {
-        let (ids, deadline) = match (self.service_containers(&project, services, Some(true)), deadline(timeout, now)) {
-            (Ok(ids), Ok(deadline)) => (ids, deadline),
-            (Err(reply), _) | (_, Err(reply)) => return Step::Done(reply),
+        let (ids, deadline) = match self.to_stop(&project, services, timeout, now) {
+            Ok(found) => found,
+            Err(reply) => return Step::Done(reply),
         };
-        let deadline = deadline.unwrap_or(Timestamp(u64::MAX));
         let mut next: Vec<_> = ids.into_iter().map(|id| task(&project, TaskKind::Stop { id, deadline })).collect();
         let chosen = selected(&project, services).unwrap_or_default();
         for service in project.start_order().unwrap_or_default().into_iter().filter(|s| chosen.contains(s)) {
