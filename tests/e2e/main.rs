@@ -9,6 +9,7 @@ mod archive;
 mod bench;
 mod build;
 mod classroom;
+mod compose;
 mod editor;
 mod harness;
 mod host;
