@@ -63,6 +63,11 @@ fn a_session_sees_and_touches_only_its_own() {
     alice.ok("docker volume create private");
     alice.ok("docker network create inner");
     let daemon_name = format!("dy{}-secret", alice.id);
+    // A label cannot move a container into another session.
+    let forged = mallory.ok(&format!("docker run -d --label dockyard.session={} busybox sleep 300", alice.id));
+    assert!(!alice.ok("docker ps -q --no-trunc").contains(forged.trim()));
+    assert!(mallory.ok("docker ps -q --no-trunc").contains(forged.trim()));
+    mallory.ok(&format!("docker rm -f {}", &forged[..12]));
 
     assert_eq!(mallory.ok("docker ps -aq"), "");
     assert_eq!(mallory.ok("docker volume ls -q"), "");

@@ -231,7 +231,7 @@ async fn plan(scope: &Scope<'_>, options: &RunOptions, terminal: bool) -> Result
         working_dir: options.workdir.clone(),
         user: options.user.clone(),
         stop_timeout: options.stop_timeout.map(|t| t as i64),
-        labels: Some(scope.session.labels(scope.instance)),
+        labels: Some(labels(scope, &options.labels)),
         attach_stdout: Some(true),
         attach_stderr: Some(true),
         volumes: (!anonymous.is_empty()).then_some(anonymous),
@@ -252,6 +252,17 @@ async fn plan(scope: &Scope<'_>, options: &RunOptions, terminal: bool) -> Result
     };
     allowlist::check_container_body(&body, &scope.session.prefix())?;
     Ok(body)
+}
+
+/// The learner's `--label`s, then the session's, which no label of the learner's can replace.
+fn labels(scope: &Scope<'_>, wanted: &[String]) -> HashMap<String, String> {
+    let mut labels: HashMap<String, String> = wanted
+        .iter()
+        .map(|label| label.split_once('=').unwrap_or((label, "")))
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+    labels.extend(scope.session.labels(scope.instance));
+    labels
 }
 
 /// A `--mount` value: only `type=volume` (the default) of a named volume of the session.
