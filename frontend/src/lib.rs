@@ -8,15 +8,18 @@
 mod api_calls;
 mod app;
 mod controls;
+mod course;
 mod highlight;
 mod host;
 mod lesson;
+mod lesson_map;
 pub mod markdown;
 mod marks;
 pub mod network;
 mod pictures;
 mod ports;
 mod presenter;
+mod progress;
 mod runtime;
 mod session;
 mod share;
