@@ -9,6 +9,7 @@ mod archive;
 mod bench;
 mod build;
 mod classroom;
+mod curriculum;
 mod editor;
 mod harness;
 mod host;
