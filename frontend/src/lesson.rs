@@ -78,10 +78,20 @@ fn step_panel(step: &plan::LessonStep, state: StepState, props: &LessonProps) ->
         }
     });
     let solution = step.solution.clone();
+    // The solution's run puts the step's files in the Dockerfile tab first, as the step asks.
     let run = {
-        let on_run = on_run.clone();
-        Callback::from(move |_| on_run.emit(solution.clone()))
+        let (on_run, on_file, files) = (on_run.clone(), props.on_file.clone(), step.files.clone());
+        Callback::from(move |_| {
+            for file in &files {
+                on_file.emit(file.clone());
+            }
+            on_run.emit(solution.clone())
+        })
     };
+    let with_files = (!step.files.is_empty()).then(|| {
+        let names: Vec<&str> = step.files.iter().map(|(path, _)| path.as_str()).collect();
+        html! { <p class="solution-files">{ format!("With this step's files in the Dockerfile tab: {}.", names.join(", ")) }</p> }
+    });
     html! {
         <div class={classes!("step-goals", done.then_some("done"))}>
             if !step.goals.is_empty() {
@@ -106,6 +116,7 @@ fn step_panel(step: &plan::LessonStep, state: StepState, props: &LessonProps) ->
             }) }
             if !step.solution.is_empty() {
                 <details class="solution"><summary>{ "Show solution" }</summary>
+                    { for with_files }
                     <div class="code"><pre tabindex="0"><code>{ step.solution.join("\n") }</code></pre>
                         <button class="run" aria-label={format!("Run the solution: {}", step.solution.join("; "))} onclick={run}>{ "Run ▶" }</button>
                     </div>
