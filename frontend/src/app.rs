@@ -332,11 +332,11 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let on_reset_step = {
-        let (keeper, course, plan) = (keeper.clone(), course.clone(), plan.cloned());
+        let (keeper, course, plan, workspace) = (keeper.clone(), course.clone(), plan.cloned(), host.workspace.clone());
         let history_len = term.history.len();
         Callback::from(move |k: usize| {
             if let Some(plan) = &plan {
-                course.reset_step(&keeper, plan, k, history_len);
+                course.reset_step(&keeper, &workspace, plan, k, history_len);
             }
         })
     };

@@ -79,7 +79,14 @@ impl Course {
 
     /// Puts step `step` back as it began: the state kept then, or else the lesson played again up
     /// to it. Its command count starts again.
-    pub fn reset_step(&self, keeper: &Keeper, plan: &Lesson, step: usize, history_len: usize) {
+    pub fn reset_step(
+        &self,
+        keeper: &Keeper,
+        workspace: &Rc<RefCell<Workspace>>,
+        plan: &Lesson,
+        step: usize,
+        history_len: usize,
+    ) {
         if !keeper.idle.get() {
             keeper
                 .dispatcher
@@ -106,6 +113,10 @@ impl Course {
         }
         let replay = replay(plan, step);
         keeper.replace(session::new_engine());
+        // The earlier steps' files, each path as the last of them left it, as the step began.
+        for (path, text) in plan.steps.iter().take(step).flat_map(|s| s.files.iter()) {
+            keeper.dispatcher.dispatch(Action::Note(put_file(workspace, path, text)));
+        }
         keeper.progress.borrow_mut().restart_step(&plan.id, history_len + replay.len());
         keeper.dispatcher.dispatch(Action::Note(format!(
             "Step “{title}” starts again: a fresh engine, the lesson's setup and the solutions of the steps before it."
