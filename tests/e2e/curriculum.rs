@@ -128,6 +128,7 @@ fn the_pizza_lesson_from_the_map_builds_from_its_files_and_resets_a_step() {
                 .wait_text("#terminal-output", 10, |t| t.contains(&format!("Put {file} in the Dockerfile tab")))
                 .await;
         }
+        browser.screenshot("curriculum-files").await;
         browser.type_command("docker build -t pizza .").await;
         browser.wait_text("#terminal-output", 120, |t| t.contains("Successfully tagged pizza:latest")).await;
         wait_met(&browser, 4).await;
@@ -139,6 +140,7 @@ fn the_pizza_lesson_from_the_map_builds_from_its_files_and_resets_a_step() {
         browser.type_command("docker rmi pizza").await;
         browser.wait_text("#terminal-output", 30, |t| t.contains("Untagged: pizza:latest")).await;
         js(&browser, "document.querySelector('button.reset-step').scrollIntoView();").await;
+        browser.screenshot("curriculum-reset-step").await;
         click(&browser, "button.reset-step").await;
         browser.wait_text("#terminal-output", 10, |t| t.contains("“Count the layers” starts again")).await;
         browser.type_command("docker image inspect -f '{{len .RootFS.Layers}} layers' pizza").await;
