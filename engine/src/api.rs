@@ -13,6 +13,7 @@
 //! the image is missing, and `start` names the id `create` answered. [`Outcome`] carries what is
 //! known; what is not shows as `{id}` and as a note on the call that depends on it.
 
+mod compose;
 mod swarm;
 
 use serde_json::{json, Map, Value};
@@ -349,6 +350,8 @@ pub fn calls(command: &Command, outcome: &Outcome) -> Vec<ApiCall> {
         Command::NetworkRm { names } => names.iter().map(|n| ApiCall::delete(format!("/networks/{n}"))).collect(),
         Command::NetworkPrune { force: _, filters } => vec![with_filters(ApiCall::post("/networks/prune"), filters)],
         Command::Swarm(command) => swarm::calls(command),
+        Command::Compose(command) => compose::calls(command),
+        Command::ComposeTask(_) => Vec::new(),
     }
 }
 

@@ -33,19 +33,41 @@ use crate::{Ctx, Engine, Launch, Reply, Step};
 
 pub use context::Files;
 
-/// What a host hands back with the context it read: the build's options.
+/// What a host hands back with the folder it read: a build's options, or a compose command,
+/// whose project folder it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContextThen(pub(crate) Box<BuildOptions>);
+pub struct ContextThen(pub(crate) ContextPurpose);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ContextPurpose {
+    Build(Box<BuildOptions>),
+    /// The compose command, and the folder's own name when the host told it.
+    Compose(Box<crate::cli::compose::ComposeCommand>, Option<String>),
+}
 
 impl ContextThen {
-    /// The context folder, as the user named it.
-    pub fn path(&self) -> &str {
-        &self.0.context
+    pub(crate) fn build(options: BuildOptions) -> Self {
+        ContextThen(ContextPurpose::Build(Box::new(options)))
     }
 
-    /// The Dockerfile's path inside the context.
-    pub fn dockerfile(&self) -> &str {
-        self.0.file.as_deref().unwrap_or("Dockerfile")
+    pub(crate) fn compose(command: crate::cli::compose::ComposeCommand) -> Self {
+        ContextThen(ContextPurpose::Compose(Box::new(command), None))
+    }
+
+    /// The command that reads the folder, for a host that asks the user for it.
+    pub fn command(&self) -> &'static str {
+        match self.0 {
+            ContextPurpose::Build(_) => "docker build",
+            ContextPurpose::Compose(..) => "docker compose",
+        }
+    }
+
+    /// Tells the folder's own name, which names a Compose project when nothing else does (for
+    /// `.`, the working directory's). A host that does not know it leaves it.
+    pub fn name_folder(&mut self, name: &str) {
+        if let ContextPurpose::Compose(_, folder) = &mut self.0 {
+            *folder = Some(name.to_string()).filter(|n| !n.is_empty());
+        }
     }
 }
 
@@ -151,13 +173,17 @@ impl Engine {
                 1,
             ));
         }
-        Step::ReadContext { path: options.context.clone(), then: ContextThen(Box::new(options)) }
+        Step::ReadContext { path: options.context.clone(), then: ContextThen::build(options) }
     }
 
     /// The host read the context folder (or could not): parse the Dockerfile, and start.
     pub fn context_done(&mut self, then: ContextThen, context: Result<Tree, String>, ctx: &mut Ctx<'_>) -> Step {
+        let options = match then.0 {
+            ContextPurpose::Build(options) => options,
+            ContextPurpose::Compose(command, folder) => return self.compose_context(*command, folder, context, ctx),
+        };
         self.building = None;
-        let step = self.begin_build(then, context, ctx);
+        let step = self.begin_build(*options, context, ctx);
         self.track_build(step)
     }
 
@@ -171,8 +197,7 @@ impl Engine {
         step
     }
 
-    fn begin_build(&mut self, then: ContextThen, context: Result<Tree, String>, ctx: &mut Ctx<'_>) -> Step {
-        let options = *then.0;
+    fn begin_build(&mut self, options: BuildOptions, context: Result<Tree, String>, ctx: &mut Ctx<'_>) -> Step {
         let tree = match context {
             Ok(tree) => tree,
             Err(why) => return Step::Done(Reply::err(format!("unable to prepare context: {why}"), 1)),

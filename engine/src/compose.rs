@@ -130,6 +130,13 @@ pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
     load::load(source, options)
 }
 
+/// The variables a project folder's `.env` file sets, read as Compose reads `env_file`s; a
+/// name written alone takes its value from `env`, or is left out.
+pub fn dotenv(text: &str, env: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, ComposeError> {
+    let vars = env_file::parse(".env", text, env)?;
+    Ok(vars.into_iter().filter_map(|(name, value)| value.map(|v| (name, v))).collect())
+}
+
 /// The `docker compose config` output for a project: normalized YAML with keys sorted.
 pub fn config(project: &Project) -> String {
     config::render(project)

@@ -182,6 +182,9 @@ pub struct Container {
     /// The thin writable layer on top of the image's layers.
     pub rw: Layer,
     pub logs: Vec<LogEntry>,
+    /// `--label`s, and those Compose puts on the containers it makes, by which it finds them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl Container {

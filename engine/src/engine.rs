@@ -165,12 +165,34 @@ impl ReadThen {
 
 /// What `docker logs -f` prints while it waits: `before` (the log so far) at once, then the
 /// entries from index `from` of the container's log as they arrive, printed by
-/// [`Engine::log_text`].
+/// [`Engine::follow_text`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Follow {
     pub before: Reply,
     pub from: usize,
     pub timestamps: bool,
+    /// Several containers' logs at once (`docker compose logs -f`), each line after its
+    /// container's prefix; empty for the awaited container's log alone. Hosts hand the whole
+    /// `Follow` to [`Engine::follow_text`], which moves these on.
+    pub(crate) cursors: Vec<Cursor>,
+}
+
+impl Follow {
+    /// Following the awaited container's log from entry `from` on, as an attached process's
+    /// output is printed.
+    pub fn new(from: usize, timestamps: bool) -> Follow {
+        Follow { before: Reply::default(), from, timestamps, cursors: Vec::new() }
+    }
+}
+
+/// Where following one of several containers' logs stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub(crate) container: ContainerId,
+    pub(crate) prefix: String,
+    pub(crate) from: usize,
+    /// Whether the next text begins a line, which then takes the prefix.
+    pub(crate) at_line_start: bool,
 }
 
 /// Where a `docker cp` into a container goes, handed back with the tree the host read.
@@ -403,8 +425,14 @@ impl Engine {
         // The swarm catches up with the time that passed since the last command.
         self.advance_swarm(ctx.now);
         // Only these pull (a build's bases once it is under way); the rest need no way back.
-        let pulls =
-            matches!(command, Command::Run(_) | Command::Create(_) | Command::Pull { .. } | Command::BuildResume(_));
+        let pulls = matches!(
+            command,
+            Command::Run(_)
+                | Command::Create(_)
+                | Command::Pull { .. }
+                | Command::BuildResume(_)
+                | Command::ComposeTask(_)
+        );
         if !pulls {
             return self.dispatch(command, ctx);
         }
@@ -514,6 +542,8 @@ impl Engine {
             Command::Export { container, output } => return self.export(&container, output),
             Command::ImagePrune { all, force, filters } => return self.image_prune(all, force, &filters, ctx.now),
             Command::Swarm(command) => return self.swarm_command(command, ctx),
+            Command::Compose(command) => return self.compose(command),
+            Command::ComposeTask(task) => return self.compose_task(*task, ctx),
         };
         Step::Done(reply)
     }

@@ -53,6 +53,9 @@ pub enum Driver {
     Bridge,
     Host,
     Null,
+    /// Swarm mode's networks, spanning the nodes: `ingress`, and those `stack deploy` and
+    /// `network create -d overlay` make on a manager.
+    Overlay,
 }
 
 impl Driver {
@@ -61,6 +64,7 @@ impl Driver {
             Driver::Bridge => "bridge",
             Driver::Host => "host",
             Driver::Null => "null",
+            Driver::Overlay => "overlay",
         }
     }
 }
@@ -136,6 +140,10 @@ pub struct Network {
     pub attachable: bool,
 }
 
+/// The routing mesh's overlay network, and the bridge that links it to the host's.
+pub const INGRESS: &str = "ingress";
+pub const GWBRIDGE: &str = "docker_gwbridge";
+
 /// The default bridge's subnet and gateway, as `docker0` has them.
 pub const DEFAULT_BRIDGE: Subnet = Subnet { base: Ipv4Addr::new(172, 17, 0, 0), prefix: 16 };
 
@@ -166,9 +174,31 @@ impl Network {
     }
 
     /// Whether containers on it find each other by name: Docker's embedded DNS serves
-    /// user-defined networks only, never the default bridge.
+    /// user-defined networks only, never the default bridge (nor the routing mesh's `ingress`).
     pub fn resolves_names(&self) -> bool {
-        self.driver == Driver::Bridge && !self.is_predefined()
+        match self.driver {
+            Driver::Bridge => !self.is_predefined(),
+            Driver::Overlay => !self.is_ingress(),
+            Driver::Host | Driver::Null => false,
+        }
+    }
+
+    /// Where it exists: `swarm` for an overlay network, known to every node; `local` otherwise.
+    pub fn scope(&self) -> &'static str {
+        match self.driver {
+            Driver::Overlay => "swarm",
+            _ => "local",
+        }
+    }
+
+    /// The routing mesh's network, which `docker swarm init` makes.
+    pub fn is_ingress(&self) -> bool {
+        self.driver == Driver::Overlay && self.name == INGRESS
+    }
+
+    /// The networks swarm mode makes for itself and removes when the node leaves the swarm.
+    pub fn is_swarm_own(&self) -> bool {
+        self.is_ingress() || self.name == GWBRIDGE
     }
 }
 
@@ -212,6 +242,13 @@ pub fn next_subnet(used: &[Subnet]) -> Option<Subnet> {
     let candidates = (17u8..=31)
         .map(|b| Subnet { base: Ipv4Addr::new(172, b, 0, 0), prefix: 16 })
         .chain((0u8..16).map(|n| Subnet { base: Ipv4Addr::new(192, 168, n * 16, 0), prefix: 20 }));
+    candidates.into_iter().find(|c| !used.iter().any(|u| u.overlaps(c)))
+}
+
+/// The next subnet swarm mode's default pool gives an overlay network: the first `/24` of
+/// 10.0.0.0/8 that overlaps none in use (`ingress`, made first, takes 10.0.0.0/24).
+pub fn next_overlay_subnet(used: &[Subnet]) -> Option<Subnet> {
+    let candidates = (0u32..65536).map(|n| Subnet { base: Ipv4Addr::from(0x0a00_0000 | (n << 8)), prefix: 24 });
     candidates.into_iter().find(|c| !used.iter().any(|u| u.overlaps(c)))
 }
 

@@ -417,3 +417,39 @@ fn a_rollback_brings_the_previous_image_back_and_filters_pick_tasks() {
     let image = ok(&mut s, "docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' web").stdout;
     assert_eq!(image, "web:latest\n");
 }
+
+#[test]
+fn swarm_mode_has_overlay_networks_that_services_own() {
+    let mut s = session();
+    ok(&mut s, "docker swarm init");
+    let ls = ok(&mut s, "docker network ls --format '{{.Name}} {{.Driver}} {{.Scope}}'").stdout;
+    assert_eq!(
+        ls,
+        "bridge bridge local\ndocker_gwbridge bridge local\nhost host local\ningress overlay swarm\nnone null local\n"
+    );
+    let ingress: serde_json::Value =
+        serde_json::from_str(&ok(&mut s, "docker network inspect ingress").stdout).expect("inspect's JSON");
+    assert_eq!(ingress[0]["Ingress"], true);
+    assert_eq!(ingress[0]["IPAM"]["Config"][0]["Subnet"], "10.0.0.0/24");
+    // A stack's network is an overlay network while the stack is there.
+    let compose = "services:\n  web:\n    image: web\n";
+    deploy(&mut s, "docker stack deploy -c compose.yaml shop", &[("compose.yaml", compose)]);
+    let shop = ok(&mut s, "docker network ls --filter scope=swarm --format '{{.Name}} {{.Labels}}'").stdout;
+    assert_eq!(shop, "ingress \nshop_default com.docker.stack.namespace=shop\n");
+    // A container may join an overlay network only when it was made attachable.
+    let refused = s.done("docker run -d --network shop_default toolbox sleep 9");
+    assert!(refused.stderr.contains("network shop_default not manually attachable"), "{}", refused.stderr);
+    ok(&mut s, "docker network create -d overlay --attachable shared");
+    let subnet = ok(&mut s, "docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' shared").stdout;
+    assert_eq!(subnet, "10.0.2.0/24\n", "the next /24 of the overlay pool");
+    ok(&mut s, "docker stack rm shop");
+    assert!(s.done("docker network inspect shop_default").exit_code != 0, "the stack's network went with it");
+    // Pruning leaves swarm mode's own networks; leaving the swarm takes them all.
+    s.done("docker network prune -f");
+    assert!(ok(&mut s, "docker network ls -q -f name=ingress").stdout.lines().count() == 1);
+    ok(&mut s, "docker swarm leave -f");
+    let left = ok(&mut s, "docker network ls --format '{{.Name}}'").stdout;
+    assert_eq!(left, "bridge\nhost\nnone\n");
+    let outside = s.done("docker network create -d overlay solo");
+    assert!(outside.stderr.contains("This node is not a swarm manager"), "{}", outside.stderr);
+}

@@ -10,7 +10,7 @@ use dockyard_engine::layer::{Entry, EntryKind};
 use dockyard_engine::registry::Registry;
 use dockyard_engine::sequence::Sequence;
 use dockyard_engine::wasi::Stream;
-use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
+use dockyard_engine::{Ctx, Engine, ExitStatus, Follow, Process, ProcessOutcome, Reply, Step, Timestamp};
 use futures_channel::oneshot;
 use futures_util::StreamExt;
 
@@ -359,7 +359,7 @@ impl Workers {
         engine: &Rc<RefCell<Engine>>,
         id: &ContainerId,
         ending: Ending,
-        mut watch: Option<(usize, bool)>,
+        mut watch: Option<Follow>,
         stdin: Option<&Stdin>,
         emit: &impl Fn(Output),
     ) -> Option<Reply> {
@@ -375,7 +375,7 @@ impl Workers {
         engine: &Rc<RefCell<Engine>>,
         id: &ContainerId,
         ending: Ending,
-        watch: &mut Option<(usize, bool)>,
+        watch: &mut Option<Follow>,
         stdin: Option<&Stdin>,
         emit: &impl Fn(Output),
     ) -> Option<Reply> {
@@ -392,10 +392,9 @@ impl Workers {
                 }
                 _ => {}
             }
-            if let Some((from, timestamps)) = *watch {
-                let (text, next) = engine.borrow().log_text(id, from, timestamps);
+            if let Some(follow) = watch.as_mut() {
+                let text = engine.borrow().follow_text(id, follow);
                 print(&text, emit).await;
-                *watch = Some((next, timestamps));
             }
             // An attached `-i` process reads: the next line typed is its, Ctrl-D its end.
             let reads = stdin.filter(|_| self.wanting.borrow_mut().remove(id));
@@ -534,7 +533,7 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                             &engine,
                             &id,
                             Ending::Foreground,
-                            Some((from, false)),
+                            Some(Follow::new(from, false)),
                             launch.process.interactive.then_some(stdin),
                             &emit,
                         )
@@ -563,10 +562,10 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 reply
             }
             Step::Await { container, kill_after, signal, follow, reply } => {
-                let watch = match &follow {
+                let watch = match follow {
                     Some(follow) => {
                         print(&follow.before, &emit).await;
-                        Some((follow.from, follow.timestamps))
+                        Some(follow)
                     }
                     None => None,
                 };
@@ -644,8 +643,7 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                 // `.` is the Dockerfile tab's files while they hold a Dockerfile; any other
                 // folder is on the learner's computer.
                 let workspace = host.workspace.borrow().context(&path);
-                let reason =
-                    format!("docker build reads its context, the folder {path}, from your computer: choose it.");
+                let reason = format!("{} reads the folder {path} from your computer: choose it.", then.command());
                 let context = match workspace {
                     Some(tree) => Ok(tree),
                     None => match upload::choose_folder(&reason).await {

@@ -172,10 +172,19 @@ impl Workspace {
         Ok(path)
     }
 
-    /// The context `docker build` asked for as `path`, when it is this workspace: `.` (or `./`)
-    /// while the workspace has a Dockerfile. Any other path is the learner's disk.
+    /// Whether a compose file is among the files, at the top, under a name Compose looks for.
+    pub fn has_compose_file(&self) -> bool {
+        ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"]
+            .iter()
+            .any(|name| self.files.contains_key(*name))
+    }
+
+    /// The folder `docker build` (its context) or `docker compose` (its project) asked for as
+    /// `path`, when it is this workspace: `.` (or `./`) while the workspace has a Dockerfile or a
+    /// compose file. Any other path is the learner's disk.
     pub fn context(&self, path: &str) -> Option<Tree> {
-        (matches!(path, "." | "./") && self.has_dockerfile()).then(|| self.to_tree())
+        let ours = self.has_dockerfile() || self.has_compose_file();
+        (matches!(path, "." | "./") && ours).then(|| self.to_tree())
     }
 
     /// The workspace as a build context: the folder itself, each file's folders, and the files,
@@ -312,6 +321,8 @@ mod tests {
         assert!(ws.context(".").is_some(), "docker build -f web.Dockerfile . reads the workspace");
         ws.delete("web.Dockerfile");
         assert!(ws.context(".").is_none(), "without a Dockerfile, . is a folder on the disk");
+        ws.files.insert("compose.yaml".into(), File { text: "services: {}\n".into(), modified: 0.0 });
+        assert!(ws.context(".").is_some(), "docker compose reads the workspace that holds its file");
     }
 
     #[test]

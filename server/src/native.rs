@@ -15,7 +15,7 @@ use dockyard_engine::progress::Progress;
 use dockyard_engine::registry::Registry;
 use dockyard_engine::sequence::Sequence;
 use dockyard_engine::wasi::Stream;
-use dockyard_engine::{Ctx, Engine, ExitStatus, Process, ProcessOutcome, Reply, Step, Timestamp};
+use dockyard_engine::{Ctx, Engine, ExitStatus, Follow, Process, ProcessOutcome, Reply, Step, Timestamp};
 
 use crate::host_fs;
 use crate::wasm_host::{Control, OsEntropy, OutputSink, WasmHost};
@@ -177,7 +177,7 @@ impl Native {
                     // An attached process's output is printed from the container's log as it grows.
                     let from = self.engine.log_text(&id, 0, false).1;
                     self.spawn(launch.process);
-                    self.wait_for(&id, None, Some((from, false)), input, out, err)?
+                    self.wait_for(&id, None, Some(Follow::new(from, false)), input, out, err)?
                         .unwrap_or_else(|| Reply::err("dockyard: the container's process vanished", 125))
                 }
                 Step::Spawn { processes, reply } => {
@@ -187,9 +187,8 @@ impl Native {
                     reply
                 }
                 Step::Await { container, kill_after, signal, follow, reply } => {
-                    let watch = follow.map(|f| {
+                    let watch = follow.inspect(|f| {
                         print_reply(&f.before, out, err).ok();
-                        (f.from, f.timestamps)
                     });
                     let deadline = kill_after.map(|ns| std::time::Instant::now() + std::time::Duration::from_nanos(ns));
                     if self.running.contains_key(&container) {
@@ -221,7 +220,12 @@ impl Native {
                 Step::CopyOut { tree, source, dest, then } => {
                     host_fs::place(&tree, &source, &dest).map_or_else(|e| Reply::err(e, 1), |()| then)
                 }
-                Step::ReadContext { path, then } => {
+                Step::ReadContext { path, mut then } => {
+                    // Compose names a project after its folder: `.` is the working directory.
+                    let folder = std::fs::canonicalize(&path).ok();
+                    if let Some(name) = folder.as_ref().and_then(|f| f.file_name()) {
+                        then.name_folder(&name.to_string_lossy());
+                    }
                     let context = match std::path::Path::new(&path).is_dir() {
                         true => host_fs::read_tree(&path, true),
                         false => Err(format!("path {path:?} not found")),
@@ -367,12 +371,11 @@ impl Native {
         &mut self,
         id: &ContainerId,
         kill: Option<(std::time::Instant, i32)>,
-        watch: Option<(usize, bool)>,
+        mut watch: Option<Follow>,
         input: &mut dyn BufRead,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> anyhow::Result<Option<Reply>> {
-        let mut printed = watch.map(|(from, _)| from);
         loop {
             if let Some((_, signal)) = kill.filter(|(deadline, _)| std::time::Instant::now() >= *deadline) {
                 if let Some(control) = self.running.get(id) {
@@ -380,10 +383,9 @@ impl Native {
                 }
             }
             let (_, held) = self.apply_events_holding(Some(std::time::Duration::from_millis(20)), Some(id));
-            if let (Some(from), Some((_, timestamps))) = (printed, watch) {
-                let (text, next) = self.engine.log_text(id, from, timestamps);
+            if let Some(follow) = watch.as_mut() {
+                let text = self.engine.follow_text(id, follow);
                 print_reply(&text, out, err)?;
-                printed = Some(next);
             }
             // The process reads its standard input: the next line the CLI has is its, and the
             // end of the CLI's input is the end of its own, as Ctrl-D at a terminal.

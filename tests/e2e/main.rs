@@ -9,6 +9,7 @@ mod archive;
 mod bench;
 mod build;
 mod classroom;
+mod compose;
 mod curriculum;
 mod editor;
 mod harness;

@@ -67,6 +67,7 @@ impl Engine {
             networks: Vec::new(),
             rw: Layer::default(),
             logs: Vec::new(),
+            labels: Default::default(),
         });
         let process = match self.start_process(&id, ctx.now) {
             Ok(process) => process,

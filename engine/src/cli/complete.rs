@@ -505,6 +505,17 @@ mod tests {
             "stack services",
             "stack ps",
             "stack rm",
+            // Compose: services are named in the project's file, which completion cannot read.
+            "compose build",
+            "compose config",
+            "compose down",
+            "compose exec",
+            "compose logs",
+            "compose ps",
+            "compose restart",
+            "compose start",
+            "compose stop",
+            "compose up",
         ];
         for spec in COMMANDS {
             assert!(DECIDED.contains(&spec.name()), "completion has not decided what `{}` takes", spec.name());

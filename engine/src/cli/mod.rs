@@ -2,10 +2,19 @@
 //! words it. The browser terminal, `dockyard` and the server's host bridge all parse with this.
 
 pub mod complete;
+pub mod compose;
+mod container;
+mod image;
+mod network;
 pub mod spec;
 pub mod swarm;
+mod system;
+mod volume;
 pub(crate) mod words;
 
+pub use container::{CpOptions, ExecOptions, LogsOptions, PsOptions, RunOptions};
+pub use image::{BuildOptions, ImagesOptions};
+pub use network::NetworkCreateOptions;
 pub use spec::{Arity, CommandSpec, FlagSpec, COMMANDS};
 pub use words::{split, WordsError};
 
@@ -194,137 +203,11 @@ pub enum Command {
     },
     /// Swarm mode: `docker swarm`, `node`, `service` and `stack`.
     Swarm(swarm::SwarmCommand),
-}
-
-/// The options of `docker cp`: one side is `CONTAINER:PATH`, the other a host path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CpOptions {
-    pub source: String,
-    pub destination: String,
-    pub archive: bool,
-    pub follow_link: bool,
-    pub quiet: bool,
-}
-
-/// The options of `docker run` and `docker create`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RunOptions {
-    pub image: String,
-    /// The command and its arguments; empty means the image's Cmd.
-    pub command: Vec<String>,
-    pub name: Option<String>,
-    pub env: Vec<String>,
-    pub remove: bool,
-    pub detach: bool,
-    pub interactive: bool,
-    pub tty: bool,
-    pub workdir: Option<String>,
-    pub user: Option<String>,
-    /// `--entrypoint`; an empty value clears the image's.
-    pub entrypoint: Option<String>,
-    pub stop_timeout: Option<u64>,
-    pub restart: Option<String>,
-    /// `--memory`/`-m`, in bytes.
-    pub memory: Option<u64>,
-    /// `-v` values as typed (`data:/data`, `/cache`).
-    pub volumes: Vec<String>,
-    /// `--mount` values as typed (`type=volume,source=data,target=/data`).
-    pub mounts: Vec<String>,
-    /// `--env-file` paths not read yet, on the client's side, as the docker CLI reads them.
-    pub env_files: Vec<String>,
-    /// `-p` values as typed (`8080:80`), and `-P`: publish every port the image exposes.
-    pub publish: Vec<String>,
-    pub publish_all: bool,
-    /// `--network`: `bridge` (the default), `none`, or a network by name.
-    pub network: Option<String>,
-    /// `--network-alias`: more names the container has on its user-defined network.
-    pub network_aliases: Vec<String>,
-}
-
-/// The options of `docker network create`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NetworkCreateOptions {
-    pub name: String,
-    /// `-d`: `bridge` when not given.
-    pub driver: Option<String>,
-    /// `--subnet` and `--gateway` values as typed, each flag's commas split.
-    pub subnets: Vec<String>,
-    pub gateways: Vec<String>,
-    pub internal: bool,
-    pub attachable: bool,
-    pub labels: Vec<String>,
-}
-
-/// The options of `docker exec`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExecOptions {
-    pub container: String,
-    pub command: Vec<String>,
-    pub detach: bool,
-    pub env: Vec<String>,
-    pub workdir: Option<String>,
-    pub user: Option<String>,
-    pub interactive: bool,
-    pub tty: bool,
-}
-
-/// The options of `docker ps`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PsOptions {
-    pub all: bool,
-    pub quiet: bool,
-    /// `-n`: the last n created, in any state; `-l` is `-n 1`.
-    pub last: Option<usize>,
-    pub size: bool,
-    pub no_trunc: bool,
-    pub filters: Vec<String>,
-    pub format: Option<String>,
-}
-
-/// The options of `docker logs`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LogsOptions {
-    pub container: String,
-    pub follow: bool,
-    pub tail: Option<String>,
-    pub timestamps: bool,
-    pub since: Option<String>,
-    pub until: Option<String>,
-}
-
-/// The options of `docker build`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BuildOptions {
-    /// The build context: a folder on the client's side.
-    pub context: String,
-    pub tags: Vec<String>,
-    /// `-f`: the Dockerfile's path, relative to the context, when not `Dockerfile`.
-    pub file: Option<String>,
-    /// `--build-arg` values as typed (`NAME=value`, or `NAME` to take the client's variable).
-    pub build_args: Vec<String>,
-    pub target: Option<String>,
-    pub no_cache: bool,
-    pub quiet: bool,
-    /// `--progress`: `auto` and `tty` print as the classic builder does; `plain` as BuildKit's
-    /// plain output; `quiet` as `-q`.
-    pub progress: Option<String>,
-    /// `--check`: print the Dockerfile's hints instead of building, as BuildKit's checks.
-    pub check: bool,
-}
-
-/// The options of `docker images`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImagesOptions {
-    pub all: bool,
-    pub quiet: bool,
-    pub digests: bool,
-    pub no_trunc: bool,
-    /// `--filter` values as typed (`dangling=true`, `reference=hello*`).
-    pub filters: Vec<String>,
-    /// The optional `REPOSITORY[:TAG]` argument.
-    pub repository: Option<String>,
-    /// `--format`: `table ...`, `json` or a Go template.
-    pub format: Option<String>,
+    /// `docker compose`: reads the project's folder, then acts on the project.
+    Compose(compose::ComposeCommand),
+    /// One step of a `docker compose` command under way (a service's build, or its container
+    /// made and started); never typed.
+    ComposeTask(Box<crate::ops::compose::Task>),
 }
 
 /// A command line the CLI refuses: the text to print on stderr and the exit code Docker uses.
@@ -383,27 +266,6 @@ impl Matches {
     }
 }
 
-/// Docker refuses a memory limit below 6 MB.
-const MIN_MEMORY: u64 = 6 * 1024 * 1024;
-
-/// A size as Docker's `--memory` reads it: a number with an optional `b`, `k`, `m` or `g`
-/// (binary units, either case, with or without a trailing `b`).
-fn ram_in_bytes(text: &str) -> Result<u64, String> {
-    let lower = text.to_ascii_lowercase();
-    let digits_end = lower.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(lower.len());
-    let (number, unit) = lower.split_at(digits_end);
-    let number: f64 = number.parse().map_err(|_| format!("invalid size: '{text}'"))?;
-    let scale: u64 = match unit.trim_end_matches('b') {
-        "" => 1,
-        "k" => 1 << 10,
-        "m" => 1 << 20,
-        "g" => 1 << 30,
-        "t" => 1 << 40,
-        _ => return Err(format!("invalid size: '{text}'")),
-    };
-    Ok((number * scale as f64) as u64)
-}
-
 /// Parses a command line; a leading `docker` is optional.
 pub fn parse(line: &str) -> Result<Command, CliError> {
     let words = split(line).map_err(|e| CliError { message: format!("docker: {e}"), exit_code: 1 })?;
@@ -421,6 +283,21 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         Some("--version" | "-v") => return Ok(Command::Version),
         _ => {}
     }
+    // Compose's own flags stand before its command: they are lifted off, and the rest parses
+    // as any other command.
+    let mut globals = None;
+    let lifted;
+    let words = match words.first().map(String::as_str) {
+        Some("compose") => match compose::lift_globals(words)? {
+            (_, None) => return Ok(Command::Help(compose::overview())),
+            (found, Some(rest)) => {
+                globals = Some(found);
+                lifted = rest;
+                &lifted[..]
+            }
+        },
+        _ => words,
+    };
     let (spec, rest) = find_command(words).ok_or_else(|| {
         let shown: Vec<&str> = words.iter().take(2).map(String::as_str).collect();
         CliError {
@@ -436,219 +313,23 @@ pub fn parse_words(words: &[String]) -> Result<Command, CliError> {
         return Ok(Command::Help(spec.help_text()));
     }
     check_arity(spec, &m.args)?;
-    Ok(match spec.name() {
-        "run" | "create" => {
-            let mut args = m.args.clone().into_iter();
-            let image = args.next().unwrap_or_default();
-            let number = |flag: &str| -> Result<Option<u64>, CliError> {
-                m.last(flag)
-                    .map(|v| {
-                        v.parse::<u64>().map_err(|_| {
-                            CliError::usage(
-                                spec,
-                                &format!("invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"),
-                            )
-                        })
-                    })
-                    .transpose()
-            };
-            let options = RunOptions {
-                image,
-                command: args.collect(),
-                name: m.last("name"),
-                env: m.all("env"),
-                remove: m.bool("rm"),
-                detach: m.bool("detach"),
-                interactive: m.bool("interactive"),
-                tty: m.bool("tty"),
-                workdir: m.last("workdir"),
-                user: m.last("user"),
-                entrypoint: m.last("entrypoint"),
-                stop_timeout: number("stop-timeout")?,
-                restart: m.last("restart"),
-                volumes: m.all("volume"),
-                mounts: m.all("mount"),
-                env_files: m.all("env-file"),
-                publish: m.all("publish"),
-                publish_all: m.bool("publish-all"),
-                network: m.last("network"),
-                network_aliases: m.all("network-alias"),
-                memory: m
-                    .last("memory")
-                    .map(|v| {
-                        ram_in_bytes(&v).map_err(|e| {
-                            CliError::usage(spec, &format!("invalid argument \"{v}\" for \"-m, --memory\" flag: {e}"))
-                        })
-                    })
-                    .transpose()?,
-            };
-            if options.memory.is_some_and(|m| m < MIN_MEMORY) {
-                return Err(CliError { message: "docker: Error response from daemon: Minimum memory limit allowed is 6MB.\n\nRun 'docker run --help' for more information".into(), exit_code: 125 });
-            }
-            if spec.name() == "run" {
-                Command::Run(options)
-            } else {
-                Command::Create(options)
-            }
-        }
-        "ps" => {
-            let last = match (m.last("last"), m.bool("latest")) {
-                (_, true) => Some(1),
-                (Some(n), false) => match n.parse::<i64>() {
-                    Ok(n) if n >= 0 => Some(n as usize),
-                    Ok(_) => None,
-                    Err(_) => {
-                        return Err(CliError::usage(
-                            spec,
-                            &format!("invalid argument \"{n}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{n}\": invalid syntax"),
-                        ))
-                    }
-                },
-                (None, false) => None,
-            };
-            Command::Ps(PsOptions {
-                all: m.bool("all"),
-                quiet: m.bool("quiet"),
-                last,
-                size: m.bool("size"),
-                no_trunc: m.bool("no-trunc"),
-                filters: m.all("filter"),
-                format: m.format(),
-            })
-        }
-        "start" => Command::Start { containers: m.args.clone(), attach: m.bool("attach") },
-        "stop" | "kill" => Command::Stop {
-            containers: m.args.clone(),
-            time: m.last("time"),
-            signal: m.last("signal"),
-            kill: spec.name() == "kill",
-        },
-        "restart" => Command::Restart { containers: m.args.clone(), time: m.last("time") },
-        "wait" => Command::Wait { containers: m.args },
-        "pause" => Command::Pause { containers: m.args, paused: true },
-        "unpause" => Command::Pause { containers: m.args, paused: false },
-        "rename" => Command::Rename { container: m.args[0].clone(), name: m.args[1].clone() },
-        "logs" => Command::Logs(LogsOptions {
-            container: m.args[0].clone(),
-            follow: m.bool("follow"),
-            tail: m.last("tail"),
-            timestamps: m.bool("timestamps"),
-            since: m.last("since"),
-            until: m.last("until"),
-        }),
-        "top" => Command::Top { container: m.args[0].clone() },
-        "attach" => Command::Attach { container: m.args[0].clone() },
-        "stats" => Command::Stats { containers: m.args.clone(), all: m.bool("all"), format: m.format() },
-        "exec" => Command::Exec(ExecOptions {
-            container: m.args[0].clone(),
-            command: m.args[1..].to_vec(),
-            detach: m.bool("detach"),
-            env: m.all("env"),
-            workdir: m.last("workdir"),
-            user: m.last("user"),
-            interactive: m.bool("interactive"),
-            tty: m.bool("tty"),
-        }),
-        "volume create" => {
-            Command::VolumeCreate { name: m.args.first().cloned().or(m.last("name")), labels: m.all("label") }
-        }
-        "volume ls" => Command::VolumeLs { quiet: m.bool("quiet"), filters: m.all("filter") },
-        "volume inspect" => Command::VolumeInspect { names: m.args.clone() },
-        "volume rm" => Command::VolumeRm { names: m.args.clone(), force: m.bool("force") },
-        "volume prune" => Command::VolumePrune { force: m.bool("force") },
-        "network create" => {
-            // Docker's `strings` flags take comma-separated values as well as repeats.
-            let strings = |flag: &str| -> Vec<String> {
-                m.all(flag).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).map(str::to_string).collect()
-            };
-            Command::NetworkCreate(NetworkCreateOptions {
-                name: m.args[0].clone(),
-                driver: m.last("driver"),
-                subnets: strings("subnet"),
-                gateways: strings("gateway"),
-                internal: m.bool("internal"),
-                attachable: m.bool("attachable"),
-                labels: m.all("label"),
-            })
-        }
-        "network ls" => Command::NetworkLs {
-            quiet: m.bool("quiet"),
-            no_trunc: m.bool("no-trunc"),
-            filters: m.all("filter"),
-            format: m.format(),
-        },
-        "network inspect" => Command::NetworkInspect { names: m.args.clone(), format: m.format() },
-        "network connect" => Command::NetworkConnect {
-            network: m.args[0].clone(),
-            container: m.args[1].clone(),
-            aliases: m.all("alias").iter().flat_map(|v| v.split(',')).map(str::to_string).collect(),
-        },
-        "network disconnect" => Command::NetworkDisconnect {
-            network: m.args[0].clone(),
-            container: m.args[1].clone(),
-            force: m.bool("force"),
-        },
-        "network rm" => Command::NetworkRm { names: m.args.clone() },
-        "network prune" => Command::NetworkPrune { force: m.bool("force"), filters: m.all("filter") },
-        "port" => Command::Port { container: m.args[0].clone(), port: m.args.get(1).cloned() },
-        "inspect" => Command::Inspect { names: m.args.clone(), format: m.format(), kind: m.last("type") },
-        "images" => Command::Images(ImagesOptions {
-            all: m.bool("all"),
-            quiet: m.bool("quiet"),
-            digests: m.bool("digests"),
-            no_trunc: m.bool("no-trunc"),
-            filters: m.all("filter"),
-            repository: m.args.first().cloned(),
-            format: m.format(),
-        }),
-        "system df" => Command::SystemDf,
-        "diff" => Command::Diff { container: m.args[0].clone() },
-        "build" => Command::Build(BuildOptions {
-            context: m.args[0].clone(),
-            tags: m.all("tag"),
-            file: m.last("file"),
-            build_args: m.all("build-arg"),
-            target: m.last("target"),
-            no_cache: m.bool("no-cache"),
-            quiet: m.bool("quiet"),
-            progress: m.last("progress"),
-            check: m.bool("check"),
-        }),
-        "builder prune" => Command::BuilderPrune { all: m.bool("all"), force: m.bool("force") },
-        "commit" => Command::Commit {
-            container: m.args[0].clone(),
-            repository: m.args.get(1).cloned(),
-            message: m.last("message").unwrap_or_default(),
-            changes: m.all("change"),
-        },
-        "save" => Command::Save { images: m.args.clone(), output: m.last("output") },
-        "load" => Command::Load { input: m.last("input") },
-        "push" => Command::Push { image: m.args[0].clone(), all_tags: m.bool("all-tags"), quiet: m.bool("quiet") },
-        "tag" => Command::Tag { source: m.args[0].clone(), target: m.args[1].clone() },
-        "rmi" => Command::Rmi { force: m.bool("force"), no_prune: m.bool("no-prune"), images: m.args },
-        "history" => Command::History {
-            image: m.args[0].clone(),
-            human: m.bool_or("human", true),
-            no_trunc: m.bool("no-trunc"),
-            quiet: m.bool("quiet"),
-            format: m.format(),
-        },
-        "image inspect" => Command::ImageInspect { format: m.format(), images: m.args },
-        "pull" => Command::Pull { image: m.args[0].clone(), quiet: m.bool("quiet") },
-        "rm" => Command::Rm { force: m.bool("force"), volumes: m.bool("volumes"), containers: m.args },
-        "version" => Command::Version,
-        "cp" => Command::Cp(CpOptions {
-            source: m.args[0].clone(),
-            destination: m.args[1].clone(),
-            archive: m.bool("archive"),
-            follow_link: m.bool("follow-link"),
-            quiet: m.bool("quiet"),
-        }),
-        "export" => Command::Export { container: m.args[0].clone(), output: m.last("output") },
-        "image prune" => Command::ImagePrune { all: m.bool("all"), force: m.bool("force"), filters: m.all("filter") },
+    let name = spec.name();
+    Ok(match name {
+        name if container::handles(name) => container::parse(spec, m)?,
+        name if image::handles(name) => image::parse(spec, m)?,
+        name if volume::handles(name) => volume::parse(spec, m)?,
+        name if network::handles(name) => network::parse(spec, m)?,
+        name if system::handles(name) => system::parse(spec, m)?,
         name if swarm::handles(name) => Command::Swarm(swarm::parse(spec, m)?),
-        other => unreachable!("every spec in COMMANDS has a branch; {other} does not"),
+        name if compose::handles(name) => Command::Compose(compose::parse(spec, m, globals.unwrap_or_default())?),
+        other => return Err(unknown_command(other)),
     })
+}
+
+/// A command in the table that no parser takes: a mistake in Dockyard, reported rather than
+/// panicking, since a panic would end the whole page.
+fn unknown_command(name: &str) -> CliError {
+    CliError { message: format!("docker: unknown command: docker {name}"), exit_code: 1 }
 }
 
 /// The spec whose name (one or two words) starts `words`, and the words after it.

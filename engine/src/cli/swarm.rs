@@ -5,22 +5,8 @@
 //! on or to unplug: `docker node add NAME` joins a simulated node, and `docker node down NODE`
 //! and `docker node up NODE` fail its machine and bring it back. Their help says so.
 
-use super::spec::{Arity, CommandSpec, FlagSpec};
+use super::spec::{flag, spec, Arity, CommandSpec, FlagSpec};
 use super::{CliError, Matches};
-
-const fn flag(long: &'static str, short: Option<char>, value: Option<&'static str>, help: &'static str) -> FlagSpec {
-    FlagSpec { long, short, value, help }
-}
-
-const fn spec(
-    names: &'static [&'static str],
-    usage: &'static str,
-    about: &'static str,
-    flags: &'static [FlagSpec],
-    arity: Arity,
-) -> CommandSpec {
-    CommandSpec { names, usage, about, flags, arity, interspersed: true }
-}
 
 const QUIET_IDS: FlagSpec = flag("quiet", Some('q'), None, "Only display IDs");
 const FORMAT: FlagSpec = flag("format", Some('f'), Some("string"), "Format output using a custom template");

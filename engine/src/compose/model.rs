@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::Position;
 
 /// A whole Compose project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     /// The normalized project name (see [`super::normalize_project_name`]).
     pub name: String,
@@ -19,7 +19,7 @@ pub struct Project {
 }
 
 /// One service of the project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     pub image: Option<String>,
     pub build: Option<Build>,
@@ -77,7 +77,7 @@ impl Service {
 }
 
 /// `build:`, either a context path alone or its long form.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Build {
     pub context: String,
     /// The Dockerfile's path inside the context; `Dockerfile` when not given.

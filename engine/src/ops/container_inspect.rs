@@ -192,7 +192,7 @@ impl Engine {
                 working_dir: &c.working_dir,
                 entrypoint: None,
                 on_build: None,
-                labels: Default::default(),
+                labels: c.labels.clone(),
                 stop_timeout: c.stop_timeout,
             },
             network_settings: self.network_settings(c),

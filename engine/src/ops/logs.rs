@@ -51,6 +51,35 @@ impl Engine {
         (reply, logs.len())
     }
 
+    /// What a followed log printed since the host last asked, moving `follow` on: the awaited
+    /// container's entries, or for several containers each one's lines after its prefix.
+    pub fn follow_text(&self, container: &crate::container::ContainerId, follow: &mut Follow) -> Reply {
+        if follow.cursors.is_empty() {
+            let (reply, next) = self.log_text(container, follow.from, follow.timestamps);
+            follow.from = next;
+            return reply;
+        }
+        let mut reply = Reply::default();
+        for cursor in &mut follow.cursors {
+            let Some(c) = self.containers.iter().find(|c| c.id == cursor.container) else { continue };
+            for entry in c.logs.get(cursor.from..).unwrap_or_default() {
+                let mut one = Reply::default();
+                print_entries(&mut one, std::slice::from_ref(entry), follow.timestamps);
+                for (text, out) in [(one.stdout, &mut reply.stdout), (one.stderr, &mut reply.stderr)] {
+                    for piece in text.split_inclusive('\n') {
+                        if cursor.at_line_start {
+                            out.push_str(&cursor.prefix);
+                        }
+                        out.push_str(piece);
+                        cursor.at_line_start = piece.ends_with('\n');
+                    }
+                }
+            }
+            cursor.from = c.logs.len();
+        }
+        reply
+    }
+
     /// `docker attach`: the running container's output from now until it stops, and its exit
     /// code as the command's.
     pub(crate) fn attach(&self, key: &str) -> Step {
@@ -60,7 +89,8 @@ impl Engine {
         if !container.state.status.can_exit() {
             return Step::Done(Reply::err("You cannot attach to a stopped container, start it first", 1));
         }
-        let follow = Follow { before: Reply::default(), from: container.logs.len(), timestamps: false };
+        let follow =
+            Follow { before: Reply::default(), from: container.logs.len(), timestamps: false, cursors: Vec::new() };
         let watch = Step::Await {
             container: container.id.clone(),
             kill_after: None,
@@ -124,7 +154,12 @@ impl Engine {
         print_entries(&mut reply, &lines[skip..], options.timestamps);
         if options.follow && container.state.status.can_exit() {
             // The host prints what the process writes from here on, until it ends.
-            let follow = Follow { before: reply, from: container.logs.len(), timestamps: options.timestamps };
+            let follow = Follow {
+                before: reply,
+                from: container.logs.len(),
+                timestamps: options.timestamps,
+                cursors: Vec::new(),
+            };
             return Step::Await {
                 container: container.id.clone(),
                 kill_after: None,

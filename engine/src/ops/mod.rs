@@ -1,5 +1,6 @@
 //! The docker commands, one file each, as methods on [`Engine`](crate::Engine).
 
+pub(crate) mod compose;
 mod container_inspect;
 mod cp;
 mod diff;

@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 use crate::cli::{Command, NetworkCreateOptions};
 use crate::container::{Container, ContainerId};
 use crate::format::{CustomFormat, FormatContext, Table};
-use crate::network::{next_address, next_subnet, Attachment, Driver, Network, NetworkId, Subnet};
+use crate::network::{next_address, next_overlay_subnet, next_subnet, Attachment, Driver, Network, NetworkId, Subnet};
 use crate::ops::daemon_error;
 use crate::ops::inspect::{render_each, to_docker_json};
 use crate::template::Template;
@@ -83,6 +83,17 @@ struct InspectEndpoint {
 fn go_time(t: Timestamp) -> String {
     let text = t.rfc3339();
     format!("{} +0000 UTC", text.trim_end_matches('Z').replacen('T', " ", 1))
+}
+
+/// Why a container may not join `net` by itself: an overlay network belongs to the swarm's
+/// services unless it was made `--attachable`.
+pub(crate) fn not_attachable(net: &Network) -> Option<String> {
+    (net.driver == Driver::Overlay && !net.attachable).then(|| {
+        format!(
+            "Could not attach to network {0}: rpc error: code = PermissionDenied desc = network {0} not manually attachable",
+            net.name
+        )
+    })
 }
 
 /// Whether a container's endpoints are live: Docker keeps them only while its sandbox runs.
@@ -168,6 +179,7 @@ impl Engine {
                 let driver = options.driver.as_deref().unwrap_or_default();
                 return fail(format!("only one instance of \"{driver}\" network is allowed"));
             }
+            "overlay" if self.swarm.is_some() => Driver::Overlay,
             "overlay" => return fail("This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.".to_string()),
             other => return fail(format!("plugin \"{other}\" not found")),
         };
@@ -201,6 +213,10 @@ impl Engine {
                 };
                 (subnet, gateway, !options.gateways.is_empty())
             }
+            None if driver == Driver::Overlay => match next_overlay_subnet(&used) {
+                Some(subnet) => (subnet, subnet.host(1), true),
+                None => return fail("could not find an available IPv4 address pool for the overlay network".to_string()),
+            },
             None => match next_subnet(&used) {
                 Some(subnet) => (subnet, subnet.host(1), true),
                 None => return fail("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network".to_string()),
@@ -237,7 +253,7 @@ impl Engine {
                 "driver" => shown.retain(|n| n.driver.as_str() == value),
                 "id" => shown.retain(|n| n.id.as_str().starts_with(value)),
                 "name" => shown.retain(|n| n.name.contains(value)),
-                "scope" => shown.retain(|_| value == "local"),
+                "scope" => shown.retain(|n| n.scope() == value),
                 "label" => shown.retain(|n| match value.split_once('=') {
                     Some((k, v)) => n.labels.get(k).is_some_and(|l| l == v),
                     None => n.labels.contains_key(value),
@@ -277,7 +293,7 @@ impl Engine {
                         "Internal": n.internal.to_string(),
                         "Labels": labels.join(","),
                         "Name": n.name,
-                        "Scope": "local",
+                        "Scope": n.scope(),
                     })
                 })
                 .collect();
@@ -288,7 +304,7 @@ impl Engine {
         }
         let mut table = Table::new(&["NETWORK ID", "NAME", "DRIVER", "SCOPE"]);
         for n in shown {
-            table.row(vec![id(n), n.name.clone(), n.driver.as_str().to_string(), "local".to_string()]);
+            table.row(vec![id(n), n.name.clone(), n.driver.as_str().to_string(), n.scope().to_string()]);
         }
         Reply::out(table.render())
     }
@@ -337,13 +353,13 @@ impl Engine {
             name: &n.name,
             id: n.id.as_str(),
             created: n.created.rfc3339(),
-            scope: "local",
+            scope: n.scope(),
             driver: n.driver.as_str(),
             enable_ipv6: false,
             ipam: json!({ "Driver": "default", "Options": if n.is_predefined() { Json::Null } else { json!({}) }, "Config": config }),
             internal: n.internal,
             attachable: n.attachable,
-            ingress: false,
+            ingress: n.is_ingress(),
             config_from: json!({ "Network": "" }),
             config_only: false,
             containers,
@@ -393,6 +409,9 @@ impl Engine {
         }
         if c.networks.iter().any(|a| a.network == net.id) {
             return fail(format!("endpoint with name {} already exists in network {}", c.name, net.name));
+        }
+        if let Some(why) = not_attachable(&net) {
+            return fail(why);
         }
         if !aliases.is_empty() && !net.resolves_names() {
             return fail(ALIAS_ON_DEFAULT.to_string());
@@ -489,7 +508,7 @@ impl Engine {
         let unused: Vec<NetworkId> = self
             .networks
             .iter()
-            .filter(|n| !n.is_predefined() && self.active_on(&n.id).is_empty())
+            .filter(|n| !n.is_predefined() && !n.is_swarm_own() && self.active_on(&n.id).is_empty())
             .filter(|n| until.is_none_or(|t| n.created < t))
             .filter(|n| {
                 labels.iter().all(|l| match l.split_once('=') {

@@ -40,9 +40,25 @@ enum Filter {
     Ancestor(String),
     /// On the network of this name or id.
     Network(String),
+    /// `label=KEY` or `label=KEY=VALUE`.
+    Label(String, Option<String>),
 }
 
 impl Engine {
+    /// The PORTS column: while a container runs, what it published and what its image exposes.
+    pub(crate) fn ports_text(&self, c: &Container) -> String {
+        if !c.state.status.can_exit() {
+            return String::new();
+        }
+        let exposed: Vec<String> = self
+            .images
+            .images
+            .get(&c.image)
+            .map(|i| i.config.config.exposed_ports.keys().cloned().collect())
+            .unwrap_or_default();
+        crate::ops::publish::ports_column(c, &exposed)
+    }
+
     pub(crate) fn ps(&self, options: &PsOptions, now: Timestamp) -> Reply {
         let filters = match parse_filters(&options.filters) {
             Ok(filters) => filters,
@@ -67,19 +83,7 @@ impl Engine {
             let line = c.command_line();
             go_quote(&if options.no_trunc { line } else { ellipsis(&line, 20) })
         };
-        // Ports show while a container runs: what it published, and what its image exposes.
-        let ports = |c: &Container| {
-            if !c.state.status.can_exit() {
-                return String::new();
-            }
-            let exposed: Vec<String> = self
-                .images
-                .images
-                .get(&c.image)
-                .map(|i| i.config.config.exposed_ports.keys().cloned().collect())
-                .unwrap_or_default();
-            crate::ops::publish::ports_column(c, &exposed)
-        };
+        let ports = |c: &Container| self.ports_text(c);
         let size = |c: &Container| {
             let image = self.images.images.get(&c.image).map_or(0, |i| self.images.size_of(i));
             format!("{} (virtual {})", human_size(c.rw.size()), human_size(c.rw.size() + image))
@@ -93,7 +97,7 @@ impl Engine {
                         "CreatedAt": c.created.rfc3339(),
                         "ID": id(c),
                         "Image": c.image_name,
-                        "Labels": "",
+                        "Labels": c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
                         "LocalVolumes": "0",
                         "Mounts": c.mounts.iter().map(|m| m.volume.get(..15).unwrap_or(&m.volume)).collect::<Vec<_>>().join(","),
                         "Names": c.name,
@@ -146,6 +150,7 @@ impl Engine {
             Filter::Ancestor(image) => {
                 c.image_name == *image || self.images.resolve(image).is_some_and(|i| i.id == c.image)
             }
+            Filter::Label(key, value) => c.labels.get(key).is_some_and(|v| value.as_ref().is_none_or(|want| want == v)),
             Filter::Network(key) => {
                 c.networks.iter().any(|a| a.name == *key || a.network.as_str() == key.as_str())
                     || self.find_network(key).is_some_and(|n| c.networks.iter().any(|a| a.network == n.id))
@@ -180,6 +185,10 @@ fn parse_filters(texts: &[String]) -> Result<Vec<Filter>, Reply> {
             "id" => Filter::Id(value.to_string()),
             "ancestor" => Filter::Ancestor(value.to_string()),
             "network" => Filter::Network(value.to_string()),
+            "label" => match value.split_once('=') {
+                Some((k, v)) => Filter::Label(k.to_string(), Some(v.to_string())),
+                None => Filter::Label(value.to_string(), None),
+            },
             "exited" => Filter::Exited(
                 value.parse().map_err(|_| Reply::err(daemon_error(format!("invalid filter 'exited={value}'")), 1))?,
             ),

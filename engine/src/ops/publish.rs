@@ -176,7 +176,9 @@ impl Engine {
             let mut peer = Peer { container: other.id.clone(), names: Vec::new(), addresses: Vec::new() };
             for b in &other.networks {
                 let Some(net) = network(b) else { continue };
-                if net.driver != Driver::Bridge || !container.networks.iter().any(|a| a.network == b.network) {
+                if !matches!(net.driver, Driver::Bridge | Driver::Overlay)
+                    || !container.networks.iter().any(|a| a.network == b.network)
+                {
                     continue;
                 }
                 peer.addresses.extend(b.ip.map(|ip| ip.to_string()));

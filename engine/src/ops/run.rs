@@ -118,6 +118,9 @@ impl Engine {
         let Some(network) = network.filter(|n| n.driver != crate::network::Driver::Host).cloned() else {
             return Err(before.then(fail(&daemon_error(crate::ops::network::NO_HOST_NETWORK), 125)));
         };
+        if let Some(why) = crate::ops::network::not_attachable(&network) {
+            return Err(before.then(fail(&daemon_error(why), 125)));
+        }
         if !options.network_aliases.is_empty() && !network.resolves_names() {
             let why = "network-scoped alias is supported only for containers in user defined networks";
             return Err(before.then(fail(&daemon_error(why), 125)));
@@ -217,6 +220,14 @@ impl Engine {
             networks: Vec::new(),
             rw,
             logs: Vec::new(),
+            labels: options
+                .labels
+                .iter()
+                .map(|l| match l.split_once('=') {
+                    Some((k, v)) => (k.to_string(), v.to_string()),
+                    None => (l.clone(), String::new()),
+                })
+                .collect(),
         });
         if let Err(message) = self.join_network(&id, &network.id, &options.network_aliases) {
             self.containers.retain(|c| c.id != id);

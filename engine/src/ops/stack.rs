@@ -110,7 +110,17 @@ impl Engine {
         let networks: Vec<String> = project.networks.values().filter(|n| !n.external).map(|n| n.name.clone()).collect();
         let known = self.swarm.as_ref().and_then(|s| s.stack_networks.get(stack)).cloned().unwrap_or_default();
         for network in &networks {
-            if !known.contains(network) {
+            if !known.contains(network) && self.find_network(network).is_none() {
+                let options = crate::cli::NetworkCreateOptions {
+                    name: network.clone(),
+                    driver: Some("overlay".to_string()),
+                    labels: vec![format!("com.docker.stack.namespace={stack}")],
+                    ..Default::default()
+                };
+                let made = self.network_create(&options, ctx);
+                if made.exit_code != 0 {
+                    return reply.then(Reply { stdout: String::new(), ..made });
+                }
                 reply.stdout.push_str(&format!("Creating network {network}\n"));
             }
         }
@@ -219,6 +229,7 @@ impl Engine {
             }
             for network in networks {
                 reply.stdout.push_str(&format!("Removing network {network}\n"));
+                self.networks.retain(|n| n.name != network);
             }
         }
         reply

@@ -139,6 +139,17 @@ impl Engine {
         let node = swarm.nodes[0].id.clone();
         let join = swarm.join_command(false);
         self.swarm = Some(swarm);
+        // Swarm mode makes its routing mesh's network, and the bridge joining it to this host.
+        for (name, driver) in [(crate::network::INGRESS, "overlay"), (crate::network::GWBRIDGE, "bridge")] {
+            if self.find_network(name).is_none() {
+                let options = crate::cli::NetworkCreateOptions {
+                    name: name.to_string(),
+                    driver: Some(driver.to_string()),
+                    ..Default::default()
+                };
+                self.network_create(&options, ctx);
+            }
+        }
         Reply::out(format!(
             "Swarm initialized: current node ({node}) is now a manager.\n\nTo add a worker to this swarm, run the following command:\n\n    {join}\n\nTo add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.\n\n"
         ))
@@ -194,6 +205,17 @@ impl Engine {
             );
         }
         self.swarm = None;
+        // The swarm's networks go with it, and so do containers' endpoints on them.
+        let gone: Vec<crate::network::NetworkId> = self
+            .networks
+            .iter()
+            .filter(|n| n.driver == crate::network::Driver::Overlay || n.is_swarm_own())
+            .map(|n| n.id.clone())
+            .collect();
+        self.networks.retain(|n| !gone.contains(&n.id));
+        for c in &mut self.containers {
+            c.networks.retain(|a| !gone.contains(&a.network));
+        }
         Reply::out("Node left the swarm.\n")
     }
 

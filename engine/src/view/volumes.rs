@@ -144,6 +144,9 @@ impl Engine {
                     ),
                     ("host", _) => "Docker would share the host's own network with the container; Dockyard refuses it, since its containers run in the page or in dockyard, not on your machine's network. Publish ports with -p instead.".to_string(),
                     ("none", _) => "Only a loopback interface: nothing gets in or out, published ports included.".to_string(),
+                    (_, crate::network::Driver::Overlay) if network.is_ingress() => "Swarm mode's routing mesh: a service's published port is open on every node and reaches its tasks wherever they run.".to_string(),
+                    (_, crate::network::Driver::Overlay) => "An overlay network: it spans every node of the swarm, so services' tasks reach each other by name wherever they run; containers join it only if it is attachable.".to_string(),
+                    (crate::network::GWBRIDGE, _) => "Swarm mode's bridge between the overlay networks and this host's own network.".to_string(),
                     _ if network.internal => "User-defined and internal: its containers reach each other by name, and nothing outside it, not even the host.".to_string(),
                     _ => "User-defined: its containers reach each other by name (Docker's embedded DNS) as well as by address; containers on other networks cannot reach them.".to_string(),
                 };
@@ -174,7 +177,7 @@ impl Engine {
                         })
                     })
                     .collect();
-                let outside = if network.driver == crate::network::Driver::Bridge {
+                let outside = if matches!(network.driver, crate::network::Driver::Bridge | crate::network::Driver::Overlay) {
                     self.containers
                         .iter()
                         .filter(|c| !c.networks.iter().any(|a| a.network == network.id))

@@ -206,8 +206,8 @@ impl Session {
                         }
                         (None, _) => {}
                     }
-                    if let Some(follow) = follow {
-                        print(&mut printed, &self.engine.log_text(&container, follow.from, follow.timestamps).0);
+                    if let Some(mut follow) = follow {
+                        print(&mut printed, &self.engine.follow_text(&container, &mut follow));
                     }
                     reply
                 }
