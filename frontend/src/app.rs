@@ -182,6 +182,12 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // A lesson entered afresh becomes one step for Undo once its setup has run.
+    {
+        let (keeper, course) = (keeper.clone(), course.clone());
+        use_effect_with((term.changes, term.idle()), move |(_, idle)| course.settle(&keeper, *idle));
+    }
+
     // Ctrl-C stops what runs in the foreground: a question waiting for its answer wakes to see it.
     let on_interrupt = {
         let (workers, stdin) = (host.workers.clone(), host.stdin.clone());

@@ -32,6 +32,9 @@ pub struct Course {
     start: Rc<RefCell<Option<StepStart>>>,
     /// A step has just begun: its state is kept once no command runs or waits.
     pending: Rc<Cell<bool>>,
+    /// What the engine held before a lesson was entered afresh, and the words for Undo: once
+    /// the lesson's setup has run, Undo goes back to it, so entering a lesson loses nothing.
+    entered: Rc<RefCell<Option<(crate::controls::Before, String)>>>,
 }
 
 impl PartialEq for Course {
@@ -66,15 +69,28 @@ impl Course {
                 .dispatch(Action::Note("The lesson starts once the command running now has ended.".into()));
             return;
         }
+        let before = keeper.before();
         keeper.replace(session::new_engine());
+        *self.entered.borrow_mut() = Some((before, format!("start “{}”", plan.title)));
         keeper.progress.borrow_mut().restart(&plan.id, history_len + plan.setup.len());
-        let mut note = format!("“{}” starts from a fresh engine", plan.title);
+        let mut note = format!("“{}” starts from a fresh engine (Undo brings back what you had)", plan.title);
         note.push_str(if plan.setup.is_empty() { "." } else { ", made ready by its setup:" });
         keeper.dispatcher.dispatch(Action::Note(note));
         for command in &plan.setup {
             keeper.dispatcher.dispatch(Action::Submit(command.clone()));
         }
         self.began();
+    }
+
+    /// Once a lesson entered afresh has run its setup (nothing runs or waits), makes Undo go back
+    /// to what the engine held before it, in place of the setup's last command.
+    pub fn settle(&self, keeper: &Keeper, idle: bool) {
+        if !idle {
+            return;
+        }
+        if let Some((before, label)) = self.entered.borrow_mut().take() {
+            keeper.after(before, &label);
+        }
     }
 
     /// Puts step `step` back as it began: the state kept then, or else the lesson played again up

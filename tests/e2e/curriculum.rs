@@ -106,6 +106,9 @@ fn the_pizza_lesson_from_the_map_builds_from_its_files_and_resets_a_step() {
         let browser = Browser::start().await;
         browser.open(&server.url).await;
         browser.wait_text("#lesson-title", 30, |t| !t.is_empty()).await;
+        // Something of the learner's own, which entering a lesson must not lose.
+        browser.type_command("docker volume create keepme").await;
+        browser.wait_text("#terminal-output", 10, |t| t.lines().any(|l| l == "keepme")).await;
         map_progress(&browser, "layers").await;
         click(&browser, "#lesson-map [data-lesson='layers'] button").await;
         browser.wait_text("#lesson-title", 10, |t| t.starts_with("The Dockerfile and its layers")).await;
@@ -113,8 +116,22 @@ fn the_pizza_lesson_from_the_map_builds_from_its_files_and_resets_a_step() {
         let text = browser
             .wait_text("#terminal-output", 60, |t| t.contains("Status: Downloaded newer image for toolbox:1"))
             .await;
-        assert!(text.contains("starts from a fresh engine"), "{text}");
+        assert!(text.contains("starts from a fresh engine (Undo brings back what you had)"), "{text}");
         assert_eq!(met(&browser).await, 0);
+        // Once the setup has run, Undo goes back to before the lesson, volume and all.
+        let mut title = serde_json::Value::Null;
+        for _ in 0..50 {
+            title = browser
+                .client
+                .execute("return document.getElementById('session-undo').title", vec![])
+                .await
+                .expect("the Undo button");
+            if title.as_str().is_some_and(|t| t.starts_with("Undo start “The Dockerfile and its layers”")) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        assert!(title.as_str().is_some_and(|t| t.starts_with("Undo start “The Dockerfile")), "{title}");
 
         browser.type_command("docker history toolbox:1").await;
         wait_met(&browser, 1).await;
