@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 /// A socket call a worker makes of the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
+// Externally tagged: an internally tagged enum buffers its fields to decode them, which costs the
+// module far more code.
+#[serde(rename_all = "lowercase")]
 pub enum Call {
     Accept { at: Endpoint, wait: bool },
     Recv { conn: ConnId, max: usize, peek: bool, wait: bool },
