@@ -34,6 +34,7 @@ mod engine;
 pub mod format;
 pub mod fs;
 pub mod goal;
+mod gzip;
 pub mod image;
 pub mod layer;
 pub mod lesson;
