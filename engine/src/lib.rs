@@ -36,6 +36,7 @@ pub mod fs;
 pub mod goal;
 mod gzip;
 pub mod image;
+pub mod json;
 pub mod layer;
 pub mod lesson;
 pub mod net;

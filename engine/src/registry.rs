@@ -210,7 +210,7 @@ impl Registry {
             diff_ids.push(DiffId(Digest::of(&tar)));
             layers.push(Layer::from_tar(&tar)?);
         }
-        let parsed: ImageConfig = serde_json::from_slice(&config.0).map_err(|_| unknown())?;
+        let parsed: ImageConfig = crate::json::from_bytes(&config.0).map_err(|_| unknown())?;
         // Keep the original bytes only when Dockyard would not write the same ones.
         let mut image = if parsed.to_json() == *config.0 {
             Image::from_config(parsed, *created)
@@ -232,7 +232,7 @@ impl Registry {
     pub(crate) fn diff_ids(&self, manifest: &ImageManifest) -> Vec<DiffId> {
         self.configs
             .get(&manifest.config.digest)
-            .and_then(|(config, _)| serde_json::from_slice::<ImageConfig>(&config.0).ok())
+            .and_then(|(config, _)| crate::json::from_bytes::<ImageConfig>(&config.0).ok())
             .map(|config| config.rootfs.diff_ids)
             .unwrap_or_default()
     }
@@ -247,7 +247,7 @@ impl Registry {
         };
         let manifest = self.manifests.get(&manifest_digest)?;
         let (config, _) = self.configs.get(&manifest.config.digest)?;
-        serde_json::from_slice(&config.0).ok()
+        crate::json::from_bytes(&config.0).ok()
     }
 }
 

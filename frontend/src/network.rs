@@ -176,7 +176,7 @@ impl SharedNetwork {
         }
         let len = js_sys::Atomics::load(&self.header, 1).unwrap_or(0).clamp(0, ANSWER_CAPACITY as i32) as u32;
         let json = self.data.subarray(0, len).to_vec();
-        match serde_json::from_slice::<Answer>(&json) {
+        match dockyard_engine::json::from_bytes::<Answer>(&json) {
             Ok(Answer::Error(raw)) => Err(Errno::from_raw(raw).unwrap_or(Errno::Io)),
             Ok(answer) => Ok(answer),
             Err(_) => Err(Errno::Io),

@@ -350,7 +350,7 @@ impl Engine {
             options,
             labels: &n.labels,
         };
-        serde_json::to_value(value).unwrap_or_default()
+        crate::json::to_value(&value)
     }
 
     pub(crate) fn network_inspect(&self, names: &[String], format: Option<&str>) -> Reply {
