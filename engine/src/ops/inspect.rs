@@ -175,7 +175,7 @@ impl Engine {
 
     fn inspect_one<'a>(&self, image: &'a Image) -> InspectImage<'a> {
         let mut repo_tags: Vec<String> = self.images.tags_of(image.id).iter().map(|r| r.familiar()).collect();
-        repo_tags.sort();
+        crate::sort::sort(&mut repo_tags);
         let size = self.images.size_of(image);
         InspectImage {
             id: image.id.to_string(),
