@@ -7,6 +7,12 @@
 //! pull fetches each blob the first time it needs it.
 
 use std::env;
+
+// The lesson renderer the app uses natively: the shipped lessons are rendered here, so the page
+// carries their HTML and no Markdown renderer.
+#[path = "src/markdown/render.rs"]
+#[allow(dead_code)]
+mod render;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -23,11 +29,28 @@ fn main() {
     let mut code = String::from(
         "/// Every lesson as (file name, Markdown), in file-name order.\npub const LESSONS: &[(&str, &str)] = &[\n",
     );
+    let mut rendered = String::from(
+        "/// Each lesson's blocks in the same order, rendered from its Markdown by the build script:\n\
+         /// (whether it is code, its HTML or code, and a code block's docker commands).\n\
+         pub const RENDERED: &[&[(bool, &str, &[&str])]] = &[\n",
+    );
     for file in files {
         let name = file.file_name().and_then(|n| n.to_str()).expect("lesson names are UTF-8");
         let path = file.canonicalize().expect("lesson path resolves");
         writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string()).expect("writing to a String");
+        let source = std::fs::read_to_string(&path).expect("a lesson reads");
+        rendered.push_str("    &[\n");
+        for block in render::blocks(render::split_front_matter(&source).1) {
+            let line = match block {
+                render::Block::Html(html) => format!("(false, {html:?}, &[])"),
+                render::Block::Code { text, commands } => format!("(true, {text:?}, &{commands:?})"),
+            };
+            writeln!(rendered, "        {line},").expect("writing to a String");
+        }
+        rendered.push_str("    ],\n");
     }
+    code.push_str("];\n");
+    code.push_str(&rendered);
     code.push_str("];\n");
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("lessons.rs"), code).expect("OUT_DIR is writable");

@@ -1,16 +1,9 @@
 //! Lessons from Markdown: front matter, prose rendered to HTML, and code blocks whose docker
 //! commands the learner can run with one click.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+mod render;
 
-/// One piece of a lesson, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    /// Prose, already rendered to HTML.
-    Html(String),
-    /// A code block, with the docker commands in it (lines starting `docker` or `$ docker`).
-    Code { text: String, commands: Vec<String> },
-}
+pub use render::Block;
 
 /// A parsed lesson.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +19,7 @@ use dockyard_engine::lesson as plan;
 
 /// Parses a lesson: an optional `---` front matter of `key: value` lines, then Markdown.
 pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
-    let (front, body) = split_front_matter(source);
+    let (front, body) = render::split_front_matter(source);
     let field = |key: &str| {
         front.lines().find_map(|line| {
             let (k, v) = line.split_once(':')?;
@@ -36,7 +29,7 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
     let plan = plan::Lesson::parse(file_name, source).map_err(|e| e.to_string());
-    Lesson { id, title, blocks: blocks(body), plan }
+    Lesson { id, title, blocks: blocks(source, body), plan }
 }
 
 impl Lesson {
@@ -58,70 +51,21 @@ impl Lesson {
     }
 }
 
-fn split_front_matter(source: &str) -> (&str, &str) {
-    let Some(rest) = source.strip_prefix("---\n") else {
-        return ("", source);
-    };
-    match rest.find("\n---\n") {
-        Some(end) => (&rest[..end], &rest[end + 5..]),
-        None => ("", source),
+/// A lesson's blocks: a shipped lesson's as the build script rendered them, any other's
+/// rendered now where the renderer is (natively), or shown as plain text in the page.
+fn blocks(source: &str, body: &str) -> Vec<Block> {
+    let shipped = crate::lessons::LESSONS.iter().position(|(_, shipped)| *shipped == source);
+    if let Some(rendered) = shipped.and_then(|at| crate::lessons::RENDERED.get(at)) {
+        let block = |&(code, text, commands): &(bool, &str, &[&str])| match code {
+            true => Block::Code { text: text.into(), commands: commands.iter().map(|c| c.to_string()).collect() },
+            false => Block::Html(text.into()),
+        };
+        return rendered.iter().map(block).collect();
     }
-}
-
-fn blocks(markdown: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut prose: Vec<Event> = Vec::new();
-    let mut code: Option<String> = None;
-    // Inside a goals, hint or solution block, which the lesson pane draws from the plan instead.
-    let mut special = false;
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
-        if special {
-            special = !matches!(event, Event::End(TagEnd::CodeBlock));
-            continue;
-        }
-        match (&mut code, event) {
-            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
-                if plan::SPECIAL_FENCES.contains(&info.split_whitespace().next().unwrap_or("")) =>
-            {
-                special = true;
-            }
-            (None, Event::Start(Tag::CodeBlock(_))) => {
-                flush(&mut prose, &mut out);
-                code = Some(String::new());
-            }
-            (Some(text), Event::Text(t)) => text.push_str(&t),
-            (Some(text), Event::End(TagEnd::CodeBlock)) => {
-                let text = std::mem::take(text);
-                let commands = text
-                    .lines()
-                    .map(|l| l.trim().trim_start_matches("$ ").trim())
-                    .filter(|l| l.starts_with("docker ") || *l == "docker")
-                    .map(str::to_string)
-                    .collect();
-                out.push(Block::Code { text: text.trim_end().to_string(), commands });
-                code = None;
-            }
-            (Some(_), _) => {}
-            // A section starts at its `##` heading, in a block of its own, so presenter mode can
-            // show one section at a time.
-            (None, event @ Event::Start(Tag::Heading { level: HeadingLevel::H2, .. })) => {
-                flush(&mut prose, &mut out);
-                prose.push(event);
-            }
-            (None, event) => prose.push(event),
-        }
-    }
-    flush(&mut prose, &mut out);
-    out
-}
-
-fn flush(prose: &mut Vec<Event>, out: &mut Vec<Block>) {
-    if prose.is_empty() {
-        return;
-    }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, prose.drain(..));
-    out.push(Block::Html(html));
+    #[cfg(not(target_arch = "wasm32"))]
+    return render::blocks(body);
+    #[cfg(target_arch = "wasm32")]
+    vec![Block::Code { text: body.to_string(), commands: Vec::new() }]
 }
 
 #[cfg(test)]
@@ -195,6 +139,14 @@ mod tests {
                     assert!(dockyard_engine::cli::parse(command).is_ok(), "{name}: solution {command} does not parse");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn shipped_lessons_come_rendered_as_the_renderer_renders_them() {
+        for (name, source) in crate::lessons::LESSONS {
+            let body = render::split_front_matter(source).1;
+            assert_eq!(blocks(source, body), render::blocks(body), "{name}");
         }
     }
 
