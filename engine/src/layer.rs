@@ -43,16 +43,15 @@ impl From<Vec<u8>> for Bytes {
 mod base64_bytes {
     use std::sync::Arc;
 
-    use base64::Engine as _;
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &Arc<[u8]>, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+        serializer.serialize_str(&crate::base64::encode(bytes))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<[u8]>, D::Error> {
         let text = String::deserialize(deserializer)?;
-        base64::engine::general_purpose::STANDARD.decode(text).map(Arc::from).map_err(serde::de::Error::custom)
+        crate::base64::decode(&text).map(Arc::from).map_err(serde::de::Error::custom)
     }
 }
 

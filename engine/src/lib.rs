@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod archive;
+mod base64;
 pub mod build;
 pub mod builtin;
 pub mod cli;
