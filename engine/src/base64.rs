@@ -26,7 +26,7 @@ pub struct DecodeError(&'static str);
 
 pub fn decode(text: &str) -> Result<Vec<u8>, DecodeError> {
     let text = text.as_bytes();
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err(DecodeError("its length is not a multiple of 4"));
     }
     let mut out = Vec::with_capacity(text.len() / 4 * 3);

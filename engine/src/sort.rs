@@ -74,7 +74,7 @@ mod tests {
             assert_eq!(ours, std, "{len} items");
             let (mut ours, mut std) = (items.clone(), items);
             sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
-            std.sort_by(|a, b| b.0.cmp(&a.0));
+            std.sort_by_key(|item| std::cmp::Reverse(item.0));
             assert_eq!(ours, std, "{len} items, descending");
         }
         let mut words = vec!["kv", "web", "toolbox", "hello-world", "kv"];
