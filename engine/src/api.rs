@@ -66,7 +66,7 @@ impl ApiCall {
     fn query(mut self, name: &str, value: impl Into<String>) -> Self {
         self.query.push((name.to_string(), value.into()));
         // Go sorts by name and keeps the order of a name's values; a stable sort does the same.
-        self.query.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut self.query, |a, b| a.0.cmp(&b.0));
         self
     }
 

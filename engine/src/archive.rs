@@ -97,7 +97,7 @@ pub fn load(store: &mut ImageStore, bytes: &[u8]) -> Result<String, ArchiveError
     }
     let manifest = files.get("manifest.json").ok_or_else(|| ArchiveError::Invalid("no manifest.json".into()))?;
     let manifest: Vec<ManifestItem> =
-        serde_json::from_slice(manifest).map_err(|e| ArchiveError::Invalid(format!("manifest.json: {e}")))?;
+        crate::json::from_bytes(manifest).map_err(|e| ArchiveError::Invalid(format!("manifest.json: {e}")))?;
     let mut out = String::new();
     for item in manifest {
         let config = files.get(&item.config).ok_or_else(|| ArchiveError::Invalid(format!("no {}", item.config)))?;

@@ -457,7 +457,7 @@ impl Engine {
                         shown.push(word.to_string());
                     }
                 }
-                shown.sort();
+                crate::sort::sort(&mut shown);
                 (created_by::nop(&format!("EXPOSE {}", shown.join(" "))), None)
             }
             InstructionKind::Volume(paths) => {

@@ -149,7 +149,7 @@ impl Image {
 
     /// An image from config bytes written elsewhere, keeping them so its id stays Docker's.
     pub fn from_config_json(json: &[u8]) -> Result<Self, serde_json::Error> {
-        let config: ImageConfig = serde_json::from_slice(json)?;
+        let config: ImageConfig = crate::json::from_bytes(json)?;
         let created = Timestamp::parse_rfc3339(&config.created).unwrap_or_default();
         Ok(Image {
             id: ImageId(Digest::of(json)),

@@ -43,21 +43,20 @@ impl From<Vec<u8>> for Bytes {
 mod base64_bytes {
     use std::sync::Arc;
 
-    use base64::Engine as _;
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &Arc<[u8]>, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+        serializer.serialize_str(&crate::base64::encode(bytes))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<[u8]>, D::Error> {
         let text = String::deserialize(deserializer)?;
-        base64::engine::general_purpose::STANDARD.decode(text).map(Arc::from).map_err(serde::de::Error::custom)
+        crate::base64::decode(&text).map(Arc::from).map_err(serde::de::Error::custom)
     }
 }
 
 /// What one path of a layer holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum EntryKind {
     File {
@@ -81,6 +80,7 @@ pub enum EntryKind {
 
 /// One path of a layer with its metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SavedEntry")]
 pub struct Entry {
     #[serde(flatten)]
     pub kind: EntryKind,
@@ -92,6 +92,53 @@ pub struct Entry {
     /// Last modification, in nanoseconds since the Unix epoch; a layer tar keeps whole seconds.
     #[serde(default, skip_serializing_if = "is_zero_u64")]
     pub mtime: u64,
+}
+
+/// An [`Entry`] as it is saved, read field by field: serde's `flatten` and internally tagged
+/// enums buffer every field before they decode it, and that machinery alone weighed some 40 KB
+/// of the page's module. The JSON is the same, so saved states still load.
+#[derive(Deserialize)]
+struct SavedEntry {
+    #[serde(rename = "type")]
+    kind: SavedKind,
+    data: Option<Bytes>,
+    #[serde(default)]
+    opaque: bool,
+    target: Option<String>,
+    mode: u32,
+    #[serde(default)]
+    uid: u32,
+    #[serde(default)]
+    gid: u32,
+    #[serde(default)]
+    mtime: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SavedKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Whiteout,
+}
+
+impl TryFrom<SavedEntry> for Entry {
+    type Error = &'static str;
+
+    fn try_from(saved: SavedEntry) -> Result<Self, Self::Error> {
+        let kind = match (saved.kind, saved.data, saved.target) {
+            (SavedKind::File, Some(data), _) => EntryKind::File { data },
+            (SavedKind::File, None, _) => return Err("missing field `data`"),
+            (SavedKind::Dir, ..) => EntryKind::Dir { opaque: saved.opaque },
+            (SavedKind::Symlink, _, Some(target)) => EntryKind::Symlink { target },
+            (SavedKind::Hardlink, _, Some(target)) => EntryKind::Hardlink { target },
+            (SavedKind::Symlink | SavedKind::Hardlink, _, None) => return Err("missing field `target`"),
+            (SavedKind::Whiteout, ..) => EntryKind::Whiteout,
+        };
+        Ok(Entry { kind, mode: saved.mode, uid: saved.uid, gid: saved.gid, mtime: saved.mtime })
+    }
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod archive;
+mod base64;
 pub mod build;
 pub mod builtin;
 pub mod cli;
@@ -34,7 +35,9 @@ mod engine;
 pub mod format;
 pub mod fs;
 pub mod goal;
+mod gzip;
 pub mod image;
+pub mod json;
 pub mod layer;
 pub mod lesson;
 pub mod net;
@@ -44,6 +47,7 @@ pub mod progress;
 pub mod reference;
 pub mod registry;
 pub mod sequence;
+mod sort;
 pub mod swarm;
 pub mod tar;
 pub mod template;

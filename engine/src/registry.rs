@@ -101,20 +101,13 @@ pub struct Registry {
 /// Compresses a layer tar the same way every time (no name, no time in the gzip header), so the
 /// same layer always becomes the same blob.
 fn compress(tar: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(tar);
-    encoder.finish().unwrap_or_default()
+    crate::gzip::compress(tar)
 }
 
 /// Decompresses a blob, refusing one that would inflate past the tar reader's limit.
 pub(crate) fn decompress(blob: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let limit = crate::tar::MAX_ENTRY * 2;
-    flate2::read::GzDecoder::new(blob).take(limit + 1).read_to_end(&mut out).ok()?;
-    (out.len() as u64 <= limit).then_some(out)
+    let limit = usize::try_from(crate::tar::MAX_ENTRY * 2).unwrap_or(usize::MAX);
+    crate::gzip::decompress_limited(blob, limit)
 }
 
 impl Registry {
@@ -217,7 +210,7 @@ impl Registry {
             diff_ids.push(DiffId(Digest::of(&tar)));
             layers.push(Layer::from_tar(&tar)?);
         }
-        let parsed: ImageConfig = serde_json::from_slice(&config.0).map_err(|_| unknown())?;
+        let parsed: ImageConfig = crate::json::from_bytes(&config.0).map_err(|_| unknown())?;
         // Keep the original bytes only when Dockyard would not write the same ones.
         let mut image = if parsed.to_json() == *config.0 {
             Image::from_config(parsed, *created)
@@ -239,7 +232,7 @@ impl Registry {
     pub(crate) fn diff_ids(&self, manifest: &ImageManifest) -> Vec<DiffId> {
         self.configs
             .get(&manifest.config.digest)
-            .and_then(|(config, _)| serde_json::from_slice::<ImageConfig>(&config.0).ok())
+            .and_then(|(config, _)| crate::json::from_bytes::<ImageConfig>(&config.0).ok())
             .map(|config| config.rootfs.diff_ids)
             .unwrap_or_default()
     }
@@ -254,7 +247,7 @@ impl Registry {
         };
         let manifest = self.manifests.get(&manifest_digest)?;
         let (config, _) = self.configs.get(&manifest.config.digest)?;
-        serde_json::from_slice(&config.0).ok()
+        crate::json::from_bytes(&config.0).ok()
     }
 }
 

@@ -81,7 +81,7 @@ impl Engine {
     /// show inside the images built on them.
     fn shown_images(&self) -> Vec<&Image> {
         let mut images: Vec<&Image> = self.images.images.values().collect();
-        images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+        crate::sort::sort_by(&mut images, |a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         let intermediates = self.images.intermediates();
         images.into_iter().filter(|i| !intermediates.contains(&i.id)).collect()
     }
@@ -108,7 +108,7 @@ impl Engine {
         let (size, wasted) = waste(&layers);
         let efficiency = if size == 0 { 1.0 } else { (size - wasted) as f64 / size as f64 };
         let mut tags: Vec<String> = self.images.tags_of(image.id).iter().map(|r| r.familiar()).collect();
-        tags.sort();
+        crate::sort::sort(&mut tags);
         ImageStack { id: image.id, tags, layers: slabs, size, wasted, efficiency }
     }
 

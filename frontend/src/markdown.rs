@@ -1,19 +1,9 @@
 //! Lessons from Markdown: front matter, prose rendered to HTML, and code blocks whose docker
 //! commands the learner can run with one click.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+mod render;
 
-/// One piece of a lesson, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    /// Prose, already rendered to HTML.
-    Html(String),
-    /// A code block, with the docker commands in it (lines starting `docker` or `$ docker`).
-    Code { text: String, commands: Vec<String> },
-    /// A file of the build context (a ```` ```file PATH ```` block), which the learner can put in
-    /// the Dockerfile tab.
-    File { path: String, text: String },
-}
+pub use render::Block;
 
 /// A parsed lesson.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +21,7 @@ use dockyard_engine::lesson as plan;
 
 /// Parses a lesson: an optional `---` front matter of `key: value` lines, then Markdown.
 pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
-    let (front, body) = split_front_matter(source);
+    let (front, body) = render::split_front_matter(source);
     let field = |key: &str| {
         front.lines().find_map(|line| {
             let (k, v) = line.split_once(':')?;
@@ -41,7 +31,7 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
     let plan = plan::Lesson::parse(file_name, source).map_err(|e| e.to_string());
-    let (blocks, links) = blocks(body);
+    let (blocks, links) = blocks(source, body);
     Lesson { id, title, blocks, links, plan }
 }
 
@@ -64,16 +54,6 @@ impl Lesson {
     }
 }
 
-fn split_front_matter(source: &str) -> (&str, &str) {
-    let Some(rest) = source.strip_prefix("---\n") else {
-        return ("", source);
-    };
-    match rest.find("\n---\n") {
-        Some(end) => (&rest[..end], &rest[end + 5..]),
-        None => ("", source),
-    }
-}
-
 /// The link to another lesson that `href` is: its file name, when it names a lesson file of this
 /// folder (`07-registries.md`), which the lesson pane opens in place.
 pub fn lesson_link(href: &str) -> Option<&str> {
@@ -81,84 +61,27 @@ pub fn lesson_link(href: &str) -> Option<&str> {
     (file.ends_with(".md") && !file.contains(':') && !file.contains('/')).then_some(file)
 }
 
-fn blocks(markdown: &str) -> (Vec<Block>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut links = Vec::new();
-    let mut prose: Vec<Event> = Vec::new();
-    // A code block's text so far, and the file it is when it is a `file` block.
-    let mut code: Option<(String, Option<String>)> = None;
-    // Inside a goals, hint or solution block, which the lesson pane draws from the plan instead.
-    let mut special = false;
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
-        if special {
-            special = !matches!(event, Event::End(TagEnd::CodeBlock));
-            continue;
-        }
-        match (&mut code, event) {
-            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
-                if plan::SPECIAL_FENCES.contains(&info.split_whitespace().next().unwrap_or("")) =>
-            {
-                special = true;
-            }
-            (None, Event::Start(Tag::CodeBlock(kind))) => {
-                flush(&mut prose, &mut out);
-                let file = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        let mut words = info.split_whitespace();
-                        match (words.next(), words.next()) {
-                            (Some(plan::FILE_FENCE), Some(path)) => Some(path.to_string()),
-                            _ => None,
-                        }
-                    }
-                    CodeBlockKind::Indented => None,
-                };
-                code = Some((String::new(), file));
-            }
-            (Some((text, _)), Event::Text(t)) => text.push_str(&t),
-            (Some((_, Some(_))), Event::End(TagEnd::CodeBlock)) => {
-                if let Some((text, Some(path))) = code.take() {
-                    out.push(Block::File { path, text });
-                }
-            }
-            (Some((text, None)), Event::End(TagEnd::CodeBlock)) => {
-                let text = std::mem::take(text);
-                let commands = text
-                    .lines()
-                    .map(|l| l.trim().trim_start_matches("$ ").trim())
-                    .filter(|l| l.starts_with("docker ") || *l == "docker")
-                    .map(str::to_string)
-                    .collect();
-                out.push(Block::Code { text: text.trim_end().to_string(), commands });
-                code = None;
-            }
-            (Some(_), _) => {}
-            // A section starts at its `##` heading, in a block of its own, so presenter mode can
-            // show one section at a time.
-            (None, event @ Event::Start(Tag::Heading { level: HeadingLevel::H2, .. })) => {
-                flush(&mut prose, &mut out);
-                prose.push(event);
-            }
-            (None, Event::Start(Tag::Link { link_type, dest_url, title, id })) => {
-                links.push(dest_url.to_string());
-                prose.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-            }
-            (None, event) => prose.push(event),
-        }
+/// A lesson's blocks and links: a shipped lesson's as the build script rendered them, any
+/// other's rendered now where the renderer is (natively), or shown as plain text in the page.
+fn blocks(source: &str, body: &str) -> (Vec<Block>, Vec<String>) {
+    let shipped = crate::lessons::LESSONS.iter().position(|(_, shipped)| *shipped == source);
+    if let Some(at) = shipped.filter(|at| *at < crate::lessons::RENDERED.len()) {
+        let block = |&(kind, text, path, commands): &crate::lessons::RenderedBlock| match kind {
+            1 => Block::Code { text: text.into(), commands: commands.iter().map(|c| c.to_string()).collect() },
+            2 => Block::File { path: path.into(), text: text.into() },
+            _ => Block::Html(text.into()),
+        };
+        let links = crate::lessons::LINKS.get(at).map_or(Vec::new(), |l| l.iter().map(|s| s.to_string()).collect());
+        return (crate::lessons::RENDERED[at].iter().map(block).collect(), links);
     }
-    flush(&mut prose, &mut out);
-    (out, links)
+    #[cfg(not(target_arch = "wasm32"))]
+    return render::blocks(body);
+    #[cfg(target_arch = "wasm32")]
+    (vec![Block::Code { text: body.to_string(), commands: Vec::new() }], Vec::new())
 }
 
-fn flush(prose: &mut Vec<Event>, out: &mut Vec<Block>) {
-    if prose.is_empty() {
-        return;
-    }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, prose.drain(..));
-    out.push(Block::Html(html));
-}
-
-#[cfg(test)]
+// Natively, where the renderer is: in the page a lesson that is not shipped is not rendered.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -229,6 +152,14 @@ mod tests {
                     assert!(dockyard_engine::cli::parse(command).is_ok(), "{name}: solution {command} does not parse");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn shipped_lessons_come_rendered_as_the_renderer_renders_them() {
+        for (name, source) in crate::lessons::LESSONS {
+            let body = render::split_front_matter(source).1;
+            assert_eq!(blocks(source, body), render::blocks(body), "{name}");
         }
     }
 

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 /// A socket call a worker makes of the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
+// Externally tagged: an internally tagged enum buffers its fields to decode them, which costs the
+// module far more code.
+#[serde(rename_all = "lowercase")]
 pub enum Call {
     Accept { at: Endpoint, wait: bool },
     Recv { conn: ConnId, max: usize, peek: bool, wait: bool },
@@ -174,7 +176,7 @@ impl SharedNetwork {
         }
         let len = js_sys::Atomics::load(&self.header, 1).unwrap_or(0).clamp(0, ANSWER_CAPACITY as i32) as u32;
         let json = self.data.subarray(0, len).to_vec();
-        match serde_json::from_slice::<Answer>(&json) {
+        match dockyard_engine::json::from_bytes::<Answer>(&json) {
             Ok(Answer::Error(raw)) => Err(Errno::from_raw(raw).unwrap_or(Errno::Io)),
             Ok(answer) => Ok(answer),
             Err(_) => Err(Errno::Io),

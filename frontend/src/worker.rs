@@ -38,7 +38,8 @@ struct Job {
 
 /// What a worker sends the page.
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+// Externally tagged, as `Call` is, for the same reason: it needs no buffering to decode.
+#[serde(rename_all = "lowercase")]
 enum Message {
     /// Loaded and listening: the job may come. `transferred` is what the worker fetched to load
     /// (Resource Timing's `transferSize`), which the page's own timeline does not count.
@@ -276,7 +277,7 @@ fn bootstrap() -> Result<String, String> {
          self.onmessage = (event) => worker_run(event.data[0], event.data[1], event.data[2], event.data[3]);\n\
          await init({{ module_or_path: {wasm:?} }});\n\
          const transferred = performance.getEntriesByType(\"resource\").reduce((n, e) => n + e.transferSize, 0);\n\
-         self.postMessage(JSON.stringify({{ kind: \"ready\", transferred }}));\n"
+         self.postMessage(JSON.stringify({{ ready: {{ transferred }} }}));\n"
     ))
 }
 

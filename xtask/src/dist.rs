@@ -7,6 +7,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+use crate::compact;
 use crate::process;
 use crate::tools::WebTools;
 use crate::vendor;
@@ -61,6 +62,10 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     )?;
 
     if !dev {
+        // The glue's comments are the Rust doc comments of every export: not for the download.
+        let glue = dist.join("dockyard.js");
+        let js = fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
+        fs::write(&glue, compact::js(&js)).with_context(|| format!("cannot write {}", glue.display()))?;
         let wasm_opt =
             tools.wasm_opt.as_ref().context("wasm-opt is needed for a release build but was not prepared")?;
         process::output(Command::new(wasm_opt).arg("--version"))
@@ -69,7 +74,9 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
         // These are the wasm features rustc enables by default; wasm-opt must accept them too.
         process::run(
             Command::new(wasm_opt)
+                // Twice: the second round finds a little more (1.6 KB gzipped in November 2026).
                 .args([
+                    "-Oz",
                     "-Oz",
                     "--enable-bulk-memory",
                     "--enable-nontrapping-float-to-int",
@@ -91,6 +98,10 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
         let to = dist.join(&asset.name);
         let copied = match asset.is_dir {
             true => copy_dir(&from, &to),
+            // Stylesheets without their comments and indentation, in a release build.
+            false if !dev && asset.name.ends_with(".css") => {
+                fs::read_to_string(&from).and_then(|text| fs::write(&to, compact::css(&text)))
+            }
             false => fs::copy(&from, &to).map(drop),
         };
         copied.with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;

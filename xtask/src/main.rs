@@ -1,6 +1,7 @@
 //! `cargo xtask`: builds, tests and runs Dockyard by driving cargo, wasm-bindgen, wasm-opt and dockerd.
 
 mod bench;
+mod compact;
 mod dist;
 mod dockerd;
 mod play;

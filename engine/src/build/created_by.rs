@@ -33,7 +33,7 @@ pub fn run(args: &[(String, String)], command: &[String]) -> String {
         return line;
     }
     let mut sorted: Vec<&(String, String)> = args.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
     let pairs: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
     format!("|{} {} {line}", sorted.len(), pairs.join(" "))
 }

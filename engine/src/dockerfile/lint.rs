@@ -316,7 +316,7 @@ pub fn lint_with(file: &Dockerfile, base: &dyn Fn(&str) -> Option<BaseImage>) ->
         hints.retain(|h| options.allows(h.rule));
     }
     // A stable sort: hints on one line stay in the order the rules found them.
-    hints.sort_by_key(|h| h.span.start);
+    crate::sort::sort_by_key(&mut hints, |h| h.span.start);
     hints
 }
 

@@ -143,7 +143,7 @@ impl Engine {
             .iter()
             .filter(|c| c.labels.get("com.docker.compose.project").map(String::as_str) == Some(project))
             .collect();
-        found.sort_by(|a, b| service_of(a).cmp(service_of(b)).then_with(|| a.name.cmp(&b.name)));
+        crate::sort::sort_by(&mut found, |a, b| service_of(a).cmp(service_of(b)).then_with(|| a.name.cmp(&b.name)));
         found
     }
 }

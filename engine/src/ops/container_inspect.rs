@@ -197,7 +197,7 @@ impl Engine {
             },
             network_settings: self.network_settings(c),
         };
-        serde_json::to_value(value).unwrap_or_default()
+        crate::json::to_value(&value)
     }
 
     /// `NetworkSettings`: the published ports, and an endpoint per network, whose address,

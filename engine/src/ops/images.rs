@@ -71,12 +71,12 @@ impl Engine {
         let intermediates = self.images.intermediates();
         let mut images: Vec<&Image> =
             self.images.images.values().filter(|image| options.all || !intermediates.contains(&image.id)).collect();
-        images.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+        crate::sort::sort_by(&mut images, |a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         // Each image with the tags the filters keep; `None` means shown untagged.
         let mut rows: Vec<(&Image, Vec<Reference>)> = Vec::new();
         for image in images {
             let mut tags = self.images.tags_of(image.id);
-            tags.sort_by_key(|r| r.familiar());
+            crate::sort::sort_by_key(&mut tags, |r| r.familiar());
             let dangling = tags.is_empty();
             let mut keep = true;
             for filter in &filters {

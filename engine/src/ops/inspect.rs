@@ -144,7 +144,7 @@ impl Engine {
                 errors.push(daemon_error(format!("no such image: {key}: No such image: {name}")));
                 continue;
             };
-            let json = serde_json::to_value(self.inspect_one(image)).unwrap_or_default();
+            let json = crate::json::to_value(&self.inspect_one(image));
             match template.execute(&json, Shape::Map { missing_key_error: true }) {
                 Ok(text) if out.len() + text.len() < MAX_OUTPUT => {
                     out.push_str(&text);
@@ -170,12 +170,12 @@ impl Engine {
 
     /// An image's inspect JSON, for `docker inspect` as well.
     pub(crate) fn image_json(&self, image: &Image) -> serde_json::Value {
-        serde_json::to_value(self.inspect_one(image)).unwrap_or_default()
+        crate::json::to_value(&self.inspect_one(image))
     }
 
     fn inspect_one<'a>(&self, image: &'a Image) -> InspectImage<'a> {
         let mut repo_tags: Vec<String> = self.images.tags_of(image.id).iter().map(|r| r.familiar()).collect();
-        repo_tags.sort();
+        crate::sort::sort(&mut repo_tags);
         let size = self.images.size_of(image);
         InspectImage {
             id: image.id.to_string(),

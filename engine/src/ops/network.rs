@@ -274,7 +274,7 @@ impl Engine {
                 _ => return Reply::err(daemon_error(format!("Invalid filter '{key}'")), 1),
             }
         }
-        shown.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut shown, |a, b| a.name.cmp(&b.name));
         let id = |n: &Network| if no_trunc { n.id.to_string() } else { n.id.short().to_string() };
         if quiet {
             return Reply::out(shown.iter().map(|n| format!("{}\n", id(n))).collect::<String>());
@@ -366,7 +366,7 @@ impl Engine {
             options,
             labels: &n.labels,
         };
-        serde_json::to_value(value).unwrap_or_default()
+        crate::json::to_value(&value)
     }
 
     pub(crate) fn network_inspect(&self, names: &[String], format: Option<&str>) -> Reply {
@@ -529,7 +529,7 @@ impl Engine {
         if deleted.is_empty() {
             return Step::Done(Reply::default());
         }
-        deleted.sort();
+        crate::sort::sort(&mut deleted);
         Step::Done(Reply::out(format!("Deleted Networks:\n{}\n\n", deleted.join("\n"))))
     }
 }

@@ -106,7 +106,7 @@ impl Engine {
                 })
             })
             .collect();
-        all.sort_by_key(|(_, f)| f.host_port);
+        crate::sort::sort_by_key(&mut all, |(_, f)| f.host_port);
         all
     }
 
@@ -123,7 +123,7 @@ impl Engine {
             .filter_map(|port| port.strip_suffix("/tcp").unwrap_or(port).parse().ok())
             .chain(container.ports.iter().filter(|b| b.proto == "tcp").map(|b| b.container_port))
             .collect();
-        listen.sort_unstable();
+        crate::sort::sort(&mut listen);
         listen.dedup();
         let forwards = |c: &Container| -> Vec<Forward> {
             c.published

@@ -33,7 +33,7 @@ impl Engine {
                 .filter_map(|t| Reference::parse(t).ok())
                 .filter(|r| r.repository() == repository)
                 .collect();
-            tags.sort_by_key(|r| r.tag.clone());
+            crate::sort::sort_by_key(&mut tags, |r| r.tag.clone());
             tags
         } else {
             if reference.tag.is_none() {

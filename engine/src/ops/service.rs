@@ -406,7 +406,7 @@ impl Engine {
         let Some(swarm) = &self.swarm else { return not_a_manager() };
         let mut services: Vec<&Service> =
             swarm.services.iter().filter(|s| stack.is_none_or(|stack| s.stack() == Some(stack))).collect();
-        services.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut services, |a, b| a.name.cmp(&b.name));
         if let (Some(stack), true) = (stack, services.is_empty()) {
             return Reply::err(format!("Nothing found in stack: {stack}"), 1);
         }
@@ -597,7 +597,7 @@ pub(crate) fn task_table(swarm: &Swarm, tasks: &[&Task], quiet: bool, no_trunc: 
     let mut table = Table::new(&["ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS"]);
     let mut ids = String::new();
     for ((service, slot, node), mut group) in groups {
-        group.sort_by(|(ia, a), (ib, b)| b.created.cmp(&a.created).then(ib.cmp(ia)));
+        crate::sort::sort_by(&mut group, |(ia, a), (ib, b)| b.created.cmp(&a.created).then(ib.cmp(ia)));
         for (n, (_, task)) in group.iter().enumerate() {
             let id = if no_trunc { task.id.to_string() } else { task.id.short().to_string() };
             ids.push_str(&format!("{id}\n"));

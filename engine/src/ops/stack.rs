@@ -221,7 +221,7 @@ impl Engine {
                 reply.stderr.push_str(&format!("Nothing found in stack: {stack}\n"));
                 continue;
             }
-            services.sort();
+            crate::sort::sort(&mut services);
             for (name, id) in services {
                 reply.stdout.push_str(&format!("Removing service {name}\n"));
                 swarm.services.retain(|s| s.id != id);

@@ -231,7 +231,7 @@ impl Engine {
     fn node_ls(&self, quiet: bool) -> Reply {
         let Some(swarm) = &self.swarm else { return not_a_manager() };
         let mut nodes: Vec<&Node> = swarm.nodes.iter().collect();
-        nodes.sort_by(|a, b| a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id)));
+        crate::sort::sort_by(&mut nodes, |a, b| a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id)));
         if quiet {
             return Reply::out(nodes.iter().map(|n| format!("{}\n", n.id)).collect::<String>());
         }

@@ -208,7 +208,7 @@ fn roll(swarm: &mut Swarm, service_id: &ServiceId, at: Timestamp) {
         .filter(|t| t.desired == TaskState::Running && t.spec_version < version)
         .map(|t| (t.slot, t.id.clone(), t.node.clone()))
         .collect();
-    old.sort();
+    crate::sort::sort(&mut old);
     if old.is_empty() {
         status.state =
             if status.state.starts_with("rollback") { "rollback_completed" } else { "completed" }.to_string();

@@ -372,7 +372,7 @@ impl<'t, 'a> State<'t, 'a> {
                 .collect(),
             Value::Json(Json::Object(map), static_type) => {
                 let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
+                crate::sort::sort(&mut keys);
                 let element = self.element_static(*static_type);
                 keys.into_iter().map(|k| (Value::Str(k.clone()), Value::Json(&map[k], element))).collect()
             }

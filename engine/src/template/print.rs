@@ -137,7 +137,7 @@ fn json_v(value: &Json, out: &mut String) {
         }
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             out.push_str("map[");
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -235,7 +235,7 @@ fn json_value(value: &Json, out: &mut String) {
         }
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             out.push('{');
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {

@@ -257,7 +257,7 @@ impl Stack<'_> {
             .map(|(p, _)| &p[prefix.len()..])
             .filter(|rest| !rest.is_empty() && !rest.contains('/'))
             .collect();
-        names.sort_unstable();
+        crate::sort::sort(&mut names);
         names.dedup();
         let mut entries: Vec<FileEntry> = names
             .into_iter()
@@ -281,7 +281,9 @@ impl Stack<'_> {
                 })
             })
             .collect();
-        entries.sort_by(|a, b| (a.kind != Kind::Dir).cmp(&(b.kind != Kind::Dir)).then_with(|| a.name.cmp(&b.name)));
+        crate::sort::sort_by(&mut entries, |a, b| {
+            (a.kind != Kind::Dir).cmp(&(b.kind != Kind::Dir)).then_with(|| a.name.cmp(&b.name))
+        });
         Ok((shown, entries))
     }
 

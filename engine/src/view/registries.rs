@@ -129,7 +129,7 @@ impl Engine {
     /// Every registry, Docker Hub first, with its repositories and tags in name order.
     pub fn registry_views(&self) -> Vec<RegistryView> {
         let mut registries: Vec<&Registry> = self.registries.values().collect();
-        registries.sort_by_key(|r| (r.domain != DEFAULT_DOMAIN, r.domain.clone()));
+        crate::sort::sort_by_key(&mut registries, |r| (r.domain != DEFAULT_DOMAIN, r.domain.clone()));
         registries.into_iter().map(|registry| self.registry_view(registry)).collect()
     }
 

@@ -141,7 +141,7 @@ fn view(swarm: &Swarm, now: Timestamp) -> SwarmView {
             }
         })
         .collect();
-    nodes.sort_by(|a, b| b.is_self.cmp(&a.is_self).then(a.hostname.cmp(&b.hostname)));
+    crate::sort::sort_by(&mut nodes, |a, b| b.is_self.cmp(&a.is_self).then(a.hostname.cmp(&b.hostname)));
     let mut services: Vec<ServiceView> = swarm
         .services
         .iter()
@@ -155,7 +155,7 @@ fn view(swarm: &Swarm, now: Timestamp) -> SwarmView {
             updating: s.update_status.as_ref().is_some_and(|u| u.completed.is_none()),
         })
         .collect();
-    services.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut services, |a, b| a.name.cmp(&b.name));
     let recent = swarm
         .events
         .iter()

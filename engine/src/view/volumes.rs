@@ -117,7 +117,7 @@ impl Engine {
                 }
             })
             .collect();
-        views.sort_by(|a, b| {
+        crate::sort::sort_by(&mut views, |a, b| {
             a.anonymous.cmp(&b.anonymous).then_with(|| {
                 if a.anonymous {
                     b.created.cmp(&a.created).then(a.name.cmp(&b.name))

@@ -65,7 +65,7 @@ impl Engine {
             .iter()
             .map(|c| (rank(service_of(c)), c.name.clone(), c.id.clone()))
             .collect();
-        containers.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        crate::sort::sort_by(&mut containers, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let mut next: Vec<_> = containers
             .into_iter()
             .map(|(_, _, id)| task(&project, TaskKind::Remove { id, deadline, volumes }))

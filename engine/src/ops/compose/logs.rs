@@ -56,7 +56,7 @@ impl Engine {
             }
             lines.extend(own.into_iter().map(|(time, stream, line)| (time, n, stream, line)));
         }
-        lines.sort_by_key(|(time, n, _, _)| (*time, *n));
+        crate::sort::sort_by_key(&mut lines, |(time, n, _, _)| (*time, *n));
         let mut reply = Reply::default();
         for (time, n, stream, line) in lines {
             let entry = crate::container::LogEntry { stream, time, text: line.to_string() };
