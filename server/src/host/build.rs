@@ -1,0 +1,203 @@
+//! `docker build` on the real daemon from the build context in the browser: the page sends the
+//! Dockerfile tab's files as a tar, checked here (size, paths inside the context, plain files and
+//! folders only), and the daemon's classic builder builds it with no network for its RUN steps
+//! and the same limits a container gets, streaming its steps as they run. The image carries the
+//! session's labels, so it goes with the session, and a build may not take a tag of an image
+//! that is not the session's own.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use bollard::query_parameters::{BuildImageOptionsBuilder, BuilderVersion, TagImageOptionsBuilder};
+use dockyard_engine::cli::BuildOptions;
+use dockyard_engine::reference::Reference;
+use dockyard_engine::tar::TarKind;
+use futures_util::StreamExt;
+
+use super::allowlist::{Refusal, Rule, MAX_MEMORY, NANO_CPUS};
+use super::output::daemon_error;
+use super::session::SESSION_LABEL;
+use super::stream::Out;
+use super::{HostReply, Scope};
+
+/// The largest build context the page may send.
+pub const MAX_CONTEXT_BYTES: usize = 32 << 20;
+
+/// The classic builder's CPU period, in microseconds; its quota is one CPU of it.
+const CPU_PERIOD: i32 = 100_000;
+
+/// Checks a context the page sent: a readable tar within the size limit, whose every entry is a
+/// plain file or folder at a relative path that stays inside the context.
+pub fn check_context(context: &[u8]) -> Result<(), Refusal> {
+    let refuse = |detail: String| Refusal::new(Rule::BuildContext, detail);
+    if context.len() > MAX_CONTEXT_BYTES {
+        return Err(refuse(format!("the build context is larger than {} MiB", MAX_CONTEXT_BYTES >> 20)));
+    }
+    let entries = dockyard_engine::tar::read(context).map_err(|e| refuse(format!("the build context: {e}")))?;
+    for entry in entries {
+        let path = entry.path.trim_end_matches('/');
+        let outside = path.starts_with('/') || path.split('/').any(|part| part == "..");
+        if outside {
+            return Err(refuse(format!("{} is outside the build context", entry.path)));
+        }
+        if !matches!(entry.kind, TarKind::File | TarKind::Dir) {
+            return Err(refuse(format!("{} is not a plain file or folder", entry.path)));
+        }
+    }
+    Ok(())
+}
+
+/// `docker build` of the context the page sent.
+pub async fn build(scope: &Scope<'_>, options: BuildOptions, context: Option<Vec<u8>>, out: &mut Out) -> i32 {
+    if options.check {
+        return out.relay(HostReply::error("dockyard: host mode's docker build does not take --check", 1));
+    }
+    let Some(context) = context else {
+        return out.relay(HostReply::error(
+            "dockyard: host mode builds the files of the Dockerfile tab: open it, then run docker build .",
+            1,
+        ));
+    };
+    if let Err(refusal) = check_context(&context) {
+        return out.relay(HostReply::refused(refusal));
+    }
+    let mut tags = Vec::new();
+    for tag in &options.tags {
+        match Reference::parse(tag) {
+            Ok(reference) => tags.push(reference.with_default_tag()),
+            Err(e) => {
+                return out
+                    .relay(HostReply::error(format!("invalid argument \"{tag}\" for \"-t, --tag\" flag: {e}"), 125))
+            }
+        }
+        if let Err(refusal) = own_or_new(scope, tag).await {
+            return out.relay(HostReply::refused(refusal));
+        }
+    }
+    let build_args: HashMap<String, String> = options
+        .build_args
+        .iter()
+        // `NAME` alone takes the client's variable, and the page has none.
+        .filter_map(|arg| arg.split_once('='))
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    let labels = scope.session.labels(scope.instance);
+    let first_tag = tags.first().map(|t| t.to_string());
+    let mut builder = BuildImageOptionsBuilder::default()
+        .dockerfile(options.file.as_deref().unwrap_or("Dockerfile"))
+        .q(options.quiet || options.progress.as_deref() == Some("quiet"))
+        .nocache(options.no_cache)
+        .rm(true)
+        .forcerm(true)
+        // RUN steps get no network, and the limits a container gets.
+        .networkmode("none")
+        .memory(MAX_MEMORY as i32)
+        .memswap(MAX_MEMORY as i32)
+        .cpuperiod(CPU_PERIOD)
+        .cpuquota((CPU_PERIOD as i64 * NANO_CPUS / 1_000_000_000) as i32)
+        .buildargs(&build_args)
+        .labels(&labels)
+        .version(BuilderVersion::BuilderV1);
+    if let Some(tag) = &first_tag {
+        builder = builder.t(tag);
+    }
+    if let Some(target) = &options.target {
+        builder = builder.target(target);
+    }
+    let mut stream = scope.docker.build_image(builder.build(), None, Some(bollard::body_full(Bytes::from(context))));
+    let deadline = tokio::time::sleep(out.limit());
+    let mut deadline = std::pin::pin!(deadline);
+    let mut image = None;
+    loop {
+        let event = tokio::select! {
+            event = stream.next() => event,
+            _ = out.interrupted() => return out.relay(HostReply::error("dockyard: build interrupted", 130)),
+            _ = &mut deadline => return out.relay(HostReply::error("dockyard: the build took too long; stopped it", 1)),
+        };
+        match event {
+            Some(Ok(info)) => {
+                if let Some(text) = info.stream.as_deref().or(info.status.as_deref()) {
+                    out.stdout(text);
+                }
+                if let Some(error) = info.error_detail.and_then(|d| d.message) {
+                    return out.relay(HostReply::error(error, 1));
+                }
+                if let Some(id) = info.aux.and_then(|aux| aux.id) {
+                    image = Some(id);
+                }
+            }
+            Some(Err(e)) => return out.relay(daemon_error(scope, "", &e, 1)),
+            None => break,
+        }
+    }
+    // The daemon tags the first; the CLI sends every -t, which bollard's one `t` cannot.
+    if let Some(image) = &image {
+        for tag in tags.iter().skip(1) {
+            let options = TagImageOptionsBuilder::default()
+                .repo(&tag.repository())
+                .tag(tag.tag.as_deref().unwrap_or("latest"))
+                .build();
+            if let Err(e) = scope.docker.tag_image(image, Some(options)).await {
+                return out.relay(daemon_error(scope, "", &e, 1));
+            }
+            out.stdout(&format!("Successfully tagged {}\n", tag.familiar()));
+        }
+    }
+    0
+}
+
+/// A tag a build may take: one no image has yet, or one of an image this session built.
+async fn own_or_new(scope: &Scope<'_>, tag: &str) -> Result<(), Refusal> {
+    let Ok(image) = scope.docker.inspect_image(tag).await else { return Ok(()) };
+    let owner = image.config.and_then(|c| c.labels).and_then(|l| l.get(SESSION_LABEL).cloned());
+    if owner.as_deref() == Some(scope.session.as_str()) {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        Rule::OwnSessionOnly,
+        format!("{tag} names an image this session did not build; images are shared, so tag the build with a new name"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dockyard_engine::layer::{Entry, Layer};
+
+    fn context(files: &[(&str, &str)]) -> Vec<u8> {
+        let mut layer = Layer::default();
+        for (path, text) in files {
+            layer.insert(path, Entry::file(text.as_bytes().to_vec(), 0o644)).unwrap();
+        }
+        layer.to_tar().unwrap()
+    }
+
+    #[test]
+    fn a_context_of_files_inside_it_passes() {
+        assert_eq!(check_context(&context(&[("Dockerfile", "FROM busybox\n"), ("site/index.html", "hi")])), Ok(()));
+    }
+
+    #[test]
+    fn a_context_that_reaches_outside_or_is_too_big_or_not_a_tar_is_refused() {
+        // A hand-made header, since the engine's writer never makes such a path.
+        let mut header = [0u8; 512];
+        header[..12].copy_from_slice(b"../etc/motd\0");
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[124..136].copy_from_slice(b"00000000000\0");
+        header[156] = b'0';
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[263..265].copy_from_slice(b"00");
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|&b| b as u32).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        let mut escaping = header.to_vec();
+        escaping.extend_from_slice(&[0u8; 1024]);
+        let refusal = check_context(&escaping).unwrap_err();
+        assert_eq!(refusal.rule, Rule::BuildContext);
+        assert!(refusal.detail.contains("outside the build context"), "{}", refusal.detail);
+
+        let big = vec![0u8; MAX_CONTEXT_BYTES + 1];
+        assert!(check_context(&big).unwrap_err().detail.contains("larger than"));
+        assert!(check_context(b"not a tar archive, only some words").is_err());
+    }
+}
