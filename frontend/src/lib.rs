@@ -10,6 +10,7 @@ mod app;
 mod controls;
 mod highlight;
 mod host;
+mod host_stream;
 mod host_tty;
 mod lesson;
 pub mod markdown;
