@@ -241,6 +241,15 @@ struct TtyParams {
     session: String,
 }
 
+/// The session a WebSocket names in its query, after the same checks as a header's.
+fn socket_session(app: &App, headers: &mut HeaderMap, params: &TtyParams) -> Result<SessionId, &'static str> {
+    for (name, value) in [(TOKEN_HEADER, &params.token), (SESSION_HEADER, &params.session)] {
+        let value = HeaderValue::from_str(value).map_err(|_| "a malformed token or session")?;
+        headers.insert(name, value);
+    }
+    session_of(app, headers)
+}
+
 /// The first message on a terminal's socket: the command and the terminal's size.
 #[derive(Deserialize)]
 struct TtyStart {
@@ -261,13 +270,7 @@ async fn host_tty(
     Query(params): Query<TtyParams>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    for (name, value) in [(TOKEN_HEADER, &params.token), (SESSION_HEADER, &params.session)] {
-        match HeaderValue::from_str(value) {
-            Ok(value) => drop(headers.insert(name, value)),
-            Err(_) => return forbidden("a malformed token or session"),
-        }
-    }
-    let id = match session_of(&app, &headers) {
+    let id = match socket_session(&app, &mut headers, &params) {
         Ok(id) => id,
         Err(why) => return forbidden(why),
     };
@@ -360,13 +363,7 @@ async fn host_stream(
     Query(params): Query<TtyParams>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    for (name, value) in [(TOKEN_HEADER, &params.token), (SESSION_HEADER, &params.session)] {
-        match HeaderValue::from_str(value) {
-            Ok(value) => drop(headers.insert(name, value)),
-            Err(_) => return forbidden("a malformed token or session"),
-        }
-    }
-    let id = match session_of(&app, &headers) {
+    let id = match socket_session(&app, &mut headers, &params) {
         Ok(id) => id,
         Err(why) => return forbidden(why),
     };

@@ -1,5 +1,6 @@
 //! Images on the real daemon: `images`, `history`, `image inspect`, `pull` with Docker's plain
-//! progress lines, and `version`. Images are shared by the sessions and read only to them.
+//! progress lines as they come, and `version`. Images are shared by the sessions; a session adds
+//! its own only by `build`.
 
 use bollard::models::CreateImageInfo;
 use bollard::query_parameters::{CreateImageOptionsBuilder, ListImagesOptionsBuilder};
