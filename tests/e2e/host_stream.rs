@@ -162,10 +162,22 @@ fn docker_build_builds_the_pages_context_and_streams_its_steps() {
         let mut build = Streamed::open(&other, "docker build -t mine .", Some(b"not a tar archive".to_vec())).await;
         assert_eq!(build.exit_code(30).await, 125);
         assert!(build.stderr_text().contains("refused by rule build-context"), "{}", build.stderr_text());
+        let mut build = Streamed::open(&other, "docker build -f ../Dockerfile -t mine .", Some(context(&files))).await;
+        assert_eq!(build.exit_code(30).await, 125);
+        assert!(build.stderr_text().contains("refused by rule build-context"), "{}", build.stderr_text());
         let mut build = Streamed::open(&other, "docker build .", None).await;
         assert_eq!(build.exit_code(30).await, 1);
         assert!(build.stderr_text().contains("Dockerfile tab"), "{}", build.stderr_text());
     });
+    // Another session can neither run the image nor remove it: one session's build cannot stand
+    // in for an image another runs.
+    let refused = other.run("docker run --rm site:v1");
+    assert!(refused.stderr.contains("refused by rule own-session-only"), "{refused:?}");
+    let refused = other.run("docker rmi site:latest");
+    assert!(refused.stderr.contains("refused by rule own-session-only") && refused.exit_code == 1, "{refused:?}");
+    let refused = session.run("docker rmi busybox");
+    assert!(refused.stderr.contains("refused by rule own-session-only"), "{refused:?}");
+    assert_eq!(session.ok("docker rmi site:latest"), "Untagged: site:latest\n");
     other.close();
     // The session's images go with it.
     session.close();
@@ -234,6 +246,34 @@ fn a_pulls_progress_and_error_come_as_they_happen() {
         let err = run.stderr_text();
         assert!(err.starts_with("Unable to find image 'dockyard-test/nowhere:latest' locally\n"), "{err}");
         assert!(err.contains("docker: Error response from daemon:"), "{err}");
+    });
+    session.close();
+}
+
+#[test]
+fn a_session_keeps_at_most_ten_images_it_built() {
+    let server = Server::start(Some(&docker_host()));
+    let api = Api::new(&server);
+    let session = api.open();
+    block_on(async {
+        for i in 0..11 {
+            let dockerfile = format!("FROM busybox\nENV N={i}\n");
+            let line = format!("docker build -q -t quota{i} .");
+            let mut build = Streamed::open(&session, &line, Some(context(&[("Dockerfile", &dockerfile)]))).await;
+            let code = build.exit_code(60).await;
+            if i < 10 {
+                assert_eq!(code, 0, "build {i}: {}", build.stderr_text());
+            } else {
+                assert_eq!(code, 125);
+                assert!(build.stderr_text().contains("refused by rule quota"), "{}", build.stderr_text());
+            }
+        }
+    });
+    session.ok("docker rmi quota0");
+    block_on(async {
+        let context = context(&[("Dockerfile", "FROM busybox\nENV N=10\n")]);
+        let mut build = Streamed::open(&session, "docker build -q -t quota10 .", Some(context)).await;
+        assert_eq!(build.exit_code(60).await, 0, "after an rmi there is room: {}", build.stderr_text());
     });
     session.close();
 }

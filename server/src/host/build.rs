@@ -1,14 +1,17 @@
 //! `docker build` on the real daemon from the build context in the browser: the page sends the
 //! Dockerfile tab's files as a tar, checked here (size, paths inside the context, plain files and
 //! folders only), and the daemon's classic builder builds it with no network for its RUN steps
-//! and the same limits a container gets, streaming its steps as they run. The image carries the
-//! session's labels, so it goes with the session, and a build may not take a tag of an image
-//! that is not the session's own.
+//! with memory and CPU limits, streaming its steps as they run. The image carries the
+//! session's labels, so it goes with the session (or `docker rmi`), and a build may not take a
+//! tag of an image that is not the session's own, nor may another session run it.
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use bollard::query_parameters::{BuildImageOptionsBuilder, BuilderVersion, TagImageOptionsBuilder};
+use bollard::query_parameters::{
+    BuildImageOptionsBuilder, BuilderVersion, ListImagesOptionsBuilder, RemoveImageOptionsBuilder,
+    TagImageOptionsBuilder,
+};
 use dockyard_engine::cli::BuildOptions;
 use dockyard_engine::reference::Reference;
 use dockyard_engine::tar::TarKind;
@@ -22,6 +25,9 @@ use super::{HostReply, Scope};
 
 /// The largest build context the page may send.
 pub const MAX_CONTEXT_BYTES: usize = 32 << 20;
+
+/// Images one session may build and keep.
+pub const MAX_IMAGES: usize = 10;
 
 /// The classic builder's CPU period, in microseconds; its quota is one CPU of it.
 const CPU_PERIOD: i32 = 100_000;
@@ -59,6 +65,18 @@ pub async fn build(scope: &Scope<'_>, options: BuildOptions, context: Option<Vec
         ));
     };
     if let Err(refusal) = check_context(&context) {
+        return out.relay(HostReply::refused(refusal));
+    }
+    // The daemon finds the Dockerfile inside the context; a path that leaves it is not sent.
+    if let Some(file) = &options.file {
+        if file.starts_with('/') || file.split('/').any(|part| part == "..") {
+            return out.relay(HostReply::refused(Refusal::new(
+                Rule::BuildContext,
+                format!("-f {file}: the Dockerfile must be inside the build context"),
+            )));
+        }
+    }
+    if let Err(refusal) = within_quota(scope).await {
         return out.relay(HostReply::refused(refusal));
     }
     let mut tags = Vec::new();
@@ -146,17 +164,88 @@ pub async fn build(scope: &Scope<'_>, options: BuildOptions, context: Option<Vec
     0
 }
 
+/// The session that built an image, if one did.
+fn builder_of(image: bollard::models::ImageInspect) -> Option<String> {
+    image.config.and_then(|c| c.labels).and_then(|mut labels| labels.remove(SESSION_LABEL))
+}
+
 /// A tag a build may take: one no image has yet, or one of an image this session built.
 async fn own_or_new(scope: &Scope<'_>, tag: &str) -> Result<(), Refusal> {
     let Ok(image) = scope.docker.inspect_image(tag).await else { return Ok(()) };
-    let owner = image.config.and_then(|c| c.labels).and_then(|l| l.get(SESSION_LABEL).cloned());
-    if owner.as_deref() == Some(scope.session.as_str()) {
+    if builder_of(image).as_deref() == Some(scope.session.as_str()) {
         return Ok(());
     }
     Err(Refusal::new(
         Rule::OwnSessionOnly,
         format!("{tag} names an image this session did not build; images are shared, so tag the build with a new name"),
     ))
+}
+
+/// Whether a container may be made from `image`: false when the daemon does not have it, and a
+/// refusal when another session built it, so one session's build cannot stand in for an image
+/// another session runs.
+pub async fn image_for_run(scope: &Scope<'_>, image: &str) -> Result<bool, Refusal> {
+    let Ok(found) = scope.docker.inspect_image(image).await else { return Ok(false) };
+    match builder_of(found) {
+        Some(session) if session != scope.session.as_str() => {
+            Err(Refusal::new(Rule::OwnSessionOnly, format!("image {image} was built by another session")))
+        }
+        _ => Ok(true),
+    }
+}
+
+/// Refuses a build once the session has built as many images as it may keep.
+async fn within_quota(scope: &Scope<'_>) -> Result<(), Refusal> {
+    let options = ListImagesOptionsBuilder::default().filters(&scope.session.filter()).build();
+    let built = scope.docker.list_images(Some(options)).await.map(|list| list.len()).unwrap_or(0);
+    if built >= MAX_IMAGES {
+        return Err(Refusal::new(
+            Rule::Quota,
+            format!("a session keeps at most {MAX_IMAGES} images it built; docker rmi one first"),
+        ));
+    }
+    Ok(())
+}
+
+/// `docker rmi` of images this session built; the shared ones are not the session's to remove.
+pub async fn rmi(scope: &Scope<'_>, names: &[String], force: bool, no_prune: bool) -> HostReply {
+    let mut reply = HostReply::default();
+    for name in names {
+        let image = match scope.docker.inspect_image(name).await {
+            Ok(image) => image,
+            Err(e) => {
+                let failed = daemon_error(scope, "", &e, 1);
+                reply.stderr.push_str(&failed.stderr);
+                reply.exit_code = 1;
+                continue;
+            }
+        };
+        if builder_of(image).as_deref() != Some(scope.session.as_str()) {
+            let refusal =
+                Refusal::new(Rule::OwnSessionOnly, format!("{name} is shared; a session removes only images it built"));
+            reply.stderr.push_str(&format!("{refusal}\n"));
+            reply.exit_code = 1;
+            continue;
+        }
+        let options = RemoveImageOptionsBuilder::default().force(force).noprune(no_prune).build();
+        match scope.docker.remove_image(name, Some(options), None).await {
+            Ok(items) => {
+                for item in items {
+                    if let Some(untagged) = item.untagged {
+                        reply.stdout.push_str(&format!("Untagged: {untagged}\n"));
+                    }
+                    if let Some(deleted) = item.deleted {
+                        reply.stdout.push_str(&format!("Deleted: {deleted}\n"));
+                    }
+                }
+            }
+            Err(e) => {
+                reply.stderr.push_str(&daemon_error(scope, "", &e, 1).stderr);
+                reply.exit_code = 1;
+            }
+        }
+    }
+    reply
 }
 
 #[cfg(test)]

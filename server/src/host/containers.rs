@@ -22,7 +22,7 @@ use futures_util::{Stream, StreamExt};
 use super::allowlist::{self, Refusal, Rule};
 use super::output::{ago, daemon_error, inspect_output, short_id, unprefix};
 use super::stream::Out;
-use super::{follow, images, objects, HostReply, Scope};
+use super::{build, follow, images, objects, HostReply, Scope};
 
 /// Containers one session may have, running or not.
 pub const MAX_CONTAINERS: usize = 10;
@@ -78,7 +78,11 @@ pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool, out: &mut 
         return out
             .relay(HostReply::error(format!("docker: {e}\n\nRun 'docker {verb} --help' for more information"), 125));
     }
-    if scope.docker.inspect_image(&options.image).await.is_err() {
+    let present = match build::image_for_run(scope, &options.image).await {
+        Ok(present) => present,
+        Err(refusal) => return out.relay(HostReply::refused(refusal)),
+    };
+    if !present {
         out.stderr(&format!("Unable to find image '{}' locally\n", qualified(&options.image)));
         if images::pull(scope, &options.image, false, true, out).await != 0 {
             return 125;
@@ -134,7 +138,7 @@ pub async fn create_for_terminal(scope: &Scope<'_>, options: RunOptions) -> Resu
     body.open_stdin = Some(options.interactive);
     body.stdin_once = Some(options.interactive);
     body.attach_stdin = Some(options.interactive);
-    if scope.docker.inspect_image(&options.image).await.is_err() {
+    if !build::image_for_run(scope, &options.image).await.map_err(HostReply::refused)? {
         let image = qualified(&options.image);
         return Err(HostReply::error(format!("Unable to find image '{image}' locally; docker pull it first"), 125));
     }

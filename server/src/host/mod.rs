@@ -284,6 +284,7 @@ async fn dispatch(scope: &Scope<'_>, command: Command, context: Option<Vec<u8>>,
         Command::Exec(options) => containers::exec(scope, options).await,
         Command::Inspect { names, format, kind } => containers::inspect(scope, &names, format, kind).await,
         Command::Images(options) => images::images(scope, options).await,
+        Command::Rmi { force, no_prune, images: names } => build::rmi(scope, &names, force, no_prune).await,
         Command::History { image, quiet, no_trunc, .. } => images::history(scope, &image, quiet, no_trunc).await,
         Command::ImageInspect { images: names, format } => images::inspect(scope, &names, format).await,
         Command::VolumeCreate { name, .. } => objects::volume_create(scope, name).await,
@@ -295,7 +296,7 @@ async fn dispatch(scope: &Scope<'_>, command: Command, context: Option<Vec<u8>>,
         Command::Version => images::version(scope).await,
         _ => HostReply::error(
             "dockyard: host mode supports run, create, start, ps, stop, kill, rm, logs, exec, inspect, build, \
-             images, history, image inspect, pull, version, and volume and network create, ls and rm",
+             images, rmi, history, image inspect, pull, version, and volume and network create, ls and rm",
             1,
         ),
     };
