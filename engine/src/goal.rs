@@ -12,6 +12,9 @@ use crate::container::ContainerStatus;
 use crate::fs::UnionFs;
 use crate::layer::EntryKind;
 use crate::reference::Reference;
+use crate::swarm::orchestrator::advance;
+use crate::swarm::Swarm;
+use crate::time::Timestamp;
 use crate::Engine;
 
 /// What a goal line may say; the lesson format's documentation lists the same forms.
@@ -27,10 +30,13 @@ pub const FORMS: &[&str] = &[
     "container NAME publishes HOST_PORT[:CONTAINER_PORT]",
     "container NAME mounts VOLUME [at PATH]",
     "container NAME has file PATH [containing TEXT]",
+    "container NAME lacks file PATH",
+    "container NAME is on NETWORK",
     "containers from IMAGE number at least N",
     "volume NAME exists",
     "volume NAME is absent",
     "volume NAME holds PATH [containing TEXT]",
+    "network NAME exists",
     "registry DOMAIN has REPOSITORY:TAG",
     "ran COMMAND",
     "swarm is active",
@@ -92,12 +98,23 @@ pub enum Goal {
         path: String,
         containing: Option<String>,
     },
+    /// The container has an endpoint on the network.
+    ContainerOn {
+        container: String,
+        network: String,
+    },
+    /// The container exists and its filesystem has nothing at the path.
+    ContainerLacks {
+        container: String,
+        path: String,
+    },
     ContainersFrom {
         image: String,
         at_least: usize,
     },
     VolumeExists(String),
     VolumeAbsent(String),
+    NetworkExists(String),
     VolumeHolds {
         volume: String,
         path: String,
@@ -152,6 +169,7 @@ impl Goal {
             }
             ["container", name, "exists"] => Goal::ContainerExists(s(name)),
             ["container", name, "is", "absent"] => Goal::ContainerAbsent(s(name)),
+            ["container", name, "is", "on", network] => Goal::ContainerOn { container: s(name), network: s(network) },
             ["container", name, "is", state] => Goal::ContainerStatus(
                 s(name),
                 match *state {
@@ -186,10 +204,12 @@ impl Goal {
             ["container", name, "has", "file", path, rest @ ..] => {
                 Goal::ContainerFile { container: s(name), path: s(path), containing: text(rest)? }
             }
+            ["container", name, "lacks", "file", path] => Goal::ContainerLacks { container: s(name), path: s(path) },
             ["containers", "from", image, "number", "at", "least", n] => {
                 Goal::ContainersFrom { image: s(image), at_least: number("a count", n)? }
             }
             ["volume", name, "exists"] => Goal::VolumeExists(s(name)),
+            ["network", name, "exists"] => Goal::NetworkExists(s(name)),
             ["volume", name, "is", "absent"] => Goal::VolumeAbsent(s(name)),
             ["volume", name, "holds", path, rest @ ..] => {
                 Goal::VolumeHolds { volume: s(name), path: s(path), containing: text(rest)? }
@@ -267,6 +287,14 @@ impl Goal {
             Goal::ContainerFile { container: name, path, containing } => {
                 engine.container_fs(name).is_some_and(|fs| holds(&fs, path, containing.as_deref()))
             }
+            Goal::ContainerOn { container: name, network } => {
+                let network = engine.find_network(network);
+                container(name).is_some_and(|c| network.is_some_and(|n| c.networks.iter().any(|a| a.network == n.id)))
+            }
+            Goal::NetworkExists(name) => engine.find_network(name).is_some(),
+            Goal::ContainerLacks { container: name, path } => {
+                engine.container_fs(name).is_some_and(|fs| fs.lookup(path).is_none())
+            }
             Goal::ContainersFrom { image: name, at_least } => match image(name) {
                 Some(image) => engine.containers().iter().filter(|c| c.image == image.id).count() >= *at_least,
                 None => *at_least == 0,
@@ -290,16 +318,46 @@ impl Goal {
                     .is_some_and(|tags| tags.contains_key(tag))
             }
             Goal::Ran(command) => history.iter().any(|line| ran(line, command)),
-            Goal::SwarmActive => engine.swarm().is_some(),
-            Goal::NodeIs(name, state) => engine
-                .swarm()
-                .and_then(|s| s.find_node(name))
+            Goal::SwarmActive
+            | Goal::NodeIs(..)
+            | Goal::ServiceReplicas(..)
+            | Goal::ServiceImage(..)
+            | Goal::StackServices(..) => self.met_on_swarm(engine.swarm()),
+        }
+    }
+
+    /// Whether the goal is met at `now`. A swarm's tasks move through their states as time
+    /// passes, not only when a command runs, so a swarm goal is checked on the swarm as it is at
+    /// `now`; every other goal as `met` checks it.
+    pub fn met_at(&self, engine: &Engine, history: &[String], now: Timestamp) -> bool {
+        match self {
+            Goal::SwarmActive
+            | Goal::NodeIs(..)
+            | Goal::ServiceReplicas(..)
+            | Goal::ServiceImage(..)
+            | Goal::StackServices(..) => {
+                let mut swarm = engine.swarm().cloned();
+                if let Some(swarm) = &mut swarm {
+                    advance(swarm, now);
+                }
+                self.met_on_swarm(swarm.as_ref())
+            }
+            _ => self.met(engine, history),
+        }
+    }
+
+    /// A swarm goal, checked on `swarm` (none when this node is in no swarm).
+    fn met_on_swarm(&self, swarm: Option<&Swarm>) -> bool {
+        let Some(swarm) = swarm else { return false };
+        match self {
+            Goal::SwarmActive => true,
+            Goal::NodeIs(name, state) => swarm
+                .find_node(name)
                 .is_some_and(|node| node.status() == *state || node.availability.as_str() == *state),
-            Goal::ServiceReplicas(name, n) => engine
-                .swarm()
-                .and_then(|s| s.find_service(name).map(|service| s.running(&service.id)))
-                .is_some_and(|running| running == *n),
-            Goal::ServiceImage(name, wanted) => engine.swarm().is_some_and(|swarm| {
+            Goal::ServiceReplicas(name, n) => {
+                swarm.find_service(name).is_some_and(|service| swarm.running(&service.id) == *n)
+            }
+            Goal::ServiceImage(name, wanted) => {
                 let Some(service) = swarm.find_service(name) else { return false };
                 let wanted = Reference::parse(wanted).map(|r| r.with_default_tag().familiar());
                 let mut running = swarm
@@ -311,10 +369,11 @@ impl Goal {
                         Reference::parse(&t.spec.image).map(|r| r.with_default_tag().familiar()).ok()
                             == wanted.clone().ok()
                     })
-            }),
-            Goal::StackServices(name, n) => engine.swarm().is_some_and(|s| {
-                s.services.iter().filter(|service| service.stack() == Some(name.as_str())).count() == *n
-            }),
+            }
+            Goal::StackServices(name, n) => {
+                swarm.services.iter().filter(|service| service.stack() == Some(name.as_str())).count() == *n
+            }
+            _ => false,
         }
     }
 }
@@ -366,6 +425,9 @@ mod tests {
             "container db mounts data at /var/lib/db",
             "container web has file /usr/share/web/index.html",
             "container web has file /etc/motd containing 'hello there'",
+            "container web lacks file /secret",
+            "container web is on shop",
+            "network shop exists",
             "containers from hello-world number at least 2",
             "volume data exists",
             "volume data is absent",

@@ -1,7 +1,8 @@
 //! A lesson's structure, read from its Markdown: the front matter, and for each step (a `##`
 //! heading) its goals, hints and reference solution, written in fenced blocks named `goals`,
-//! `hint` and `solution`. The prose itself is the page's to render; this is what the engine
-//! checks and what tests replay. `lessons/README.md` documents the format for teachers.
+//! `hint` and `solution`, the mistakes a test plays to see the goals stay unmet (`wrong`), and
+//! the files the step puts in the build context (`file PATH`). The prose itself is the page's to
+//! render; this is what the engine checks and what tests replay. `lessons/README.md` documents the format for teachers.
 //!
 //! Every mistake is reported with its line, so a teacher finds it without reading Rust.
 
@@ -10,7 +11,12 @@ use thiserror::Error;
 use crate::goal::{Goal, GoalError};
 
 /// The fenced blocks that are a lesson's machinery rather than code shown to the learner.
-pub const SPECIAL_FENCES: &[&str] = &["goals", "hint", "solution"];
+pub const SPECIAL_FENCES: &[&str] = &["goals", "hint", "solution", "wrong"];
+
+/// The info word of a fenced block that is a file of the build context, named after it:
+/// ```` ```file Dockerfile ````. The page shows it with a button that puts it in the Dockerfile
+/// tab; tests write it into the context folder before the step's solution runs.
+pub const FILE_FENCE: &str = "file";
 
 /// The front matter keys a lesson may have.
 const KEYS: &[&str] = &["id", "title", "level", "minutes", "prerequisites", "setup"];
@@ -47,6 +53,11 @@ pub struct LessonStep {
     pub hints: Vec<String>,
     /// The commands of the reference solution, in order.
     pub solution: Vec<String>,
+    /// Commands a learner might try by mistake, which leave at least one goal unmet; tests play
+    /// them before the solution, which must still work after them.
+    pub wrong: Vec<String>,
+    /// Files of the build context this step writes, as (path, text), in order.
+    pub files: Vec<(String, String)>,
 }
 
 impl Lesson {
@@ -120,7 +131,7 @@ impl Lesson {
                 lesson.steps.push(LessonStep { title: title.trim().to_string(), ..LessonStep::default() });
             } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
                 let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
-                let info = trimmed[marker.len()..].split_whitespace().next().unwrap_or("").to_string();
+                let info = trimmed[marker.len()..].trim().to_string();
                 fence = Some((number, marker, info, Vec::new()));
             }
         }
@@ -130,15 +141,24 @@ impl Lesson {
         Ok(lesson)
     }
 
-    /// Takes in a fenced block that is one of the lesson's own (`goals`, `hint`, `solution`).
+    /// Takes in a fenced block that is one of the lesson's own (`goals`, `hint`, `solution`,
+    /// `wrong`, `file PATH`).
     fn special(&mut self, info: &str, body: &[&str], start: usize) -> Result<(), (usize, String)> {
-        if !SPECIAL_FENCES.contains(&info) {
+        let mut words = info.split_whitespace();
+        let (kind, argument) = (words.next().unwrap_or(""), words.next());
+        if !SPECIAL_FENCES.contains(&kind) && kind != FILE_FENCE {
             return Ok(());
         }
         let Some(step) = self.steps.last_mut() else {
-            return Err((start, format!("a {info} block must follow a step's `##` heading")));
+            return Err((start, format!("a {kind} block must follow a step's `##` heading")));
         };
-        match info {
+        let commands = || {
+            body.iter()
+                .map(|l| l.trim().trim_start_matches("$ ").trim())
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from)
+        };
+        match kind {
             "goals" => {
                 for (offset, line) in body.iter().enumerate() {
                     let text = line.trim();
@@ -150,12 +170,20 @@ impl Lesson {
                 }
             }
             "hint" => step.hints.push(body.join("\n").trim().to_string()),
-            _ => step.solution.extend(
-                body.iter()
-                    .map(|l| l.trim().trim_start_matches("$ ").trim())
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(String::from),
-            ),
+            "wrong" => step.wrong.extend(commands()),
+            "solution" => step.solution.extend(commands()),
+            _ => {
+                let path = argument.filter(|p| !p.starts_with('/') && !p.split('/').any(|part| part == ".."));
+                let Some(path) = path else {
+                    return Err((
+                        start,
+                        "a file block names a path inside the build context: ```file Dockerfile".into(),
+                    ));
+                };
+                let mut text = body.join("\n");
+                text.push('\n');
+                step.files.push((path.to_string(), text));
+            }
         }
         Ok(())
     }
@@ -249,6 +277,27 @@ container web is running
         assert!(Lesson::parse("x.md", key).unwrap_err().problem.starts_with("unknown front matter key \"colour\""));
         assert_eq!(Lesson::parse("x.md", "---\nid: x\n").unwrap_err().line, 1);
         assert_eq!(Lesson::parse("x.md", "---\nminutes: soon\n---\n").unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn a_step_carries_its_mistakes_and_its_files() {
+        let source =
+            "## Bake\n\n```file Dockerfile\nFROM toolbox:1\nCOPY app.sh /\n```\n\n```file src/app.sh\necho hi\n```\n\n\
+                      ```wrong\n$ docker build .\n```\n\n```solution\ndocker build -t app .\n```\n";
+        let lesson = Lesson::parse("x.md", source).unwrap();
+        let step = &lesson.steps[0];
+        assert_eq!(step.wrong, ["docker build ."]);
+        assert_eq!(
+            step.files,
+            [
+                ("Dockerfile".to_string(), "FROM toolbox:1\nCOPY app.sh /\n".to_string()),
+                ("src/app.sh".to_string(), "echo hi\n".to_string())
+            ]
+        );
+        for bad in ["```file\nx\n```", "```file /etc/passwd\nx\n```", "```file ../up\nx\n```"] {
+            let error = Lesson::parse("x.md", &format!("## Step\n\n{bad}\n")).unwrap_err();
+            assert_eq!(error.line, 3, "{bad}: {error}");
+        }
     }
 
     #[test]

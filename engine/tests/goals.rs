@@ -89,3 +89,42 @@ fn images_share_the_layers_below_a_change() {
     assert!(!met(&s, "image mine:1 shares 2 layers with toolbox", &[]));
     assert!(!met(&s, "image mine:1 shares 1 layer with nothing-here", &[]));
 }
+
+#[test]
+fn a_file_missing_from_one_container_and_a_container_on_a_network() {
+    let mut s = Session::new();
+    s.run("docker run --name first hello-world", ExitStatus::Code(0), "hello\n");
+    assert!(met(&s, "container first lacks file /diary.txt", &[]));
+    assert!(!met(&s, "container first lacks file /hello", &[]), "the image's own file is there");
+    assert!(!met(&s, "container nobody lacks file /diary.txt", &[]), "a container that is not there lacks nothing");
+
+    assert!(!met(&s, "network shop exists", &[]));
+    s.done("docker network create shop");
+    assert!(met(&s, "network shop exists", &[]));
+    assert!(met(&s, "network bridge exists", &[]));
+    assert!(met(&s, "container first is on bridge", &[]));
+    assert!(!met(&s, "container first is on shop", &[]));
+    s.done("docker network connect shop first");
+    assert!(met(&s, "container first is on shop", &[]));
+    assert!(!met(&s, "container first is on nowhere", &[]));
+}
+
+#[test]
+fn swarm_goals_are_checked_as_time_passes_between_commands() {
+    let mut s = Session::new();
+    s.done("docker swarm init");
+    s.done("docker service create --name hi --replicas 2 hello-world");
+    let goal = Goal::parse("service hi runs 2 replicas").unwrap_or_else(|e| panic!("{e}"));
+    // No command has run since, so the swarm as the last command left it has nothing running...
+    assert!(!goal.met(&s.engine, &[]));
+    assert!(!goal.met_at(&s.engine, &[], s.now));
+    // ...but a few seconds on its tasks run, with no command to advance it.
+    let later = dockyard_engine::Timestamp(s.now.0 + 5_000_000_000);
+    assert!(goal.met_at(&s.engine, &[], later));
+    assert!(!goal.met(&s.engine, &[]), "checking at a time changes nothing in the engine");
+    // Goals on anything else are checked as `met` checks them.
+    assert!(
+        Goal::parse("image hello-world is absent").unwrap().met_at(&s.engine, &[], later),
+        "a service pulls nothing here"
+    );
+}

@@ -5,12 +5,16 @@ use std::rc::Rc;
 
 use dockyard_engine::cli::complete;
 use dockyard_engine::wasi::Stream;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::api_calls::UnderTheHood;
 use crate::controls::{Keeper, SessionControls};
+use crate::course::{self, Course};
 use crate::host;
 use crate::lesson::LessonView;
+use crate::lesson_map::LessonMap;
 use crate::lessons::LESSONS;
 use crate::markdown::{parse_lesson, Lesson};
 use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
@@ -56,9 +60,16 @@ pub fn app(props: &AppProps) -> Html {
         use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
     let current = use_state(|| opened.lesson.min(LESSONS.len().saturating_sub(1)));
     let keeper = (*use_memo((), |_| {
-        Keeper::new(engine.clone(), host.workers.clone(), opened.storage.clone(), term.dispatcher())
+        Keeper::new(
+            engine.clone(),
+            host.workers.clone(),
+            opened.storage.clone(),
+            term.dispatcher(),
+            opened.progress.clone(),
+        )
     }))
     .clone();
+    let course = (*use_memo((), |_| Course::default())).clone();
     keeper.idle.set(term.idle());
     let pane = use_state(|| None::<Pane>);
     let layout = use_reducer(Layout::load);
@@ -173,6 +184,12 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // A lesson entered afresh becomes one step for Undo once its setup has run.
+    {
+        let (keeper, course) = (keeper.clone(), course.clone());
+        use_effect_with((term.changes, term.idle()), move |(_, idle)| course.settle(&keeper, *idle));
+    }
+
     // Ctrl-C stops what runs in the foreground: a question waiting for its answer wakes to see it.
     let on_interrupt = {
         let (workers, stdin) = (host.workers.clone(), host.stdin.clone());
@@ -276,22 +293,96 @@ pub fn app(props: &AppProps) -> Html {
         Some(info) => format!("no Docker Engine at {}", info.endpoint),
     };
     let lesson = lessons.get(*current).cloned();
-    // Goals are checked on every render, so each turns green as soon as a command meets it.
-    let met: Vec<Vec<bool>> = match (lesson.as_ref().map(|l| &l.plan), engine.try_borrow()) {
-        (Some(Ok(plan)), Ok(engine)) => plan
-            .steps
-            .iter()
-            .map(|step| step.goals.iter().map(|(_, goal)| goal.met(&engine, &term.history)).collect())
-            .collect(),
-        _ => Vec::new(),
+    // Goals are checked on every render, so each turns green as soon as a command meets it; `ran`
+    // goals look only at the commands typed since the lesson was entered. The steps met are
+    // ticked in the progress (kept with the session), and a step that begins has its state kept
+    // for Reset step once its commands have finished.
+    let plan = lesson.as_ref().and_then(|l| l.plan.as_ref().ok());
+    let (met, progress): (Vec<Vec<bool>>, _) = match (plan, engine.try_borrow()) {
+        (Some(plan), Ok(engine)) => {
+            let mut kept = keeper.progress.borrow_mut();
+            let entered = kept.lesson(&plan.id, term.history.len()).entered.min(term.history.len());
+            let since = &term.history[entered..];
+            let now = session::now();
+            let met: Vec<Vec<bool>> = plan
+                .steps
+                .iter()
+                .map(|step| step.goals.iter().map(|(_, goal)| goal.met_at(&engine, since, now)).collect())
+                .collect();
+            if kept.update(plan, &met, term.history.len()) {
+                course.began();
+            }
+            let progress = kept.lessons.get(&plan.id).cloned().unwrap_or_default();
+            course.remember(&engine, &plan.id, progress.current(plan), term.idle());
+            (met, progress)
+        }
+        _ => (Vec::new(), Default::default()),
+    };
+    // A swarm's tasks start (and a failed node goes down) as time passes: while a step waits on
+    // the swarm, its goals are checked again each second.
+    let swarm_waiting = plan.and_then(|plan| plan.steps.get(progress.current(plan)?)).is_some_and(|step| {
+        step.goals.iter().any(|(text, _)| text.starts_with("service ") || text.starts_with("node "))
+    });
+    let redraw = use_force_update();
+    use_effect_with(swarm_waiting, move |waiting| {
+        let tick = waiting.then(|| Closure::<dyn FnMut()>::new(move || redraw.force_update()));
+        let id = tick.as_ref().and_then(|tick| {
+            web_sys::window()?
+                .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000)
+                .ok()
+        });
+        move || {
+            if let (Some(window), Some(id)) = (web_sys::window(), id) {
+                window.clear_interval_with_handle(id);
+            }
+            drop(tick);
+        }
+    });
+    // Entering a lesson not opened before makes its starting state: a fresh engine and its setup.
+    let enter = {
+        let (current, presenter, keeper, course, lessons) =
+            (current.clone(), presenter.dispatcher(), keeper.clone(), course.clone(), lessons.clone());
+        let history_len = term.history.len();
+        Callback::from(move |at: usize| {
+            let at = at.min(lessons.len().saturating_sub(1));
+            current.set(at);
+            presenter.dispatch(PresenterAction::Go(0));
+            if let Some(plan) = lessons.get(at).and_then(|l| l.plan.as_ref().ok()) {
+                let fresh = !keeper.progress.borrow().started(&plan.id);
+                if fresh && plan.steps.iter().any(|s| !s.goals.is_empty()) {
+                    course.enter(&keeper, plan, history_len);
+                }
+            }
+        })
+    };
+    let on_open_file = {
+        let (enter, lessons) = (enter.clone(), lessons.clone());
+        Callback::from(move |file: String| {
+            if let Some(at) = crate::lessons::LESSONS.iter().position(|(name, _)| *name == file) {
+                enter.emit(at.min(lessons.len().saturating_sub(1)));
+            }
+        })
+    };
+    let on_reset_step = {
+        let (keeper, course, plan, workspace) = (keeper.clone(), course.clone(), plan.cloned(), host.workspace.clone());
+        let history_len = term.history.len();
+        Callback::from(move |k: usize| {
+            if let Some(plan) = &plan {
+                course.reset_step(&keeper, &workspace, plan, k, history_len);
+            }
+        })
+    };
+    let on_file = {
+        let (workspace, dispatcher) = (host.workspace.clone(), term.dispatcher());
+        Callback::from(move |(path, text): (String, String)| {
+            dispatcher.dispatch(Action::Note(course::put_file(&workspace, &path, &text)));
+        })
     };
     let nav = |delta: isize| {
-        let (current, presenter) = (current.clone(), presenter.dispatcher());
+        let (current, enter) = (*current, enter.clone());
         let count = lessons.len();
         Callback::from(move |_: MouseEvent| {
-            let next = (*current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
-            current.set(next);
-            presenter.dispatch(PresenterAction::Go(0));
+            enter.emit((current as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize);
         })
     };
     let step = presenter.step.min(sections.saturating_sub(1));
@@ -317,6 +408,8 @@ pub fn app(props: &AppProps) -> Html {
                     <button onclick={nav(-1)} disabled={*current == 0} aria-label="Previous lesson">{ "◀" }</button>
                     <span class="lesson-count">{ format!("Lesson {} of {}", *current + 1, lessons.len()) }</span>
                     <button onclick={nav(1)} disabled={*current + 1 >= lessons.len()} aria-label="Next lesson">{ "▶" }</button>
+                    <LessonMap lessons={lessons.clone()} progress={keeper.progress.borrow().clone()} current={*current}
+                        on_open={enter.clone()} />
                 </nav>
                 <PresenterToggle on={presenter.on} on_toggle={on_present} />
                 <Share lesson={*current} step={step} history={term.history.clone()} />
@@ -340,7 +433,8 @@ pub fn app(props: &AppProps) -> Html {
             <main class="panes resizable" ref={panes.clone()} style={widths}>
                 { match lesson {
                     Some(lesson) => html! {
-                        <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} met={met} />
+                        <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} met={met}
+                            progress={progress} on_file={on_file} on_reset_step={on_reset_step} on_open={on_open_file} />
                     },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use dockyard_engine::Engine;
 use yew::prelude::*;
 
+use crate::progress::Progress;
 use crate::session::{self, Workers};
 use crate::state::{Action, Keeping, Terminal, Undo};
 use crate::storage::{self, Storage};
@@ -23,6 +24,8 @@ pub struct Keeper {
     /// Whether no command runs or waits, as of the last render. The engine is swapped for another
     /// only then, since a running command would go on in an engine that is no longer there.
     pub idle: Rc<Cell<bool>>,
+    /// The progress through the lessons, kept with the session.
+    pub progress: Rc<RefCell<Progress>>,
 }
 
 impl PartialEq for Keeper {
@@ -47,8 +50,10 @@ impl Keeper {
         workers: Workers,
         storage: Storage,
         dispatcher: UseReducerDispatcher<Terminal>,
+        progress: Progress,
     ) -> Self {
-        Keeper { engine, workers, storage, dispatcher, idle: Rc::new(Cell::new(true)) }
+        let (idle, progress) = (Rc::new(Cell::new(true)), Rc::new(RefCell::new(progress)));
+        Keeper { engine, workers, storage, dispatcher, idle, progress }
     }
 
     fn note(&self, text: String) {
@@ -65,7 +70,7 @@ impl Keeper {
     }
 
     /// Stops the engine's processes and puts `engine` in its place.
-    fn replace(&self, engine: Engine) {
+    pub fn replace(&self, engine: Engine) {
         self.workers.terminate_all();
         *self.engine.borrow_mut() = engine;
     }
@@ -88,7 +93,9 @@ impl Keeper {
         if !self.storage.available() {
             return;
         }
-        let Some(text) = storage::session_text(&self.engine.borrow(), history, lesson) else { return };
+        let Some(text) = storage::session_text(&self.engine.borrow(), history, lesson, &self.progress.borrow()) else {
+            return;
+        };
         let saving = self.storage.save(&text);
         self.dispatcher.dispatch(Action::Saving);
         let (dispatcher, storage) = (self.dispatcher.clone(), self.storage.clone());
@@ -125,7 +132,7 @@ impl Keeper {
     /// Downloads the session as a file that Load session reads.
     pub fn save_file(&self, history: &[String], lesson: usize) {
         let engine = self.engine.borrow();
-        let note = match storage::session_text(&engine, history, lesson) {
+        let note = match storage::session_text(&engine, history, lesson, &self.progress.borrow()) {
             None => "Could not save the session: the engine's state could not be written.".to_string(),
             Some(text) => match upload::download(storage::FILE_NAME, text.as_bytes()) {
                 Ok(()) => format!(
@@ -180,6 +187,7 @@ impl Keeper {
             return None;
         }
         self.replace(loaded.engine);
+        *self.progress.borrow_mut() = loaded.progress;
         let note = format!("Loaded the session in {name}: {summary}. Containers that were running come back exited.");
         self.dispatcher.dispatch(Action::Loaded { history: loaded.history, note });
         Some(loaded.lesson)
@@ -198,6 +206,7 @@ impl Keeper {
             return;
         }
         self.replace(session::new_engine());
+        *self.progress.borrow_mut() = Progress::default();
         self.dispatcher.dispatch(Action::Reset);
         if self.storage.available() {
             let forgetting = self.storage.forget();

@@ -10,6 +10,9 @@ pub enum Block {
     Html(String),
     /// A code block, with the docker commands in it (lines starting `docker` or `$ docker`).
     Code { text: String, commands: Vec<String> },
+    /// A file of the build context (a ```` ```file PATH ```` block), which the learner can put in
+    /// the Dockerfile tab.
+    File { path: String, text: String },
 }
 
 /// A parsed lesson.
@@ -18,6 +21,8 @@ pub struct Lesson {
     pub id: String,
     pub title: String,
     pub blocks: Vec<Block>,
+    /// Where its links point, as written.
+    pub links: Vec<String>,
     /// Its steps' goals, hints and solutions as the engine reads them, or the teacher's mistake.
     pub plan: Result<plan::Lesson, String>,
 }
@@ -36,7 +41,8 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
     let plan = plan::Lesson::parse(file_name, source).map_err(|e| e.to_string());
-    Lesson { id, title, blocks: blocks(body), plan }
+    let (blocks, links) = blocks(body);
+    Lesson { id, title, blocks, links, plan }
 }
 
 impl Lesson {
@@ -68,10 +74,19 @@ fn split_front_matter(source: &str) -> (&str, &str) {
     }
 }
 
-fn blocks(markdown: &str) -> Vec<Block> {
+/// The link to another lesson that `href` is: its file name, when it names a lesson file of this
+/// folder (`07-registries.md`), which the lesson pane opens in place.
+pub fn lesson_link(href: &str) -> Option<&str> {
+    let file = href.split('#').next().unwrap_or(href).trim_start_matches("./");
+    (file.ends_with(".md") && !file.contains(':') && !file.contains('/')).then_some(file)
+}
+
+fn blocks(markdown: &str) -> (Vec<Block>, Vec<String>) {
     let mut out = Vec::new();
+    let mut links = Vec::new();
     let mut prose: Vec<Event> = Vec::new();
-    let mut code: Option<String> = None;
+    // A code block's text so far, and the file it is when it is a `file` block.
+    let mut code: Option<(String, Option<String>)> = None;
     // Inside a goals, hint or solution block, which the lesson pane draws from the plan instead.
     let mut special = false;
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
@@ -85,12 +100,27 @@ fn blocks(markdown: &str) -> Vec<Block> {
             {
                 special = true;
             }
-            (None, Event::Start(Tag::CodeBlock(_))) => {
+            (None, Event::Start(Tag::CodeBlock(kind))) => {
                 flush(&mut prose, &mut out);
-                code = Some(String::new());
+                let file = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let mut words = info.split_whitespace();
+                        match (words.next(), words.next()) {
+                            (Some(plan::FILE_FENCE), Some(path)) => Some(path.to_string()),
+                            _ => None,
+                        }
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((String::new(), file));
             }
-            (Some(text), Event::Text(t)) => text.push_str(&t),
-            (Some(text), Event::End(TagEnd::CodeBlock)) => {
+            (Some((text, _)), Event::Text(t)) => text.push_str(&t),
+            (Some((_, Some(_))), Event::End(TagEnd::CodeBlock)) => {
+                if let Some((text, Some(path))) = code.take() {
+                    out.push(Block::File { path, text });
+                }
+            }
+            (Some((text, None)), Event::End(TagEnd::CodeBlock)) => {
                 let text = std::mem::take(text);
                 let commands = text
                     .lines()
@@ -108,11 +138,15 @@ fn blocks(markdown: &str) -> Vec<Block> {
                 flush(&mut prose, &mut out);
                 prose.push(event);
             }
+            (None, Event::Start(Tag::Link { link_type, dest_url, title, id })) => {
+                links.push(dest_url.to_string());
+                prose.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
             (None, event) => prose.push(event),
         }
     }
     flush(&mut prose, &mut out);
-    out
+    (out, links)
 }
 
 fn flush(prose: &mut Vec<Event>, out: &mut Vec<Block>) {
@@ -191,9 +225,78 @@ mod tests {
             // Its plan reads, and each solution's commands are docker's.
             let plan = lesson.plan.unwrap_or_else(|e| panic!("{e}"));
             for step in &plan.steps {
-                for command in &step.solution {
+                for command in step.solution.iter().chain(&step.wrong) {
                     assert!(dockyard_engine::cli::parse(command).is_ok(), "{name}: solution {command} does not parse");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn file_blocks_and_links_are_read() {
+        let source =
+            "## Bake\n\nSee [the registries](07-registries.md#push-it) and [Docker](https://docs.docker.com/).\n\n\
+                      ```file Dockerfile\nFROM toolbox:1\n```\n";
+        let lesson = parse_lesson("x.md", source);
+        assert_eq!(lesson.links, ["07-registries.md#push-it", "https://docs.docker.com/"]);
+        assert_eq!(lesson.blocks[1], Block::File { path: "Dockerfile".into(), text: "FROM toolbox:1\n".into() });
+        assert_eq!(lesson_link("07-registries.md#push-it"), Some("07-registries.md"));
+        assert_eq!(lesson_link("./09-volumes.md"), Some("09-volumes.md"));
+        assert_eq!(lesson_link("https://example.com/a.md"), None);
+        assert_eq!(lesson_link("#top"), None);
+    }
+
+    /// Every shipped lesson renders with no broken link (another lesson's file, a heading of the
+    /// lesson it names, or a web address) and no prerequisite that is not a lesson; its goals are
+    /// checked to be known ones when its plan reads, above.
+    #[test]
+    fn every_shipped_lesson_links_only_to_what_exists() {
+        let lessons: Vec<(&str, Lesson)> =
+            crate::lessons::LESSONS.iter().map(|(name, source)| (*name, parse_lesson(name, source))).collect();
+        let ids: Vec<&str> = lessons.iter().map(|(_, l)| l.id.as_str()).collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "two lessons share an id: {ids:?}");
+        // A heading's anchor, as GitHub makes it: lower case, spaces to dashes, punctuation dropped.
+        let anchors = |lesson: &Lesson| -> Vec<String> {
+            let plan = lesson.plan.as_ref().expect("the plan reads");
+            plan.steps
+                .iter()
+                .map(|s| {
+                    s.title
+                        .to_lowercase()
+                        .chars()
+                        .filter_map(|c| match c {
+                            ' ' => Some('-'),
+                            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        for (name, lesson) in &lessons {
+            for link in &lesson.links {
+                if link.starts_with("https://") {
+                    continue;
+                }
+                let (file, anchor) = link.split_once('#').unwrap_or((link, ""));
+                let target = if file.is_empty() {
+                    Some(lesson)
+                } else {
+                    assert_eq!(lesson_link(link), Some(file), "{name}: {link} is neither a lesson nor a web address");
+                    lessons.iter().find(|(other, _)| *other == file).map(|(_, l)| l)
+                };
+                let target = target.unwrap_or_else(|| panic!("{name}: {link} names no lesson"));
+                assert!(
+                    anchor.is_empty() || anchors(target).iter().any(|a| a == anchor),
+                    "{name}: no heading for {link}"
+                );
+            }
+            let plan = lesson.plan.as_ref().unwrap_or_else(|e| panic!("{e}"));
+            for prerequisite in &plan.prerequisites {
+                assert!(ids.contains(&prerequisite.as_str()), "{name}: prerequisite {prerequisite} is no lesson");
             }
         }
     }

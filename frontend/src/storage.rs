@@ -1,5 +1,5 @@
 //! The session kept in this browser's IndexedDB and carried in a file: the engine's saved state,
-//! the terminal's command history and the lesson open, so a reload (or another computer) picks
+//! the terminal's command history, the lesson open and the progress through the lessons, so a reload (or another computer) picks
 //! up where the learner left off.
 //!
 //! One text serves both: the record in IndexedDB is exactly the file Save session downloads, so
@@ -20,6 +20,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DomException, IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 
+use crate::progress::Progress;
+
 /// What a session file says it is, so that other JSON is turned away before it is read further.
 const KIND: &str = "dockyard-session";
 /// The file's own layout; the engine's state inside it carries a version of its own.
@@ -39,6 +41,7 @@ pub struct Session {
     pub engine: Engine,
     pub history: Vec<String>,
     pub lesson: usize,
+    pub progress: Progress,
 }
 
 #[derive(Deserialize)]
@@ -49,18 +52,23 @@ struct File<'a> {
     lesson: usize,
     #[serde(default)]
     history: Vec<String>,
+    /// Absent from sessions kept before lessons had progress.
+    #[serde(default)]
+    progress: Progress,
     #[serde(borrow)]
     engine: &'a RawValue,
 }
 
 /// The session as text: the engine's saved state goes in as it is, not parsed and written again,
 /// since it can be megabytes of layers. `None` if the engine could not be saved.
-pub fn session_text(engine: &Engine, history: &[String], lesson: usize) -> Option<String> {
+pub fn session_text(engine: &Engine, history: &[String], lesson: usize, progress: &Progress) -> Option<String> {
     let state = engine.save();
     let history = serde_json::to_string(history).ok()?;
+    let progress = serde_json::to_string(progress).ok()?;
     (!state.is_empty()).then(|| {
         format!(
-            "{{\"kind\":\"{KIND}\",\"format\":{FORMAT},\"lesson\":{lesson},\"history\":{history},\"engine\":{state}}}"
+            "{{\"kind\":\"{KIND}\",\"format\":{FORMAT},\"lesson\":{lesson},\"history\":{history},\
+             \"progress\":{progress},\"engine\":{state}}}"
         )
     })
 }
@@ -76,7 +84,7 @@ pub fn read_session(text: &str, hub: Registry, now: Timestamp) -> Result<Session
         return Err(format!("it has format {}, and this Dockyard reads format {FORMAT}", file.format));
     }
     let engine = Engine::restore(file.engine.get(), hub, now).map_err(|e| e.to_string())?;
-    Ok(Session { engine, history: file.history, lesson: file.lesson })
+    Ok(Session { engine, history: file.history, lesson: file.lesson, progress: file.progress })
 }
 
 /// What an engine holds, for a note: "2 images, 1 container". Images count as `docker images`
@@ -114,12 +122,20 @@ pub struct Opened {
     pub engine: RefCell<Option<Engine>>,
     pub history: Vec<String>,
     pub lesson: usize,
+    pub progress: Progress,
     pub notes: Vec<String>,
 }
 
 impl Opened {
     fn fresh(storage: Storage, notes: Vec<String>) -> Opened {
-        Opened { storage, engine: RefCell::new(None), history: Vec::new(), lesson: 0, notes }
+        Opened {
+            storage,
+            engine: RefCell::new(None),
+            history: Vec::new(),
+            lesson: 0,
+            progress: Progress::default(),
+            notes,
+        }
     }
 
     /// A shared link's opening: a fresh engine at the link's lesson, with storage left closed, so
@@ -161,6 +177,7 @@ pub async fn open(hub: Registry, now: Timestamp) -> Opened {
                 engine: RefCell::new(Some(session.engine)),
                 history: session.history,
                 lesson: session.lesson,
+                progress: session.progress,
                 notes: vec![note],
             }
         }
@@ -420,10 +437,13 @@ mod tests {
     #[test]
     fn a_session_comes_back_as_it_was_written() {
         let before = engine(&["docker pull hello-world", "docker volume create data"]);
-        let text = session_text(&before, &["docker pull hello-world".into()], 2).expect("saved");
+        let mut progress = Progress::default();
+        progress.lesson("volumes", 1).done = vec![Some(1)];
+        let text = session_text(&before, &["docker pull hello-world".into()], 2, &progress).expect("saved");
         let session = read_session(&text, crate::session::hub(), Timestamp(99)).expect("read back");
         assert_eq!(session.history, ["docker pull hello-world"]);
         assert_eq!(session.lesson, 2);
+        assert_eq!(session.progress, progress);
         assert_eq!(session.engine.save(), before.save());
         assert_eq!(summary(&session.engine), "1 image, 0 containers");
     }
@@ -433,7 +453,7 @@ mod tests {
         let read = |text: &str| read_session(text, Registry::default(), Timestamp(0)).err().unwrap_or_default();
         assert!(read("").contains("not a Dockyard session file"));
         assert!(read("{\"name\": \"my-app\", \"version\": \"1.0.0\"}").contains("not a Dockyard session file"));
-        let good = session_text(&engine(&[]), &[], 0).expect("saved");
+        let good = session_text(&engine(&[]), &[], 0, &Progress::default()).expect("saved");
         let other = good.replace("\"dockyard-session\"", "\"something-else\"");
         assert!(read(&other).contains("\"something-else\" file"), "{}", read(&other));
         let newer = good.replace("\"format\":1", "\"format\":9");

@@ -111,6 +111,18 @@ impl Workspace {
         }
     }
 
+    /// Puts a file with `text` at `path`, replacing what was there, and opens it: a lesson's
+    /// `file` block placed in the tab. The cleaned path, or why the name will not do.
+    pub fn put(&mut self, path: &str, text: &str, now_ms: f64) -> Result<String, String> {
+        let path = clean_path(path)?;
+        if !self.files.contains_key(&path) && self.files.len() >= MAX_FILES {
+            return Err(format!("a workspace holds at most {MAX_FILES} files"));
+        }
+        self.files.insert(path.clone(), File { text: text.to_string(), modified: now_ms });
+        self.open = path.clone();
+        Ok(path)
+    }
+
     /// Adds an empty file and opens it; the cleaned path, or why the name will not do.
     pub fn add(&mut self, name: &str, now_ms: f64) -> Result<String, String> {
         if self.files.len() >= MAX_FILES {
@@ -285,6 +297,17 @@ mod tests {
         assert_eq!((css.mode, css.mtime), (0o644, 3_000_000_000));
         assert!(tree.entries[3].1.is_dir());
         assert_eq!(tree.entries[3].1.mode, 0o755);
+    }
+
+    #[test]
+    fn a_lessons_file_replaces_or_adds_and_opens() {
+        let mut ws = Workspace::sample(0.0);
+        assert_eq!(ws.put("Dockerfile", "FROM toolbox:1\n", 5.0), Ok("Dockerfile".to_string()));
+        assert_eq!(ws.put("./app/menu.sh", "echo hi\n", 6.0), Ok("app/menu.sh".to_string()));
+        assert_eq!(ws.open, "app/menu.sh");
+        assert_eq!(ws.files["Dockerfile"].text, "FROM toolbox:1\n");
+        assert_eq!(ws.files.len(), 3);
+        assert!(ws.put("/etc/passwd", "x", 7.0).is_err());
     }
 
     #[test]

@@ -1,12 +1,29 @@
 //! Every lesson in `lessons/`, played natively as a learner would: the setup, then each step's
 //! reference solution, run for real (the engine, wasmtime and the built-in programs). Before its
-//! solution a step's goals are not all met, so they cannot pass by themselves; after it, every
-//! one is.
+//! solution a step's goals are not all met, so they cannot pass by themselves, nor after the
+//! step's `wrong` commands, the mistakes a learner might make; after the solution every one is.
+//! A step's `file` blocks are written into the build context, the test's working folder, before
+//! its solution runs, as the page puts them in the Dockerfile tab.
 
 use std::path::{Path, PathBuf};
 
-use dockyard_engine::lesson::Lesson;
-use dockyard_server::native::Native;
+use dockyard_engine::lesson::{Lesson, LessonStep};
+use dockyard_engine::Timestamp;
+use dockyard_server::native::{now, Native};
+
+/// How far ahead goals are checked: a swarm's tasks take seconds to start and a failed node is
+/// marked down after 15 s, so a step's goals are those met once the swarm has settled.
+const SETTLED_NS: u64 = 30_000_000_000;
+
+/// Whether every goal of `step` is met once the swarm has settled.
+fn all_met(step: &LessonStep, native: &Native, history: &[String]) -> Vec<String> {
+    let later = Timestamp(now().0 + SETTLED_NS);
+    step.goals
+        .iter()
+        .filter(|(_, goal)| !goal.met_at(native.engine(), history, later))
+        .map(|(text, _)| text.clone())
+        .collect()
+}
 
 /// A data folder for one lesson's engine, removed afterwards.
 struct Home(PathBuf);
@@ -25,12 +42,16 @@ impl Drop for Home {
     }
 }
 
+/// Every lesson file, or with `DOCKYARD_LESSON` set those whose file name contains it, as one
+/// works on a lesson.
 fn lessons() -> Vec<(String, String)> {
+    let only = std::env::var("DOCKYARD_LESSON").unwrap_or_default();
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
         .expect("the lessons folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md"))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(&only)))
         .collect();
     files.sort();
     files
@@ -59,7 +80,12 @@ fn every_lessons_solution_meets_every_goal_and_no_step_is_met_before() {
     for (name, source) in lessons {
         let lesson = Lesson::parse(&name, &source).unwrap_or_else(|e| panic!("{e}"));
         let home = Home::new(&lesson.id);
-        let mut native = Native::open(&home.0).expect("an engine opens");
+        // The build context: `docker build .` reads the folder the test works in, the only test
+        // of this binary, so changing it disturbs no other.
+        let context = home.0.join("context");
+        std::fs::create_dir_all(&context).expect("a context folder");
+        std::env::set_current_dir(&context).expect("into the context");
+        let mut native = Native::open(&home.0.join("state")).expect("an engine opens");
         let mut history = Vec::new();
         let mut transcript = String::new();
         for line in &lesson.setup {
@@ -70,21 +96,32 @@ fn every_lessons_solution_meets_every_goal_and_no_step_is_met_before() {
                 continue;
             }
             assert!(!step.solution.is_empty(), "{name}: step {:?} has goals but no solution", step.title);
-            // Something harmless first: a wrong command leaves the step's goals unmet.
-            transcript.push_str(&run(&mut native, &mut history, "docker version"));
-            let unmet = step.goals.iter().filter(|(_, goal)| !goal.met(native.engine(), &history)).count();
-            assert!(unmet > 0, "{name}: step {:?} is met before its solution ran:\n{transcript}", step.title);
+            // The step's mistakes, or something harmless, leave its goals unmet.
+            let wrong = if step.wrong.is_empty() { vec!["docker version".to_string()] } else { step.wrong.clone() };
+            for line in &wrong {
+                transcript.push_str(&run(&mut native, &mut history, line));
+            }
+            assert!(
+                !all_met(step, &native, &history).is_empty(),
+                "{name}: step {:?} is met before its solution ran, after {wrong:?}:\n{transcript}",
+                step.title
+            );
+            for (path, text) in &step.files {
+                let path = context.join(path);
+                std::fs::create_dir_all(path.parent().expect("a file in the context")).expect("its folder");
+                std::fs::write(&path, text).expect("the file is written");
+            }
             for line in &step.solution {
                 transcript.push_str(&run(&mut native, &mut history, line));
             }
-            for (text, goal) in &step.goals {
-                assert!(
-                    goal.met(native.engine(), &history),
-                    "{name}: step {:?}: `{text}` is not met after its solution:\n{transcript}",
-                    step.title
-                );
-            }
+            let unmet = all_met(step, &native, &history);
+            assert!(
+                unmet.is_empty(),
+                "{name}: step {:?}: {unmet:?} not met after its solution:\n{transcript}",
+                step.title
+            );
         }
         native.shutdown().expect("the engine stops");
+        std::env::set_current_dir(std::env::temp_dir()).expect("out of the context");
     }
 }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::harness::{block_on, Browser, Server};
 
 /// Runs a script in the page and returns what it returned.
-async fn js(browser: &Browser, script: &str) -> Value {
+pub(crate) async fn js(browser: &Browser, script: &str) -> Value {
     browser.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
@@ -23,7 +23,7 @@ async fn attr(browser: &Browser, css: &str, name: &str) -> String {
     el.attr(name).await.expect("attribute").unwrap_or_default()
 }
 
-async fn click(browser: &Browser, css: &str) {
+pub(crate) async fn click(browser: &Browser, css: &str) {
     let el = browser.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}"));
     el.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
 }

@@ -10,6 +10,7 @@ mod bench;
 mod build;
 mod classroom;
 mod compose;
+mod curriculum;
 mod editor;
 mod harness;
 mod host;

@@ -9,7 +9,7 @@ use crate::harness::{block_on, Browser, Server, TempHome};
 
 /// How many times the page has kept the session since it opened, once no command runs and no
 /// write is going.
-async fn settled_saves(browser: &Browser) -> u32 {
+pub(crate) async fn settled_saves(browser: &Browser) -> u32 {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         // A command's end and the write it starts are a render apart.
