@@ -165,6 +165,14 @@ fn docker_build_builds_the_pages_context_and_streams_its_steps() {
         let mut build = Streamed::open(&other, "docker build -f ../Dockerfile -t mine .", Some(context(&files))).await;
         assert_eq!(build.exit_code(30).await, 125);
         assert!(build.stderr_text().contains("refused by rule build-context"), "{}", build.stderr_text());
+        // A step that fails ends the build with the builder's words, and leaves no image behind.
+        let all_images = || text(&docker(&["images", "-aq"]).stdout).lines().count();
+        let before = all_images();
+        let failing = [("Dockerfile", "FROM busybox\nCOPY a.txt /a.txt\nRUN exit 3\n"), ("a.txt", "a\n")];
+        let mut build = Streamed::open(&other, "docker build -t failing .", Some(context(&failing))).await;
+        assert_eq!(build.exit_code(60).await, 1);
+        assert!(build.stderr_text().contains("returned a non-zero code: 3"), "{}", build.stderr_text());
+        assert_eq!(all_images(), before, "the failed build's steps were left on the daemon");
         let mut build = Streamed::open(&other, "docker build .", None).await;
         assert_eq!(build.exit_code(30).await, 1);
         assert!(build.stderr_text().contains("Dockerfile tab"), "{}", build.stderr_text());

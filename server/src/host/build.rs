@@ -126,27 +126,35 @@ pub async fn build(scope: &Scope<'_>, options: BuildOptions, context: Option<Vec
     let deadline = tokio::time::sleep(out.limit());
     let mut deadline = std::pin::pin!(deadline);
     let mut image = None;
-    loop {
+    // The image each step made, the base image first: what a failed build leaves behind.
+    let mut steps = Vec::new();
+    let failed = loop {
         let event = tokio::select! {
             event = stream.next() => event,
-            _ = out.interrupted() => return out.relay(HostReply::error("dockyard: build interrupted", 130)),
-            _ = &mut deadline => return out.relay(HostReply::error("dockyard: the build took too long; stopped it", 1)),
+            _ = out.interrupted() => break HostReply::error("dockyard: build interrupted", 130),
+            _ = &mut deadline => break HostReply::error("dockyard: the build took too long; stopped it", 1),
         };
         match event {
             Some(Ok(info)) => {
                 if let Some(text) = info.stream.as_deref().or(info.status.as_deref()) {
+                    steps.extend(step_image(text));
                     out.stdout(text);
                 }
                 if let Some(error) = info.error_detail.and_then(|d| d.message) {
-                    return out.relay(HostReply::error(error, 1));
+                    break HostReply::error(error, 1);
                 }
                 if let Some(id) = info.aux.and_then(|aux| aux.id) {
                     image = Some(id);
                 }
             }
-            Some(Err(e)) => return out.relay(daemon_error(scope, "", &e, 1)),
-            None => break,
+            Some(Err(e)) => break daemon_error(scope, "", &e, 1),
+            None => break HostReply::default(),
         }
+    };
+    if failed.exit_code != 0 {
+        drop(stream);
+        remove_leftover(scope, &steps).await;
+        return out.relay(failed);
     }
     // The daemon tags the first; the CLI sends every -t, which bollard's one `t` cannot.
     if let Some(image) = &image {
@@ -162,6 +170,25 @@ pub async fn build(scope: &Scope<'_>, options: BuildOptions, context: Option<Vec
         }
     }
     0
+}
+
+/// The image id in the classic builder's ` ---> 0123456789ab` line, which ends a step.
+fn step_image(text: &str) -> Option<String> {
+    let id = text.trim().strip_prefix("---> ")?;
+    (id.len() == 12 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_string())
+}
+
+/// Removes the image of the last step a failed build finished: it carries no session label (the
+/// builder adds those last), so nothing else would. The base image, and an image that is tagged
+/// or has children (another build's), stay; removing it removes its untagged parents too.
+async fn remove_leftover(scope: &Scope<'_>, steps: &[String]) {
+    let Some(last) = steps.last().filter(|_| steps.len() > 1) else { return };
+    match scope.docker.inspect_image(last).await {
+        Ok(image) if image.repo_tags.as_ref().is_none_or(|tags| tags.is_empty()) => {
+            let _ = scope.docker.remove_image(last, None::<bollard::query_parameters::RemoveImageOptions>, None).await;
+        }
+        _ => {}
+    }
 }
 
 /// The session that built an image, if one did.
@@ -259,6 +286,14 @@ mod tests {
             layer.insert(path, Entry::file(text.as_bytes().to_vec(), 0o644)).unwrap();
         }
         layer.to_tar().unwrap()
+    }
+
+    #[test]
+    fn a_step_ends_with_its_image_id() {
+        assert_eq!(step_image(" ---> 2b1b3b5dcbec\n"), Some("2b1b3b5dcbec".into()));
+        assert_eq!(step_image(" ---> Running in a0530af48491\n"), None);
+        assert_eq!(step_image(" ---> Using cache\n"), None);
+        assert_eq!(step_image("Step 1/3 : FROM busybox"), None);
     }
 
     #[test]
