@@ -147,14 +147,16 @@ pub fn app(props: &AppProps) -> Html {
                         Mode::Simulated => session::execute(engine, &line, &host, emit).await,
                         Mode::Host if crate::host_tty::wants_terminal(&line) => host::terminal(&line).await,
                         Mode::Host => {
-                            let reply = host::run(&line).await;
-                            emit(Output::Text(Stream::Stdout, reply.stdout));
-                            emit(Output::Text(Stream::Stderr, reply.stderr));
+                            let context = host::build_context(&host.workspace.borrow(), &line);
+                            let code = host::run(&line, context, move |stderr, text| {
+                                emit(Output::Text(if stderr { Stream::Stderr } else { Stream::Stdout }, text))
+                            })
+                            .await;
                             // A picture that cannot be drawn is no reason to fail the command.
                             if let Ok(images) = host::real_images().await {
                                 *real.borrow_mut() = images;
                             }
-                            reply.exit_code
+                            code
                         }
                     };
                     if let Some(before) = before {
@@ -194,6 +196,8 @@ pub fn app(props: &AppProps) -> Html {
         let running = term.running.is_some();
         Callback::from(move |()| {
             if running {
+                // A command on the real engine hears it over its stream.
+                crate::host_stream::interrupt();
                 workers.interrupt.raise();
                 stdin.wake();
             }

@@ -13,16 +13,6 @@ use web_sys::{Headers, Request, RequestInit, Response};
 use crate::runtime::BrowserEntropy;
 use crate::state::HostInfo;
 
-/// What the server returns for a command run on the real engine.
-#[derive(Debug, Clone, Deserialize)]
-pub struct HostReply {
-    #[serde(default)]
-    pub stdout: String,
-    #[serde(default)]
-    pub stderr: String,
-    pub exit_code: i32,
-}
-
 /// Asks the server about the Docker Engine. Served without `dockyard serve` (a static copy, say),
 /// there is no API and so no host mode.
 pub async fn status() -> HostInfo {
@@ -113,34 +103,41 @@ pub async fn terminal(line: &str) -> i32 {
     }
 }
 
-/// Runs a command line on the real Docker Engine, in this page's session.
-pub async fn run(line: &str) -> HostReply {
-    let reply = run_once(line).await;
-    // The server ends a session it has not heard from; a new one takes its place.
-    if reply.stderr.starts_with("dockyard: refused by rule session:") {
-        SESSION.with(|s| s.borrow_mut().take());
-        return run_once(line).await;
+/// Runs a command line on the real Docker Engine, in this page's session, handing its output to
+/// `emit` (true for standard error) as it comes; `context` is a build's files, as a tar.
+pub async fn run(line: &str, context: Option<Vec<u8>>, emit: impl Fn(bool, String) + Clone + 'static) -> i32 {
+    // The server ends a session it has not heard from; a new one takes its place, once.
+    let forgotten = std::rc::Rc::new(std::cell::Cell::new(false));
+    let first = {
+        let (forgotten, emit) = (forgotten.clone(), emit.clone());
+        move |stderr: bool, text: String| match stderr && text.starts_with("dockyard: refused by rule session:") {
+            true => forgotten.set(true),
+            false => emit(stderr, text),
+        }
+    };
+    let code = run_once(line, context.clone(), first).await;
+    if !forgotten.get() {
+        return code;
     }
-    reply
+    SESSION.with(|s| s.borrow_mut().take());
+    run_once(line, context, emit).await
 }
 
-async fn run_once(line: &str) -> HostReply {
-    if let Err(e) = session().await {
-        return HostReply { stdout: String::new(), stderr: format!("dockyard: no host session: {e}\n"), exit_code: 1 };
+async fn run_once(line: &str, context: Option<Vec<u8>>, emit: impl Fn(bool, String) + 'static) -> i32 {
+    match session().await {
+        Ok(session) => crate::host_stream::run(line, &session, &token().unwrap_or_default(), context, emit).await,
+        Err(e) => {
+            emit(true, format!("dockyard: no host session: {e}\n"));
+            1
+        }
     }
-    let body = serde_json::json!({ "command": line }).to_string();
-    match fetch_text("POST", "/api/host/run", Some(body)).await {
-        Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| HostReply {
-            stdout: String::new(),
-            stderr: format!("dockyard: the server answered something unexpected: {e}\n"),
-            exit_code: 1,
-        }),
-        Err(e) => HostReply {
-            stdout: String::new(),
-            stderr: format!("dockyard: cannot reach the server: {e}\n"),
-            exit_code: 1,
-        },
-    }
+}
+
+/// A `docker build`'s context as the server takes it: the Dockerfile tab's files as a tar, when
+/// the build names the workspace (`.`); nothing for any other command.
+pub fn build_context(workspace: &crate::workspace::Workspace, line: &str) -> Option<Vec<u8>> {
+    let Ok(dockyard_engine::cli::Command::Build(options)) = dockyard_engine::cli::parse(line) else { return None };
+    workspace.context(&options.context)?.to_layer("").ok()?.to_tar().ok()
 }
 
 /// The token `dockyard serve` put into the page; other origins cannot read it.

@@ -11,6 +11,7 @@ mod controls;
 mod course;
 mod highlight;
 mod host;
+mod host_stream;
 mod host_tty;
 mod lesson;
 mod lesson_map;

@@ -64,6 +64,7 @@ pub async fn serve(port: u16, dist: PathBuf) -> anyhow::Result<()> {
         .route("/api/host/run", post(host_run))
         .route("/api/host/images/export", post(images_export))
         .route("/api/host/tty", get(host_tty))
+        .route("/api/host/stream", get(host_stream))
         .route("/api/host/session", post(session_open).put(session_heartbeat).delete(session_close))
         .fallback_service(static_files(&dist))
         .layer(middleware::from_fn_with_state(app.clone(), check_host))
@@ -240,6 +241,15 @@ struct TtyParams {
     session: String,
 }
 
+/// The session a WebSocket names in its query, after the same checks as a header's.
+fn socket_session(app: &App, headers: &mut HeaderMap, params: &TtyParams) -> Result<SessionId, &'static str> {
+    for (name, value) in [(TOKEN_HEADER, &params.token), (SESSION_HEADER, &params.session)] {
+        let value = HeaderValue::from_str(value).map_err(|_| "a malformed token or session")?;
+        headers.insert(name, value);
+    }
+    session_of(app, headers)
+}
+
 /// The first message on a terminal's socket: the command and the terminal's size.
 #[derive(Deserialize)]
 struct TtyStart {
@@ -260,13 +270,7 @@ async fn host_tty(
     Query(params): Query<TtyParams>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    for (name, value) in [(TOKEN_HEADER, &params.token), (SESSION_HEADER, &params.session)] {
-        match HeaderValue::from_str(value) {
-            Ok(value) => drop(headers.insert(name, value)),
-            Err(_) => return forbidden("a malformed token or session"),
-        }
-    }
-    let id = match session_of(&app, &headers) {
+    let id = match socket_session(&app, &mut headers, &params) {
         Ok(id) => id,
         Err(why) => return forbidden(why),
     };
@@ -332,6 +336,118 @@ async fn terminal(app: Arc<App>, id: SessionId, mut socket: WebSocket) {
         }
     }
     let code = crate::host::tty::finish(&docker, &target).await;
+    let _ = socket.send(Message::Text(serde_json::json!({ "exit_code": code }).to_string().into())).await;
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+/// The first message on a command's stream: the command line, and whether a build context (a
+/// tar, as one binary message) follows.
+#[derive(Deserialize)]
+struct StreamStart {
+    command: String,
+    #[serde(default)]
+    context: bool,
+}
+
+/// A later text message on a command's stream: the learner pressed Ctrl-C.
+#[derive(Deserialize)]
+struct StreamInterrupt {
+    interrupt: bool,
+}
+
+/// `GET /api/host/stream`: a command whose output the page shows as it comes (a foreground run,
+/// `logs -f`, `pull`, `build`), guarded as the terminal's socket is.
+async fn host_stream(
+    State(app): State<Arc<App>>,
+    mut headers: HeaderMap,
+    Query(params): Query<TtyParams>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let id = match socket_session(&app, &mut headers, &params) {
+        Ok(id) => id,
+        Err(why) => return forbidden(why),
+    };
+    // Room for the largest build context the bridge accepts, which it then checks itself.
+    let most = crate::host::build::MAX_CONTEXT_BYTES + (1 << 20);
+    upgrade.max_message_size(most).max_frame_size(most).on_upgrade(move |socket| stream(app, id, socket))
+}
+
+/// Carries one command: its output as `{"stdout": ...}` and `{"stderr": ...}` text messages as
+/// it comes, `{"interrupt": true}` from the page for Ctrl-C, and `{"exit_code": N}` last.
+async fn stream(app: Arc<App>, id: SessionId, mut socket: WebSocket) {
+    use crate::host::stream::{Chunk, Out};
+    let start = match socket.recv().await {
+        Some(Ok(Message::Text(text))) => serde_json::from_str::<StreamStart>(&text),
+        _ => return,
+    };
+    let start = match start {
+        Ok(start) => start,
+        Err(e) => {
+            let reply = HostReply::error(format!("dockyard: the stream's first message: {e}"), 1);
+            let _ = socket.send(Message::Text(serde_json::to_string(&reply).unwrap_or_default().into())).await;
+            return;
+        }
+    };
+    let context = match start.context {
+        true => match socket.recv().await {
+            Some(Ok(Message::Binary(tar))) => Some(tar.to_vec()),
+            _ => return,
+        },
+        false => None,
+    };
+    let (sender, mut chunks) = tokio::sync::mpsc::unbounded_channel();
+    let (press, interrupt) = tokio::sync::watch::channel(false);
+    let mut out = Out::streaming(sender, interrupt);
+    let send = |chunk: Chunk| {
+        let json = match chunk {
+            Chunk::Stdout(text) => serde_json::json!({ "stdout": text }),
+            Chunk::Stderr(text) => serde_json::json!({ "stderr": text }),
+        };
+        Message::Text(json.to_string().into())
+    };
+    let code = {
+        let running = app.docker.execute_into(&id, &start.command, context, &mut out);
+        let mut running = std::pin::pin!(running);
+        // Whether the page is still there to be written to and to press Ctrl-C.
+        let mut listening = true;
+        loop {
+            // One event at a time, so sending and receiving never borrow the socket together.
+            enum Event {
+                Done(i32),
+                Chunk(Chunk),
+                Page(Option<Message>),
+            }
+            let event = tokio::select! {
+                code = &mut running => Event::Done(code),
+                Some(chunk) = chunks.recv() => Event::Chunk(chunk),
+                message = socket.recv(), if listening => Event::Page(message.and_then(Result::ok)),
+            };
+            match event {
+                Event::Done(code) => break code,
+                Event::Chunk(chunk) => {
+                    if listening && socket.send(send(chunk)).await.is_err() {
+                        listening = false;
+                        let _ = press.send(true);
+                    }
+                }
+                Event::Page(Some(Message::Text(text))) => {
+                    if let Ok(StreamInterrupt { interrupt: true }) = serde_json::from_str(&text) {
+                        let _ = press.send(true);
+                    }
+                }
+                Event::Page(Some(_)) => {}
+                // The page went away: what it ran is interrupted, as a closed window's would be.
+                Event::Page(None) => {
+                    listening = false;
+                    let _ = press.send(true);
+                }
+            }
+        }
+    };
+    drop(out);
+    while let Ok(chunk) = chunks.try_recv() {
+        let _ = socket.send(send(chunk)).await;
+    }
     let _ = socket.send(Message::Text(serde_json::json!({ "exit_code": code }).to_string().into())).await;
     let _ = socket.send(Message::Close(None)).await;
 }

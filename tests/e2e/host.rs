@@ -154,3 +154,91 @@ fn docker_run_it_in_the_page_is_a_real_terminal() {
         browser.close().await;
     });
 }
+
+/// Opens the page on `server`, in host mode.
+async fn host_page(server: &Server) -> Browser {
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("page loads");
+    browser.wait_text("#host-status", 30, |t| t.starts_with("Docker Engine")).await;
+    let switch = browser.client.wait().for_element(Locator::Css("#engine-host")).await.expect("host switch");
+    switch.click().await.expect("switch to host mode");
+    browser.wait_text("#terminal-output", 10, |t| t.contains("real Docker Engine")).await;
+    browser
+}
+
+#[test]
+fn host_mode_builds_the_dockerfile_tab_and_streams_output_until_ctrl_c() {
+    let host = docker_host();
+    block_on(async {
+        let server = Server::start(Some(&host));
+        let browser = host_page(&server).await;
+        // The Dockerfile tab's files are the build's context, sent with the command.
+        browser.client.find(Locator::Css("#tab-dockerfile")).await.expect("the tab").click().await.expect("open it");
+        let editor = browser.client.wait().for_element(Locator::Css("#editor-input")).await.expect("the editor");
+        editor.send_keys("\u{E009}a\u{E000}").await.expect("select all");
+        editor.send_keys("FROM busybox\nRUN echo built-in-the-page > /built\nCMD cat /built\n").await.expect("typing");
+        browser.type_command("docker build -t pagebuilt .").await;
+        let out =
+            browser.wait_text("#terminal-output", 90, |t| t.contains("Successfully tagged pagebuilt:latest")).await;
+        assert!(out.contains("Step 2/5 : RUN echo built-in-the-page > /built"), "{out}");
+        browser.type_command("docker run --rm pagebuilt").await;
+        browser.wait_text("#terminal-output", 60, |t| t.lines().any(|l| l == "built-in-the-page")).await;
+        // A foreground run's output shows while it runs, and Ctrl-C ends it.
+        browser
+            .type_command("docker run --rm busybox sh -c 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done'")
+            .await;
+        browser.wait_text("#terminal-output", 30, |t| t.contains("tick-2")).await;
+        browser.press("\u{E009}c\u{E000}").await;
+        browser.type_command("docker ps -a").await;
+        let after = browser.wait_text("#terminal-output", 30, |t| t.contains("CONTAINER ID")).await;
+        // Ctrl-C ended it, and --rm removed it: the session has no container left.
+        let listed = after.split("host$ docker ps -a").nth(1).expect("the ps");
+        assert_eq!(listed.trim().lines().count(), 1, "{after}");
+        browser.close().await;
+    });
+    // The built image is the session's: the next start after a killed server removes it.
+    let _next = Server::start(Some(&host));
+    let left = crate::harness::docker(&["images", "-q", "pagebuilt"]);
+    assert_eq!(crate::harness::text(&left.stdout).trim(), "", "the page's image was left behind");
+}
+
+#[test]
+fn the_real_terminal_follows_the_window_size() {
+    let host = docker_host();
+    block_on(async {
+        let server = Server::start(Some(&host));
+        let browser = host_page(&server).await;
+        browser.client.set_window_size(1600, 1000).await.expect("a large window");
+        browser.type_command("docker run -it --rm busybox sh").await;
+        browser.wait_screen(30, |t| t.contains("/ # ")).await;
+        browser.type_command("echo big $(stty size)").await;
+        let big =
+            browser.wait_screen(10, |t| t.lines().any(|l| l.starts_with("big ") && l.split(' ').count() == 3)).await;
+        let size = |screen: &str, tag: &str| -> (u32, u32) {
+            let line = screen
+                .lines()
+                .find(|l| l.starts_with(&format!("{tag} ")) && l.split(' ').count() == 3)
+                .expect("a size");
+            let mut words = line.split(' ').skip(1).map(|w| w.trim().parse::<u32>().expect("a number"));
+            (words.next().unwrap(), words.next().unwrap())
+        };
+        let (rows, cols) = size(&big, "big");
+        // Mid-session, a smaller window makes a smaller terminal, and the TTY is told.
+        browser.client.set_window_size(900, 700).await.expect("a smaller window");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        browser.type_command("echo small $(stty size)").await;
+        let small =
+            browser.wait_screen(10, |t| t.lines().any(|l| l.starts_with("small ") && l.split(' ').count() == 3)).await;
+        let (rows2, cols2) = size(&small, "small");
+        assert_ne!((rows2, cols2), (rows, cols), "the TTY kept its size");
+        // The TTY has the pane's size, as xterm.js draws it.
+        let drawn = browser
+            .client
+            .execute("return document.querySelectorAll('#terminal .xterm-rows > div').length", vec![])
+            .await
+            .expect("rows drawn");
+        assert_eq!(drawn.as_u64(), Some(rows2 as u64), "stty size {rows2} {cols2}");
+        browser.type_command("exit").await;
+        browser.close().await;
+    });
+}

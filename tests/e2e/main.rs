@@ -18,6 +18,7 @@ mod host_api;
 mod host_flows;
 mod host_load;
 mod host_security;
+mod host_stream;
 mod host_tty;
 mod lesson;
 mod native;

@@ -31,6 +31,7 @@ pub enum Rule {
     Quota,
     Session,
     NoTerminal,
+    BuildContext,
 }
 
 impl Rule {
@@ -50,6 +51,7 @@ impl Rule {
             Rule::Quota => "quota",
             Rule::Session => "session",
             Rule::NoTerminal => "no-terminal",
+            Rule::BuildContext => "build-context",
         }
     }
 }

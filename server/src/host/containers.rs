@@ -11,21 +11,22 @@ use bollard::models::{
     NetworkingConfig,
 };
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, ListContainersOptionsBuilder,
     RemoveContainerOptionsBuilder, StopContainerOptionsBuilder,
 };
-use dockyard_engine::cli::{ExecOptions, LogsOptions, PsOptions, RunOptions};
+use dockyard_engine::cli::{ExecOptions, PsOptions, RunOptions};
 use dockyard_engine::format::{ellipsis, go_quote, Table};
 use dockyard_engine::reference::Reference;
 use futures_util::{Stream, StreamExt};
 
 use super::allowlist::{self, Refusal, Rule};
 use super::output::{ago, daemon_error, inspect_output, short_id, unprefix};
-use super::{images, objects, HostReply, Scope};
+use super::stream::Out;
+use super::{build, follow, images, objects, HostReply, Scope};
 
 /// Containers one session may have, running or not.
 pub const MAX_CONTAINERS: usize = 10;
-/// How long a foreground run, or `logs -f`, may take before Dockyard gives the terminal back.
+/// How long a non-interactive `exec` may take before Dockyard gives the terminal back.
 const DEADLINE: Duration = Duration::from_secs(30);
 const MAX_OUTPUT_BYTES: usize = 1 << 20;
 
@@ -65,25 +66,26 @@ pub async fn resolve(scope: &Scope<'_>, reference: &str) -> Result<String, HostR
     Err(HostReply::error(format!("Error response from daemon: No such container: {reference}"), 1))
 }
 
-/// `docker run` (`start`) and `docker create`.
-pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool) -> HostReply {
+/// `docker run` (`start`) and `docker create`: a missing image is pulled first, its progress
+/// on standard error; a foreground run passes the container's output on as it comes.
+pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool, out: &mut Out) -> i32 {
     let verb = if start { "run" } else { "create" };
     let body = match plan(scope, &options, false).await {
         Ok(body) => body,
-        Err(refusal) => return HostReply::refused(refusal),
+        Err(refusal) => return out.relay(HostReply::refused(refusal)),
     };
     if let Err(e) = Reference::parse(&options.image) {
-        return HostReply::error(format!("docker: {e}\n\nRun 'docker {verb} --help' for more information"), 125);
+        return out
+            .relay(HostReply::error(format!("docker: {e}\n\nRun 'docker {verb} --help' for more information"), 125));
     }
-    let mut stderr = String::new();
-    if scope.docker.inspect_image(&options.image).await.is_err() {
-        stderr.push_str(&format!("Unable to find image '{}' locally\n", qualified(&options.image)));
-        let pulled = images::pull(scope, &options.image, false).await;
-        // What the pull printed goes to standard error, as `docker run` prints it.
-        stderr.push_str(&pulled.stdout);
-        if pulled.exit_code != 0 {
-            stderr.push_str(&format!("docker: {}", pulled.stderr));
-            return HostReply { stderr, exit_code: 125, ..Default::default() };
+    let present = match build::image_for_run(scope, &options.image).await {
+        Ok(present) => present,
+        Err(refusal) => return out.relay(HostReply::refused(refusal)),
+    };
+    if !present {
+        out.stderr(&format!("Unable to find image '{}' locally\n", qualified(&options.image)));
+        if images::pull(scope, &options.image, false, true, out).await != 0 {
+            return 125;
         }
     }
     let mut create = CreateContainerOptionsBuilder::default();
@@ -95,12 +97,13 @@ pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool) -> HostRep
         Ok(created) => created.id,
         Err(e) => {
             let mut reply = daemon_error(scope, "docker: ", &e, 125);
-            reply.stderr = format!("{stderr}{}\nRun 'docker {verb} --help' for more information\n", reply.stderr);
-            return reply;
+            reply.stderr = format!("{}\nRun 'docker {verb} --help' for more information\n", reply.stderr);
+            return out.relay(reply);
         }
     };
     if !start {
-        return HostReply { stdout: format!("{id}\n"), stderr, exit_code: 0 };
+        out.stdout(&format!("{id}\n"));
+        return 0;
     }
     if let Err(e) = scope.docker.start_container(&id, None).await {
         let message = super::daemon_message(&e);
@@ -114,21 +117,18 @@ pub async fn run(scope: &Scope<'_>, options: RunOptions, start: bool) -> HostRep
         if options.remove {
             remove_quietly(scope, &id).await;
         }
-        stderr.push_str(&format!(
-            "docker: {}\n\nRun 'docker run --help' for more information\n",
-            unprefix(scope, &message)
-        ));
-        return HostReply { stderr, exit_code: code, ..Default::default() };
+        out.stderr(&format!("docker: {}\n\nRun 'docker run --help' for more information\n", unprefix(scope, &message)));
+        return code;
     }
     if options.detach {
-        return HostReply { stdout: format!("{id}\n"), stderr, exit_code: 0 };
+        out.stdout(&format!("{id}\n"));
+        return 0;
     }
-    let mut reply = wait_and_collect(scope, &id).await;
-    reply.stderr = format!("{stderr}{}", reply.stderr);
+    let code = follow::foreground(scope, &id, out).await;
     if options.remove {
         remove_quietly(scope, &id).await;
     }
-    reply
+    code
 }
 
 /// A container for `docker run -it`, created with a TTY and stdin open, not yet started.
@@ -138,7 +138,7 @@ pub async fn create_for_terminal(scope: &Scope<'_>, options: RunOptions) -> Resu
     body.open_stdin = Some(options.interactive);
     body.stdin_once = Some(options.interactive);
     body.attach_stdin = Some(options.interactive);
-    if scope.docker.inspect_image(&options.image).await.is_err() {
+    if !build::image_for_run(scope, &options.image).await.map_err(HostReply::refused)? {
         let image = qualified(&options.image);
         return Err(HostReply::error(format!("Unable to find image '{image}' locally; docker pull it first"), 125));
     }
@@ -291,49 +291,6 @@ async fn mount(scope: &Scope<'_>, spec: &str) -> Result<Mount, Refusal> {
     })
 }
 
-/// Waits for a foreground container (stopping it at the deadline) and returns what it wrote.
-async fn wait_and_collect(scope: &Scope<'_>, id: &str) -> HostReply {
-    let mut wait = scope.docker.wait_container(id, None);
-    let exit_code = match tokio::time::timeout(DEADLINE, wait.next()).await {
-        Ok(Some(Ok(done))) => done.status_code as i32,
-        // bollard reports a non-zero exit as an error that carries the code.
-        Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => code as i32,
-        Ok(Some(Err(e))) => return daemon_error(scope, "docker: ", &e, 125),
-        Ok(None) => 125,
-        Err(_) => {
-            let stop = StopContainerOptionsBuilder::default().t(1).build();
-            let _ = scope.docker.stop_container(id, Some(stop)).await;
-            let mut reply = collect(logs_stream(scope, id, false, None, false)).await;
-            reply.stderr.push_str(&format!(
-                "dockyard: stopped the container after {} seconds; use -d for longer work\n",
-                DEADLINE.as_secs()
-            ));
-            reply.exit_code = 137;
-            return reply;
-        }
-    };
-    let mut reply = collect(logs_stream(scope, id, false, None, false)).await;
-    reply.exit_code = exit_code;
-    reply
-}
-
-fn logs_stream<'a>(
-    scope: &'a Scope<'_>,
-    id: &'a str,
-    follow: bool,
-    tail: Option<&str>,
-    timestamps: bool,
-) -> impl Stream<Item = Result<LogOutput, bollard::errors::Error>> + 'a {
-    let options = LogsOptionsBuilder::default()
-        .stdout(true)
-        .stderr(true)
-        .follow(follow)
-        .timestamps(timestamps)
-        .tail(tail.unwrap_or("all"))
-        .build();
-    scope.docker.logs(id, Some(options))
-}
-
 /// Standard output and error from a stream of the daemon's frames, up to a size limit.
 async fn collect(stream: impl Stream<Item = Result<LogOutput, bollard::errors::Error>>) -> HostReply {
     let mut stream = std::pin::pin!(stream);
@@ -458,23 +415,6 @@ pub async fn rm(scope: &Scope<'_>, names: &[String], force: bool) -> HostReply {
         scope.docker.remove_container(&id, Some(options)).await
     })
     .await
-}
-
-/// `docker logs`; `-f` follows until the container stops or the deadline passes.
-pub async fn logs(scope: &Scope<'_>, options: LogsOptions) -> HostReply {
-    let id = match resolve(scope, &options.container).await {
-        Ok(id) => id,
-        Err(refused) => return refused,
-    };
-    let stream = logs_stream(scope, &id, options.follow, options.tail.as_deref(), options.timestamps);
-    match tokio::time::timeout(DEADLINE, collect(stream)).await {
-        Ok(reply) => reply,
-        Err(_) => {
-            let mut reply = collect(logs_stream(scope, &id, false, options.tail.as_deref(), options.timestamps)).await;
-            reply.stderr.push_str(&format!("dockyard: stopped following after {} seconds\n", DEADLINE.as_secs()));
-            reply
-        }
-    }
 }
 
 /// `docker exec` in one of the session's containers: never privileged, and without a terminal.

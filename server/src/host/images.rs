@@ -1,6 +1,8 @@
 //! Images on the real daemon: `images`, `history`, `image inspect`, `pull` with Docker's plain
-//! progress lines, and `version`. Images are shared by the sessions and read only to them.
+//! progress lines as they come, and `version`. Images are shared by the sessions; a session adds
+//! its own only by `build`.
 
+use bollard::models::CreateImageInfo;
 use bollard::query_parameters::{CreateImageOptionsBuilder, ListImagesOptionsBuilder};
 use dockyard_engine::cli::ImagesOptions;
 use dockyard_engine::format::{human_size, Table};
@@ -8,6 +10,7 @@ use dockyard_engine::reference::Reference;
 use futures_util::StreamExt;
 
 use super::output::{ago, daemon_error, inspect_output, short_id};
+use super::stream::Out;
 use super::{HostReply, Scope};
 
 /// `docker images` (`-a`, `-q`, `--no-trunc`, `--digests`, and a repository to match).
@@ -101,16 +104,21 @@ pub async fn inspect(scope: &Scope<'_>, names: &[String], format: Option<String>
     inspect_output(scope, found, format, errors)
 }
 
-/// `docker pull`, printing what the docker CLI prints without a terminal: a line per layer
-/// event that changes its state, the digest, the status and the reference.
-pub async fn pull(scope: &Scope<'_>, image: &str, quiet: bool) -> HostReply {
+/// `docker pull`, printing what the docker CLI prints without a terminal as the daemon reports
+/// it: a line per layer event that changes its state, the digest, the status and the reference.
+/// `docker run` shows a pull's progress on standard error (`progress_to_stderr`). Ctrl-C ends it.
+pub async fn pull(scope: &Scope<'_>, image: &str, quiet: bool, progress_to_stderr: bool, out: &mut Out) -> i32 {
     let reference = match Reference::parse(image) {
         Ok(reference) => reference,
-        Err(e) => return HostReply::error(e.to_string(), 1),
+        Err(e) => return out.relay(HostReply::error(e.to_string(), 1)),
     };
-    let mut stdout = String::new();
+    let progress = |out: &mut Out, text: &str| match (quiet, progress_to_stderr) {
+        (true, _) => {}
+        (false, true) => out.stderr(text),
+        (false, false) => out.stdout(text),
+    };
     if reference.tag.is_none() && reference.digest.is_none() {
-        stdout.push_str("Using default tag: latest\n");
+        progress(out, "Using default tag: latest\n");
     }
     let reference = reference.with_default_tag();
     // A digest goes where the tag would, as the docker CLI sends it.
@@ -120,30 +128,43 @@ pub async fn pull(scope: &Scope<'_>, image: &str, quiet: bool) -> HostReply {
     };
     let options = CreateImageOptionsBuilder::default().from_image(&reference.repository()).tag(&tag).build();
     let mut stream = scope.docker.create_image(Some(options), None, None);
-    while let Some(event) = stream.next().await {
+    loop {
+        let event = tokio::select! {
+            event = stream.next() => event,
+            _ = out.interrupted() => return out.relay(HostReply::error("dockyard: pull interrupted", 130)),
+        };
         match event {
-            Ok(info) => {
-                let status = info.status.unwrap_or_default();
-                // Byte counts move a bar on a terminal; without one, docker prints only changes of state.
-                if matches!(status.as_str(), "Downloading" | "Extracting" | "Waiting") {
-                    continue;
-                }
-                match info.id {
-                    Some(id) => stdout.push_str(&format!("{id}: {status}\n")),
-                    None => stdout.push_str(&format!("{status}\n")),
+            Some(Ok(info)) => {
+                if let Some(line) = progress_line(&info) {
+                    progress(out, &line);
                 }
             }
-            Err(e) => {
-                let reply = daemon_error(scope, "", &e, 1);
-                return HostReply { stdout: if quiet { String::new() } else { stdout }, ..reply };
+            // `docker run` words the error as its own.
+            Some(Err(e)) => {
+                return out.relay(daemon_error(scope, if progress_to_stderr { "docker: " } else { "" }, &e, 1))
             }
+            None => break,
         }
     }
-    stdout.push_str(&format!("{}\n", reference));
-    if quiet {
-        stdout = format!("{reference}\n");
+    if quiet || !progress_to_stderr {
+        out.stdout(&format!("{reference}\n"));
+    } else {
+        out.stderr(&format!("{reference}\n"));
     }
-    HostReply::out(stdout)
+    0
+}
+
+/// The line the docker CLI prints without a terminal for one of the daemon's pull events, if any:
+/// byte counts move a bar on a terminal, and without one docker prints only changes of state.
+pub fn progress_line(info: &CreateImageInfo) -> Option<String> {
+    let status = info.status.as_deref().unwrap_or_default();
+    if status.is_empty() || matches!(status, "Downloading" | "Extracting" | "Waiting") {
+        return None;
+    }
+    Some(match &info.id {
+        Some(id) => format!("{id}: {status}\n"),
+        None => format!("{status}\n"),
+    })
 }
 
 /// `docker version`: the real client Dockyard stands for, and the real daemon's answer.
@@ -188,4 +209,37 @@ pub async fn export(scope: &Scope<'_>) -> Result<Vec<u8>, String> {
         archive.extend_from_slice(&chunk.map_err(|e| super::daemon_message(&e))?);
     }
     Ok(archive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events as a daemon sent them for `docker pull busybox`, in the shape bollard reads them.
+    fn recorded() -> Vec<CreateImageInfo> {
+        let json = r#"[
+            {"status":"Pulling from library/busybox","id":"latest"},
+            {"status":"Pulling fs layer","id":"9ad63333ebc9"},
+            {"status":"Downloading","progressDetail":{"current":23476,"total":2224044},"id":"9ad63333ebc9"},
+            {"status":"Verifying Checksum","id":"9ad63333ebc9"},
+            {"status":"Download complete","id":"9ad63333ebc9"},
+            {"status":"Extracting","progressDetail":{"current":65536,"total":2224044},"id":"9ad63333ebc9"},
+            {"status":"Pull complete","id":"9ad63333ebc9"},
+            {"status":"Digest: sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79"},
+            {"status":"Status: Downloaded newer image for busybox:latest"}
+        ]"#;
+        serde_json::from_str(json).expect("recorded events")
+    }
+
+    #[test]
+    fn pull_progress_prints_changes_of_state_as_docker_does_without_a_terminal() {
+        let lines: String = recorded().iter().filter_map(progress_line).collect();
+        assert_eq!(
+            lines,
+            "latest: Pulling from library/busybox\n9ad63333ebc9: Pulling fs layer\n9ad63333ebc9: Verifying Checksum\n\
+             9ad63333ebc9: Download complete\n9ad63333ebc9: Pull complete\n\
+             Digest: sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79\n\
+             Status: Downloaded newer image for busybox:latest\n"
+        );
+    }
 }

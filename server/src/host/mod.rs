@@ -3,16 +3,20 @@
 //! A command line from the page is parsed by the engine's CLI parser (never a shell) into a
 //! typed [`Command`], and each command Dockyard supports becomes Engine API calls on behalf of
 //! one session ([`session`]), under the [`allowlist`]'s rules. The operations live one concern
-//! to a file: [`containers`] (run, ps, stop, rm, logs, exec, inspect), [`images`] (images,
-//! history, pull) and [`objects`] (volumes and networks); [`output`] words their replies as
-//! the docker CLI does.
+//! to a file: [`containers`] (run, ps, stop, rm, exec, inspect), [`follow`] (a foreground run's
+//! output and logs), [`images`] (images, history, pull), [`build`] (build from the page's
+//! context) and [`objects`] (volumes and networks); [`output`] words their replies as the docker
+//! CLI does, and [`stream`] carries them to the page whole or as they come.
 
 pub mod allowlist;
+pub mod build;
 pub mod containers;
+pub mod follow;
 pub mod images;
 pub mod objects;
 pub mod output;
 pub mod session;
+pub mod stream;
 pub mod tty;
 
 use std::time::Duration;
@@ -23,6 +27,7 @@ use serde::Serialize;
 
 use allowlist::{Refusal, Rule};
 use session::{SessionId, Sessions, INSTANCE_LABEL};
+use stream::Out;
 
 /// What `GET /api/host` reports.
 #[derive(Debug, Clone, Serialize)]
@@ -218,56 +223,70 @@ impl HostBridge {
         let _ = self.sessions.touch(id);
     }
 
-    /// Runs one docker command line for a session, if the allowlist permits it.
+    /// Runs one docker command line for a session, if the allowlist permits it, and answers
+    /// with all it printed at the end.
     pub async fn execute(&self, id: &SessionId, line: &str) -> HostReply {
+        let mut out = Out::collect();
+        let code = self.execute_into(id, line, None, &mut out).await;
+        out.finish(code)
+    }
+
+    /// Runs one docker command line for a session, passing what it prints to `out` as it comes,
+    /// with the build context the page sent, and gives its exit code.
+    pub async fn execute_into(&self, id: &SessionId, line: &str, context: Option<Vec<u8>>, out: &mut Out) -> i32 {
         let turn = match self.sessions.touch(id) {
             Ok(turn) => turn,
-            Err(refusal) => return HostReply::refused(refusal),
+            Err(refusal) => return out.relay(HostReply::refused(refusal)),
         };
         let _turn = turn.lock().await;
         let command = match dockyard_engine::cli::parse(line) {
             Ok(command) => command,
             Err(e) => {
-                return match allowlist::forbidden_flag(&e.message) {
+                return out.relay(match allowlist::forbidden_flag(&e.message) {
                     Some(refusal) => HostReply::refused(refusal),
                     None => HostReply::error(e.message, e.exit_code),
-                }
+                })
             }
         };
         if let Command::Help(text) = command {
-            return HostReply::out(text);
+            return out.relay(HostReply::out(text));
         }
         let docker = match self.connect().await {
             Ok(d) => d,
             Err(e) => {
-                return HostReply::error(format!("docker: cannot reach the Docker Engine at {}: {e}", self.endpoint), 1)
+                return out.relay(HostReply::error(
+                    format!("docker: cannot reach the Docker Engine at {}: {e}", self.endpoint),
+                    1,
+                ))
             }
         };
         let scope = Scope { docker: &docker, session: id, instance: &self.instance };
-        let reply = dispatch(&scope, command).await;
+        let code = dispatch(&scope, command, context, out).await;
         // A long command (a run, logs -f) counts as being heard from at its end too.
         let _ = self.sessions.touch(id);
-        reply
+        code
     }
 }
 
-async fn dispatch(scope: &Scope<'_>, command: Command) -> HostReply {
-    match command {
-        Command::Run(options) => containers::run(scope, options, true).await,
-        Command::Create(options) => containers::run(scope, options, false).await,
+async fn dispatch(scope: &Scope<'_>, command: Command, context: Option<Vec<u8>>, out: &mut Out) -> i32 {
+    let reply = match command {
+        Command::Run(options) => return containers::run(scope, options, true, out).await,
+        Command::Create(options) => return containers::run(scope, options, false, out).await,
+        Command::Logs(options) => return follow::logs(scope, options, out).await,
+        Command::Pull { image, quiet } => return images::pull(scope, &image, quiet, false, out).await,
+        Command::Build(options) => return build::build(scope, options, context, out).await,
         Command::Ps(options) => containers::ps(scope, options).await,
         Command::Stop { containers: names, time, kill, signal } => {
             containers::stop(scope, &names, time, kill, signal).await
         }
         Command::Start { containers: names, .. } => containers::start(scope, &names).await,
         Command::Rm { force, containers: names, .. } => containers::rm(scope, &names, force).await,
-        Command::Logs(options) => containers::logs(scope, options).await,
         Command::Exec(options) => containers::exec(scope, options).await,
         Command::Inspect { names, format, kind } => containers::inspect(scope, &names, format, kind).await,
         Command::Images(options) => images::images(scope, options).await,
+        Command::Rmi { force, no_prune, images: names } => build::rmi(scope, &names, force, no_prune).await,
         Command::History { image, quiet, no_trunc, .. } => images::history(scope, &image, quiet, no_trunc).await,
         Command::ImageInspect { images: names, format } => images::inspect(scope, &names, format).await,
-        Command::Pull { image, quiet } => images::pull(scope, &image, quiet).await,
         Command::VolumeCreate { name, .. } => objects::volume_create(scope, name).await,
         Command::VolumeLs { quiet, .. } => objects::volume_ls(scope, quiet).await,
         Command::VolumeRm { names, force } => objects::volume_rm(scope, &names, force).await,
@@ -276,9 +295,10 @@ async fn dispatch(scope: &Scope<'_>, command: Command) -> HostReply {
         Command::NetworkRm { names } => objects::network_rm(scope, &names).await,
         Command::Version => images::version(scope).await,
         _ => HostReply::error(
-            "dockyard: host mode supports run, create, start, ps, stop, kill, rm, logs, exec, inspect, images, \
-             history, image inspect, pull, version, and volume and network create, ls and rm",
+            "dockyard: host mode supports run, create, start, ps, stop, kill, rm, logs, exec, inspect, build, \
+             images, rmi, history, image inspect, pull, version, and volume and network create, ls and rm",
             1,
         ),
-    }
+    };
+    out.relay(reply)
 }

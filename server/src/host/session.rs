@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bollard::query_parameters::{
-    ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder,
-    RemoveVolumeOptionsBuilder,
+    ListContainersOptionsBuilder, ListImagesOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RemoveVolumeOptionsBuilder,
 };
 use bollard::Docker;
 
@@ -160,6 +160,18 @@ pub async fn remove_labelled(docker: &Docker, label: &str) -> usize {
         match docker.remove_network(&id).await {
             Ok(()) => removed += 1,
             Err(e) => eprintln!("dockyard: could not remove network {id}: {e}"),
+        }
+    }
+    // The images the session built, last, once no container of the session uses them.
+    let images = docker
+        .list_images(Some(ListImagesOptionsBuilder::default().filters(&filters).build()))
+        .await
+        .unwrap_or_default();
+    for image in images {
+        match docker.remove_image(&image.id, Some(RemoveImageOptionsBuilder::default().force(true).build()), None).await
+        {
+            Ok(_) => removed += 1,
+            Err(e) => eprintln!("dockyard: could not remove image {}: {e}", image.id),
         }
     }
     removed
