@@ -87,12 +87,45 @@ pub fn save(store: &ImageStore, keys: &[String]) -> Result<Vec<u8>, ArchiveError
     Ok(files.to_tar()?)
 }
 
+/// The archive path a symlink at `path` points to: `target` read from the link's folder, with
+/// `..` going up and nothing above the archive's top.
+fn link_target(path: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = match target.starts_with('/') {
+        true => Vec::new(),
+        false => path.split('/').collect(),
+    };
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 /// Reads an archive into `store` and returns the lines `docker load` prints.
 pub fn load(store: &mut ImageStore, bytes: &[u8]) -> Result<String, ArchiveError> {
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // `docker save` writes a layer that two images share once, and the second as a symlink to
+    // the first (`<id>/layer.tar -> ../<other>/layer.tar`): each link reads as its target.
+    let mut links: Vec<(String, String)> = Vec::new();
     for entry in crate::tar::read(bytes)? {
-        if entry.kind == crate::tar::TarKind::File {
-            files.insert(entry.path.trim_start_matches("./").to_string(), entry.data);
+        let path = entry.path.trim_start_matches("./").to_string();
+        match entry.kind {
+            crate::tar::TarKind::File => {
+                files.insert(path, entry.data);
+            }
+            crate::tar::TarKind::Symlink => links.push((path, entry.link)),
+            _ => {}
+        }
+    }
+    for (path, target) in links {
+        if let Some(data) = files.get(&link_target(&path, &target)).cloned() {
+            files.insert(path, data);
         }
     }
     let manifest = files.get("manifest.json").ok_or_else(|| ArchiveError::Invalid("no manifest.json".into()))?;

@@ -97,3 +97,31 @@ fn corrupt_archives_are_refused_and_change_nothing() {
         let _ = archive::load(&mut ImageStore::default(), &mutated);
     }
 }
+
+/// `docker save` writes a layer two images share once, and links the second copy to the first
+/// (`<id>/layer.tar -> ../<other>/layer.tar`); the link reads as the layer it points to.
+#[test]
+fn a_layer_saved_as_a_link_to_another_loads_as_that_layer() {
+    let mut s = Session::new();
+    s.done("docker pull hello-world");
+    let image = s.engine.images().resolve("hello-world").unwrap().clone();
+    let archive = saved(&mut s, "docker save -o out.tar hello-world");
+    let mut files = Layer::from_tar(&archive).unwrap();
+    let (layer_path, data) = files
+        .entries
+        .iter()
+        .find(|(path, _)| path.ends_with("/layer.tar"))
+        .map(|(path, entry)| (path.clone(), entry.clone()))
+        .expect("a layer in the archive");
+    files.insert("shared", Entry::dir(0o755)).unwrap();
+    files.insert("shared/layer.tar", data).unwrap();
+    files.insert(&layer_path, Entry::symlink("../shared/layer.tar")).unwrap();
+    let linked = files.to_tar().unwrap();
+    let mut fresh = Session::new();
+    assert_eq!(fresh.engine.load_archive(&linked).stdout, "Loaded image: hello-world:latest\n");
+    assert_eq!(fresh.engine.images().resolve("hello-world").unwrap().id, image.id);
+    // A link to nothing is a missing layer, as before.
+    files.insert(&layer_path, Entry::symlink("../nowhere/layer.tar")).unwrap();
+    let dangling = fresh.engine.load_archive(&files.to_tar().unwrap());
+    assert!(dangling.stderr.contains(&format!("no {layer_path}")), "{dangling:?}");
+}

@@ -50,10 +50,9 @@ pub async fn images(scope: &Scope<'_>, options: ImagesOptions) -> HostReply {
     }
     // Newest first, then by name, as the docker CLI sorts.
     rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // As the docker CLI, `-q` prints a row's id per row: an image with two tags, twice.
     if options.quiet {
-        let mut ids: Vec<String> = rows.iter().map(|(_, r)| r[2].clone()).collect();
-        ids.dedup();
-        return HostReply::out(ids.iter().map(|id| format!("{id}\n")).collect::<String>());
+        return HostReply::out(rows.iter().map(|(_, r)| format!("{}\n", r[2])).collect::<String>());
     }
     let mut table = Table::new(&["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]);
     for (_, row) in rows {
@@ -196,11 +195,13 @@ pub async fn export(scope: &Scope<'_>) -> Result<Vec<u8>, String> {
     let mut names = Vec::new();
     let mut total = 0;
     for image in list {
-        if image.repo_tags.is_empty() || total + image.size > MAX_EXPORT_BYTES {
+        // Docker 20.10 lists an untagged image's tags as `<none>:<none>`, which no save takes.
+        let tags: Vec<String> = image.repo_tags.into_iter().filter(|t| t != "<none>:<none>").collect();
+        if tags.is_empty() || total + image.size > MAX_EXPORT_BYTES {
             continue;
         }
         total += image.size;
-        names.extend(image.repo_tags);
+        names.extend(tags);
     }
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut archive = Vec::new();
