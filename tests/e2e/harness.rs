@@ -290,19 +290,34 @@ impl Browser {
 
     /// Waits until what xterm.js draws, row by row as the learner sees it, satisfies `pred`.
     pub async fn wait_screen(&self, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        match self.screen_within(secs, pred).await {
+            Ok(text) => text,
+            Err(last) => {
+                self.screenshot("timed-out-screen").await;
+                panic!("timed out after {secs} s waiting on the terminal's screen; it showed:\n{last}");
+            }
+        }
+    }
+
+    /// The terminal's screen once `pred` holds of it, or `None` after `secs`.
+    pub async fn wait_screen_for(&self, secs: u64, pred: impl Fn(&str) -> bool) -> Option<String> {
+        self.screen_within(secs, pred).await.ok()
+    }
+
+    /// The screen once `pred` holds, or what it last showed when `secs` ran out.
+    async fn screen_within(&self, secs: u64, pred: impl Fn(&str) -> bool) -> Result<String, String> {
         let deadline = Instant::now() + Duration::from_secs(secs);
         let mut last = String::new();
         while Instant::now() < deadline {
             // xterm.js draws spaces as no-break spaces so that they keep their width.
             let text = self.inner_text("#terminal .xterm-rows").await.unwrap_or_default().replace('\u{a0}', " ");
             if pred(&text) {
-                return text;
+                return Ok(text);
             }
             last = text;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        self.screenshot("timed-out-screen").await;
-        panic!("timed out after {secs} s waiting on the terminal's screen; it showed:\n{last}");
+        Err(last)
     }
 
     /// Sends keys to the terminal, such as `\u{E009}c` for Ctrl-C or `\u{E004}` for Tab.

@@ -211,9 +211,17 @@ fn the_real_terminal_follows_the_window_size() {
         browser.client.set_window_size(1600, 1000).await.expect("a large window");
         browser.type_command("docker run -it --rm busybox sh").await;
         browser.wait_screen(30, |t| t.contains("/ # ")).await;
+        // Keys reach the shell once the page has handed the keyboard to the TTY: an empty line
+        // first, answered by a second prompt, so the measured command is not typed too early.
+        for _ in 0..10 {
+            browser.type_command("").await;
+            if browser.wait_screen_for(3, |t| t.matches("/ # ").count() >= 2).await.is_some() {
+                break;
+            }
+        }
         browser.type_command("echo big $(stty size)").await;
         let big =
-            browser.wait_screen(10, |t| t.lines().any(|l| l.starts_with("big ") && l.split(' ').count() == 3)).await;
+            browser.wait_screen(30, |t| t.lines().any(|l| l.starts_with("big ") && l.split(' ').count() == 3)).await;
         let size = |screen: &str, tag: &str| -> (u32, u32) {
             let line = screen
                 .lines()
@@ -228,7 +236,7 @@ fn the_real_terminal_follows_the_window_size() {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         browser.type_command("echo small $(stty size)").await;
         let small =
-            browser.wait_screen(10, |t| t.lines().any(|l| l.starts_with("small ") && l.split(' ').count() == 3)).await;
+            browser.wait_screen(30, |t| t.lines().any(|l| l.starts_with("small ") && l.split(' ').count() == 3)).await;
         let (rows2, cols2) = size(&small, "small");
         assert_ne!((rows2, cols2), (rows, cols), "the TTY kept its size");
         // The TTY has the pane's size, as xterm.js draws it.

@@ -48,8 +48,9 @@ pub async fn images(scope: &Scope<'_>, options: ImagesOptions) -> HostReply {
             ));
         }
     }
-    // Newest first, then by name, as the docker CLI sorts.
-    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Newest first, as the docker CLI sorts; an image's tags stay in the order the daemon lists
+    // them (a stable sort), as the CLI shows them.
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     // As the docker CLI, `-q` prints a row's id per row: an image with two tags, twice.
     if options.quiet {
         return HostReply::out(rows.iter().map(|(_, r)| format!("{}\n", r[2])).collect::<String>());
