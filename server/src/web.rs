@@ -277,24 +277,30 @@ async fn host_tty(
     upgrade.on_upgrade(move |socket| terminal(app, id, socket))
 }
 
+/// A socket's first message, which says what it is for; one the server cannot read is answered
+/// with why, in a reply the page prints, and the socket goes no further.
+async fn first_message<T: serde::de::DeserializeOwned>(socket: &mut WebSocket, what: &str) -> Option<T> {
+    let text = match socket.recv().await {
+        Some(Ok(Message::Text(text))) => text,
+        _ => return None,
+    };
+    match serde_json::from_str::<T>(&text) {
+        Ok(start) => Some(start),
+        Err(e) => {
+            let reply = HostReply::error(format!("dockyard: the {what}'s first message: {e}"), 1);
+            let _ = socket.send(Message::Text(serde_json::to_string(&reply).unwrap_or_default().into())).await;
+            None
+        }
+    }
+}
+
 /// Carries a terminal: the TTY's output as binary messages, the keys typed as binary messages
 /// back (Ctrl-C is byte 3, which the TTY turns into SIGINT), resizes as text, and the exit code
 /// as the last text message.
 async fn terminal(app: Arc<App>, id: SessionId, mut socket: WebSocket) {
     use futures_util::StreamExt;
     use tokio::io::AsyncWriteExt;
-    let start = match socket.recv().await {
-        Some(Ok(Message::Text(text))) => serde_json::from_str::<TtyStart>(&text),
-        _ => return,
-    };
-    let start = match start {
-        Ok(start) => start,
-        Err(e) => {
-            let reply = HostReply::error(format!("dockyard: the terminal's first message: {e}"), 1);
-            let _ = socket.send(Message::Text(serde_json::to_string(&reply).unwrap_or_default().into())).await;
-            return;
-        }
-    };
+    let Some(start) = first_message::<TtyStart>(&mut socket, "terminal").await else { return };
     let (docker, crate::host::tty::Terminal { mut output, mut input, target }) =
         match app.docker.open_terminal(&id, &start.command, start.rows, start.cols).await {
             Ok(opened) => opened,
@@ -376,18 +382,7 @@ async fn host_stream(
 /// it comes, `{"interrupt": true}` from the page for Ctrl-C, and `{"exit_code": N}` last.
 async fn stream(app: Arc<App>, id: SessionId, mut socket: WebSocket) {
     use crate::host::stream::{Chunk, Out};
-    let start = match socket.recv().await {
-        Some(Ok(Message::Text(text))) => serde_json::from_str::<StreamStart>(&text),
-        _ => return,
-    };
-    let start = match start {
-        Ok(start) => start,
-        Err(e) => {
-            let reply = HostReply::error(format!("dockyard: the stream's first message: {e}"), 1);
-            let _ = socket.send(Message::Text(serde_json::to_string(&reply).unwrap_or_default().into())).await;
-            return;
-        }
-    };
+    let Some(start) = first_message::<StreamStart>(&mut socket, "stream").await else { return };
     let context = match start.context {
         true => match socket.recv().await {
             Some(Ok(Message::Binary(tar))) => Some(tar.to_vec()),
