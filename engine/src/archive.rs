@@ -88,23 +88,13 @@ pub fn save(store: &ImageStore, keys: &[String]) -> Result<Vec<u8>, ArchiveError
 }
 
 /// The archive path a symlink at `path` points to: `target` read from the link's folder, with
-/// `..` going up and nothing above the archive's top.
+/// `..` going up and nothing above the archive's top, as a build context's paths are cleaned.
 fn link_target(path: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = match target.starts_with('/') {
-        true => Vec::new(),
-        false => path.split('/').collect(),
+    let folder = match target.starts_with('/') {
+        true => "",
+        false => path.rsplit_once('/').map_or("", |(folder, _)| folder),
     };
-    parts.pop();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part),
-        }
-    }
-    parts.join("/")
+    crate::build::context::clean(&format!("{folder}/{target}"))
 }
 
 /// Reads an archive into `store` and returns the lines `docker load` prints.

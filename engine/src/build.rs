@@ -11,7 +11,7 @@
 //! for any command.
 
 mod check;
-mod context;
+pub(crate) mod context;
 mod copy;
 mod created_by;
 mod output;
