@@ -137,6 +137,10 @@ pub enum Step {
     /// The command asks before it destroys: the host prints `prompt` and reads a line. On `y` (in
     /// either case) it runs `command`, which no longer asks; on anything else it prints `declined`.
     Confirm { prompt: String, command: Command, declined: Reply },
+    /// The command needs the annex ([`crate::annex`]), which this build keeps apart and the host
+    /// has not installed yet: the host loads it, installs it, then runs `then`, of which nothing
+    /// took effect.
+    LoadAnnex { then: Command },
 }
 
 /// What a [`Step::Read`] is for, handed back with the file's bytes.
@@ -421,6 +425,24 @@ impl Engine {
 
     /// Runs a command already parsed.
     pub fn execute_command(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
+        let needs_annex = command.needs_annex();
+        if needs_annex && !crate::annex::ready() {
+            return Step::LoadAnnex { then: command };
+        }
+        // A command that reaches the annex without saying so would fail in the page, whose first
+        // module goes without it; debug builds catch that here, in every test that runs one.
+        #[cfg(all(feature = "annex", debug_assertions))]
+        let calls = crate::annex::check::calls();
+        let step = self.execute_ready(command, ctx);
+        #[cfg(all(feature = "annex", debug_assertions))]
+        assert!(
+            needs_annex || crate::annex::check::calls() == calls,
+            "a command used the annex without saying so in Command::needs_annex"
+        );
+        step
+    }
+
+    fn execute_ready(&mut self, command: Command, ctx: &mut Ctx<'_>) -> Step {
         self.ensure_networks(ctx.now);
         // The swarm catches up with the time that passed since the last command.
         self.advance_swarm(ctx.now);

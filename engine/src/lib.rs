@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+pub mod annex;
 pub mod api;
 pub mod archive;
 mod base64;

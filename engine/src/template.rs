@@ -25,21 +25,30 @@
 //! assert_eq!(t.execute(&data, Shape::Map { missing_key_error: false }).unwrap(), "[/hello] [\"/hello\"]");
 //! ```
 
+// The template engine itself is the annex's (see `crate::annex`); without it, parsing and
+// running go there, and only Go's quoting stays, which the Dockerfile's errors use too.
+#[cfg(feature = "annex")]
 mod exec;
+#[cfg(feature = "annex")]
 mod lex;
+#[cfg(feature = "annex")]
 mod parse;
+#[cfg(feature = "annex")]
 mod print;
-#[cfg(test)]
+mod quote;
+#[cfg(all(test, feature = "annex"))]
 mod tests;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-pub use exec::MAX_OUTPUT;
+/// Output beyond this many bytes is an error, so a template cannot exhaust memory.
+pub const MAX_OUTPUT: usize = 4 << 20;
 /// Go's `strconv.Quote`, which Go programs' error messages (`%q`) use; the Dockerfile parser's too.
-pub(crate) use print::quote as go_strconv_quote;
+pub(crate) use quote::quote as go_strconv_quote;
 
 /// A template that failed to parse or to execute, worded as Go words it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum TemplateError {
     /// `template: :1: unexpected "}" in operand`.
     #[error("{0}")]
@@ -63,6 +72,7 @@ pub enum Shape {
 }
 
 impl Shape {
+    #[cfg(feature = "annex")]
     fn type_name(self) -> &'static str {
         match self {
             Shape::Struct(name) | Shape::Header(name) => name,
@@ -73,7 +83,7 @@ impl Shape {
 
 /// Which functions run: docker's, or the stand-ins docker uses to render a table's header, which
 /// hand back the column name (`{{json .ID}}` heads a column `IMAGE ID`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Funcs {
     Docker,
     Header,
@@ -83,26 +93,56 @@ pub enum Funcs {
 #[derive(Debug, Clone)]
 pub struct Template {
     text: String,
+    /// Parsed once; without the annex, the annex parses it again at each run.
+    #[cfg(feature = "annex")]
     tree: parse::Tree,
 }
 
 impl Template {
     /// Parses `text` as docker does (`template.New("").Funcs(docker's).Parse(text)`).
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
-        let is_function = |name: &str| exec::FUNCTIONS.contains(&name);
-        let tree = parse::parse(text, &is_function).map_err(TemplateError::Parse)?;
-        Ok(Template { text: text.to_string(), tree })
+        crate::annex::touch();
+        #[cfg(feature = "annex")]
+        {
+            let is_function = |name: &str| exec::FUNCTIONS.contains(&name);
+            let tree = parse::parse(text, &is_function).map_err(TemplateError::Parse)?;
+            Ok(Template { text: text.to_string(), tree })
+        }
+        #[cfg(not(feature = "annex"))]
+        match crate::annex::call(&crate::annex::Request::TemplateParse { text: text.to_string() }) {
+            Ok(crate::annex::Response::TemplateParse(parsed)) => parsed.map(|()| Template { text: text.to_string() }),
+            Ok(_) => Err(TemplateError::Parse(crate::annex::failed("it answered another question"))),
+            Err(why) => Err(TemplateError::Parse(crate::annex::failed(&why))),
+        }
     }
 
     /// Runs the template over `data` with docker's functions.
     pub fn execute(&self, data: &Json, shape: Shape) -> Result<String, TemplateError> {
-        let (out, result) = exec::execute(&self.text, &self.tree, data, shape, Funcs::Docker);
+        let (out, result) = self.execute_partial(data, shape, Funcs::Docker);
         result.map(|()| out)
     }
 
     /// Runs the template and returns what it wrote even when it fails, as Go leaves partial
     /// output in its writer: docker keeps a table header's partial text this way.
     pub fn execute_partial(&self, data: &Json, shape: Shape, funcs: Funcs) -> (String, Result<(), TemplateError>) {
-        exec::execute(&self.text, &self.tree, data, shape, funcs)
+        crate::annex::touch();
+        #[cfg(feature = "annex")]
+        return exec::execute(&self.text, &self.tree, data, shape, funcs);
+        #[cfg(not(feature = "annex"))]
+        {
+            let asked = crate::annex::Request::TemplateExecute {
+                text: self.text.clone(),
+                data: data.clone(),
+                shape: shape.into(),
+                funcs,
+            };
+            match crate::annex::call(&asked) {
+                Ok(crate::annex::Response::TemplateExecute(out, result)) => (out, result),
+                Ok(_) => {
+                    (String::new(), Err(TemplateError::Exec(crate::annex::failed("it answered another question"))))
+                }
+                Err(why) => (String::new(), Err(TemplateError::Exec(crate::annex::failed(&why)))),
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! the engine's preview1 implementation. In host mode, commands go instead to `dockyard serve`,
 //! which hands them to a real Docker Engine.
 
+mod annex;
 mod api_calls;
 mod app;
 mod controls;

@@ -639,6 +639,16 @@ pub async fn execute(engine: Rc<RefCell<Engine>>, line: &str, host: &Host, emit:
                     }
                 }
             }
+            // Templates and Compose files are read by the annex, a second module loaded once.
+            Step::LoadAnnex { then } => match crate::annex::load().await {
+                Ok(()) => {
+                    let mut ctx = Ctx { now: now(), entropy: &mut BrowserEntropy };
+                    let next = engine.borrow_mut().execute_command(then, &mut ctx);
+                    step = Some(sequence.current(next));
+                    continue;
+                }
+                Err(why) => Reply::err(format!("dockyard: the engine's annex (annex.js) did not load: {why}"), 1),
+            },
             Step::ReadContext { path, then } => {
                 // `.` is the Dockerfile tab's files while they hold a Dockerfile; any other
                 // folder is on the learner's computer.

@@ -242,6 +242,10 @@ impl Native {
                     ),
                     1,
                 )),
+                // The native binary is built with the annex, so no command waits for it.
+                Step::LoadAnnex { .. } => {
+                    Reply::err("dockyard: this build has no annex, which the command needs".to_string(), 1)
+                }
                 Step::CopyIn { source, follow_link, target } => match host_fs::read_tree(&source, follow_link) {
                     Ok(tree) => self.engine.copy_in(target, tree),
                     Err(e) => Reply::err(e, 1),

@@ -5,6 +5,7 @@
 //! tests are independent; `cargo xtask test` runs them one at a time to stay within two cores.
 //! Nothing here is skipped: a missing prerequisite fails the test with what to do about it.
 
+mod annex;
 mod archive;
 mod bench;
 mod build;

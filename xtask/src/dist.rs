@@ -52,43 +52,20 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     }
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
 
-    let wasm = repo.target.join("wasm32-unknown-unknown").join(profile).join("dockyard_frontend.wasm");
-    process::run(
-        Command::new(tools.wasm_bindgen())
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&dist)
-            .args(["--out-name", "dockyard"])
-            .arg(&wasm),
-    )?;
-
-    if !dev {
-        // The glue's comments are the Rust doc comments of every export: not for the download.
-        let glue = dist.join("dockyard.js");
-        let js = fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
-        fs::write(&glue, compact::js(&js)).with_context(|| format!("cannot write {}", glue.display()))?;
-        let wasm_opt =
-            tools.wasm_opt.as_ref().context("wasm-opt is needed for a release build but was not prepared")?;
-        process::output(Command::new(wasm_opt).arg("--version"))
-            .with_context(|| format!("{} does not run", wasm_opt.display()))?;
-        let module = dist.join("dockyard_bg.wasm");
-        // These are the wasm features rustc enables by default; wasm-opt must accept them too.
-        process::run(
-            Command::new(wasm_opt)
-                // Twice: the second round finds a little more (1.6 KB gzipped in November 2026).
-                .args([
-                    "-Oz",
-                    "-Oz",
-                    "--enable-bulk-memory",
-                    "--enable-nontrapping-float-to-int",
-                    "--enable-sign-ext",
-                    "--enable-mutable-globals",
-                    "--enable-reference-types",
-                    "-o",
-                ])
-                .arg(&module)
-                .arg(&module),
-        )?;
-    }
+    bind(repo, tools, profile, "dockyard_frontend", "dockyard", dev)?;
+    // The engine's annex (Go templates, the Compose loader), which the app imports when a command
+    // first needs it. Built by a cargo invocation of its own: built together, the `annex` feature
+    // it turns on would reach the app's engine too, and the app would carry the annex after all.
+    process::run(repo.cargo().args([
+        "build",
+        "-p",
+        "dockyard-annex",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+    ]))?;
+    bind(repo, tools, profile, "dockyard_annex", "annex", dev)?;
 
     // The built-in images' layer blobs, which the app fetches when a pull first needs them.
     copy_dir(&blobs, &dist.join("blobs"))
@@ -117,6 +94,48 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     crate::service_worker::write(&dist)?;
     eprintln!("the web app is in {}", dist.display());
     Ok(())
+}
+
+/// Makes the module `crate_name` built with `profile` into `<name>.js` and `<name>_bg.wasm` in the
+/// dist, with wasm-bindgen; a release build also compacts the glue and optimizes the module.
+fn bind(repo: &Repo, tools: &WebTools, profile: &str, crate_name: &str, name: &str, dev: bool) -> Result<()> {
+    let dist = repo.dist_dir();
+    let wasm = repo.target.join("wasm32-unknown-unknown").join(profile).join(format!("{crate_name}.wasm"));
+    process::run(
+        Command::new(tools.wasm_bindgen())
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&dist)
+            .args(["--out-name", name])
+            .arg(&wasm),
+    )?;
+    if dev {
+        return Ok(());
+    }
+    // The glue's comments are the Rust doc comments of every export: not for the download.
+    let glue = dist.join(format!("{name}.js"));
+    let js = fs::read_to_string(&glue).with_context(|| format!("cannot read {}", glue.display()))?;
+    fs::write(&glue, compact::js(&js)).with_context(|| format!("cannot write {}", glue.display()))?;
+    let wasm_opt = tools.wasm_opt.as_ref().context("wasm-opt is needed for a release build but was not prepared")?;
+    process::output(Command::new(wasm_opt).arg("--version"))
+        .with_context(|| format!("{} does not run", wasm_opt.display()))?;
+    let module = dist.join(format!("{name}_bg.wasm"));
+    // These are the wasm features rustc enables by default; wasm-opt must accept them too.
+    process::run(
+        Command::new(wasm_opt)
+            // Twice: the second round finds a little more (1.6 KB gzipped in November 2026).
+            .args([
+                "-Oz",
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "-o",
+            ])
+            .arg(&module)
+            .arg(&module),
+    )
 }
 
 /// The `OUT_DIR` of dockyard-frontend's build script, from cargo's JSON messages: the line

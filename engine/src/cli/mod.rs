@@ -210,6 +210,27 @@ pub enum Command {
     ComposeTask(Box<crate::ops::compose::Task>),
 }
 
+impl Command {
+    /// Whether running the command calls into the annex ([`crate::annex`]): a Go template of
+    /// `--format`, or a Compose file to load. A host that keeps the annex apart loads it first.
+    pub fn needs_annex(&self) -> bool {
+        use swarm::SwarmCommand as S;
+        match self {
+            Command::Ps(PsOptions { format, .. })
+            | Command::Images(ImagesOptions { format, .. })
+            | Command::Stats { format, .. }
+            | Command::NetworkLs { format, .. }
+            | Command::NetworkInspect { format, .. }
+            | Command::Inspect { format, .. }
+            | Command::History { format, .. }
+            | Command::ImageInspect { format, .. }
+            | Command::Swarm(S::NodeInspect { format, .. } | S::ServiceInspect { format, .. }) => format.is_some(),
+            Command::Compose(_) | Command::Swarm(S::StackDeploy { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
 /// A command line the CLI refuses: the text to print on stderr and the exit code Docker uses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

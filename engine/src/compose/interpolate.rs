@@ -23,6 +23,8 @@ pub enum Problem {
 /// (Compose warns that each defaults to a blank string).
 pub struct Interpolated {
     pub text: String,
+    /// Read by the loader, which is the annex's.
+    #[cfg_attr(not(feature = "annex"), allow(dead_code))]
     pub unset: Vec<String>,
 }
 

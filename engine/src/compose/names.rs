@@ -41,6 +41,7 @@ pub fn container_name(project: &str, service: &str, number: u32) -> String {
 }
 
 /// `<project>_<key>`, the engine name of a network or volume Compose creates.
+#[cfg(feature = "annex")]
 pub fn scoped_name(project: &str, key: &str) -> String {
     format!("{project}_{key}")
 }

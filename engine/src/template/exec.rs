@@ -5,10 +5,8 @@ use serde_json::Value as Json;
 
 use super::parse::{Arg, Branch, Command, Node, Number, Pipe, Tree};
 use super::print;
-use super::{Funcs, Shape, TemplateError};
+use super::{Funcs, Shape, TemplateError, MAX_OUTPUT};
 
-/// Output beyond this many bytes is an error, so a template cannot exhaust memory.
-pub const MAX_OUTPUT: usize = 4 << 20;
 /// Nested lists, pipelines and template calls beyond this depth are an error, so a recursive
 /// template cannot exhaust the stack.
 const MAX_DEPTH: usize = 250;
