@@ -1,6 +1,6 @@
 //! Embeds every lesson in `lessons/` (sorted by file name) as its outline, the Markdown the
 //! lesson's plan is read from, so the lesson map, progress and goals know each lesson and a new
-//! lesson needs no code change; renders each lesson's prose to `lessons/<name>.json`, which
+//! lesson needs no code change; renders each lesson's prose to `lessons/<name>.txt`, which
 //! `cargo xtask dist` copies beside the app and the page fetches when the learner enters the
 //! lesson (the first lesson's is embedded too, so the page opens on it with no fetch).
 //!
@@ -51,16 +51,16 @@ fn main() {
         let source = std::fs::read_to_string(file).expect("a lesson reads");
         writeln!(code, "    ({name:?}, {:?}),", outline::outline(&source)).expect("writing to a String");
         let (blocks, links) = render::blocks(render::split_front_matter(&source).1);
-        let json = dir.join(name.trim_end_matches(".md")).with_extension("json");
-        std::fs::write(&json, rendered::encode(&blocks, &links)).expect("OUT_DIR is writable");
+        let prose = dir.join(name.trim_end_matches(".md")).with_extension("txt");
+        std::fs::write(&prose, rendered::encode(&blocks, &links)).expect("OUT_DIR is writable");
         if at == 0 {
-            writeln!(first, "pub const FIRST: &str = include_str!({:?});", json.display().to_string())
+            writeln!(first, "pub const FIRST: &str = include_str!({:?});", prose.display().to_string())
                 .expect("writing to a String");
         }
     }
     code.push_str("];\n");
     if files.is_empty() {
-        first.push_str("pub const FIRST: &str = \"[[],[]]\";\n");
+        first.push_str("pub const FIRST: &str = \"\";\n");
     }
     code.push_str(&first);
     std::fs::write(out_dir.join("lessons.rs"), code).expect("OUT_DIR is writable");

@@ -1,5 +1,5 @@
 //! A lesson's prose, fetched when the learner enters the lesson: the page carries each lesson's
-//! outline (its plan), and its rendered blocks come from `lessons/<name>.json` beside the app,
+//! outline (its plan), and its rendered blocks come from `lessons/<name>.txt` beside the app,
 //! once per page, so the app's module stays small. A failed fetch (offline before the service
 //! worker has cached the file) is kept until the learner tries again.
 

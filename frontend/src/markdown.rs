@@ -18,7 +18,7 @@ pub struct Lesson {
     pub links: Vec<String>,
     /// Its steps' goals, hints and solutions as the engine reads them, or the teacher's mistake.
     pub plan: Result<plan::Lesson, String>,
-    /// The file beside the app its blocks and links come from (`lessons/02-boxes.json`), while
+    /// The file beside the app its blocks and links come from (`lessons/02-boxes.txt`), while
     /// they have not been fetched.
     pub pending: Option<String>,
 }
@@ -59,7 +59,7 @@ pub fn shipped() -> Vec<Lesson> {
             let embedded = (at == 0).then(|| rendered::decode(crate::lessons::FIRST).ok()).flatten();
             match embedded {
                 Some((blocks, links)) => lesson.with_prose(blocks, links),
-                None => Lesson { pending: Some(format!("lessons/{}.json", name.trim_end_matches(".md"))), ..lesson },
+                None => Lesson { pending: Some(format!("lessons/{}.txt", name.trim_end_matches(".md"))), ..lesson },
             }
         })
         .collect()
@@ -187,9 +187,9 @@ mod tests {
         for ((name, source), lesson) in sources().iter().zip(shipped()) {
             let full = parse_lesson(name, source);
             let file =
-                lesson.pending.clone().unwrap_or_else(|| format!("lessons/{}.json", name.trim_end_matches(".md")));
-            let json = std::fs::read_to_string(out.join(&file)).expect("the build script wrote the lesson's file");
-            let (blocks, links) = rendered::decode(&json).expect("the file reads");
+                lesson.pending.clone().unwrap_or_else(|| format!("lessons/{}.txt", name.trim_end_matches(".md")));
+            let text = std::fs::read_to_string(out.join(&file)).expect("the build script wrote the lesson's file");
+            let (blocks, links) = rendered::decode(&text).expect("the file reads");
             assert_eq!((&blocks, &links), (&full.blocks, &full.links), "{name}");
             assert!(!blocks.is_empty(), "{name} has no prose");
             assert_eq!(lesson.pending.is_some(), name != crate::lessons::LESSONS[0].0, "{name}");

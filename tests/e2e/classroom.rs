@@ -394,7 +394,7 @@ fn the_playground_works_offline_after_the_first_load() {
             .expect("list the caches");
         let urls: Vec<String> =
             cached[1].as_array().into_iter().flatten().filter_map(|u| u.as_str().map(str::to_string)).collect();
-        for file in ["dockyard_bg.wasm", "dockyard.js", "style.css", "index.html", "lessons/09-volumes.json"] {
+        for file in ["dockyard_bg.wasm", "dockyard.js", "style.css", "index.html", "lessons/09-volumes.txt"] {
             assert!(urls.iter().any(|u| u.ends_with(file)), "{file} is not cached: {cached}");
         }
         assert!(!urls.iter().any(|u| u.contains("/api/")), "the host API was cached: {cached}");

@@ -48,7 +48,7 @@ async fn map_progress(browser: &Browser, id: &str) -> String {
     js(browser, &script).await.as_str().unwrap_or_default().to_string()
 }
 
-/// The lesson files the page has fetched, as paths relative to the app (`lessons/09-volumes.json`).
+/// The lesson files the page has fetched, as paths relative to the app (`lessons/09-volumes.txt`).
 async fn fetched_lessons(browser: &Browser) -> Vec<String> {
     let script = "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)\
                   .filter(p => p.includes('/lessons/')).map(p => p.slice(1));";
@@ -203,7 +203,7 @@ fn a_lesson_opened_from_the_map_in_a_fresh_page_fetches_its_prose_and_its_goals_
             })
             .await;
         assert!(pane.contains("Make a volume") && pane.contains("Write into it"), "{pane}");
-        assert_eq!(fetched_lessons(&browser).await, ["lessons/09-volumes.json"]);
+        assert_eq!(fetched_lessons(&browser).await, ["lessons/09-volumes.txt"]);
         // The fetched prose's own Run button runs its block; the step's goal turns green.
         let run = "#lesson-pane button.run[aria-label='Run: docker volume create notes; docker volume ls']";
         js(&browser, &format!("document.querySelector(\"{run}\").scrollIntoView();")).await;
@@ -223,7 +223,7 @@ fn a_lesson_opened_from_the_map_in_a_fresh_page_fetches_its_prose_and_its_goals_
         let pane = browser.wait_text("#lesson-pane", 10, |t| t.contains("A volume is storage")).await;
         assert!(pane.contains("2 of"), "{pane}");
         let fetched = fetched_lessons(&browser).await;
-        assert_eq!(fetched.iter().filter(|f| f.ends_with("09-volumes.json")).count(), 1, "{fetched:?}");
+        assert_eq!(fetched.iter().filter(|f| f.ends_with("09-volumes.txt")).count(), 1, "{fetched:?}");
 
         // The kept session reopens at this lesson: its prose is fetched again, its progress kept.
         settled_saves(&browser).await;
@@ -231,7 +231,7 @@ fn a_lesson_opened_from_the_map_in_a_fresh_page_fetches_its_prose_and_its_goals_
         browser.wait_text("#lesson-title", 30, |t| t == "Data that outlives its container").await;
         let pane = browser.wait_text("#lesson-pane", 30, |t| t.contains("A volume is storage")).await;
         assert_eq!(pane.matches("✔ Step done").count(), 2, "{pane}");
-        assert_eq!(fetched_lessons(&browser).await, ["lessons/09-volumes.json"]);
+        assert_eq!(fetched_lessons(&browser).await, ["lessons/09-volumes.txt"]);
         // Presenter mode steps through the fetched sections: the introduction, then each step.
         click(&browser, "#presenter-toggle").await;
         browser.wait_text("#lesson-pane", 10, |t| t.contains("Step 1 of 4")).await;
@@ -252,7 +252,7 @@ fn a_lesson_whose_prose_cannot_be_fetched_says_so_and_retry_brings_it() {
         let copied = std::process::Command::new("cp").arg("-r").arg(dist()).arg(&served).status();
         assert!(copied.is_ok_and(|s| s.success()), "cannot copy the dist");
         std::fs::create_dir_all(&held).expect("a folder to hold the file");
-        let names = ["10-networking.json", "10-networking.json.gz", "10-networking.json.br"];
+        let names = ["10-networking.txt", "10-networking.txt.gz", "10-networking.txt.br"];
         for name in names {
             let _ = std::fs::rename(served.join("lessons").join(name), held.join(name));
         }
