@@ -1,5 +1,8 @@
-//! Embeds every lesson in `lessons/` (sorted by file name) so the app works offline and a new
-//! lesson needs no code change.
+//! Embeds every lesson in `lessons/` (sorted by file name) as its outline, the Markdown the
+//! lesson's plan is read from, so the lesson map, progress and goals know each lesson and a new
+//! lesson needs no code change; renders each lesson's prose to `lessons/<name>.txt`, which
+//! `cargo xtask dist` copies beside the app and the page fetches when the learner enters the
+//! lesson (the first lesson's is embedded too, so the page opens on it with no fetch).
 //!
 //! And makes the simulated Docker Hub from the built-in images' programs: its manifests and
 //! configs go into `hub.json`, embedded by the app, and its layer blobs into `blobs/sha256/`,
@@ -13,6 +16,13 @@ use std::env;
 #[path = "src/markdown/render.rs"]
 #[allow(dead_code)]
 mod render;
+// The rendered lesson's file format, which the page reads.
+#[path = "src/markdown/rendered.rs"]
+#[allow(dead_code)]
+mod rendered;
+// What of a lesson's Markdown its plan needs.
+#[path = "src/markdown/outline.rs"]
+mod outline;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -26,44 +36,33 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md"))
         .collect();
     files.sort();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let dir = out_dir.join("lessons");
+    // Lessons renamed or removed since the last build must not linger beside these.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("OUT_DIR is writable");
     let mut code = String::from(
-        "/// Every lesson as (file name, Markdown), in file-name order.\npub const LESSONS: &[(&str, &str)] = &[\n",
+        "/// Every lesson as (file name, outline: its Markdown without the prose), in file-name order.\n\
+         pub const LESSONS: &[(&str, &str)] = &[\n",
     );
-    let mut rendered = String::from(
-        "/// One rendered block: (kind, text, path, commands), as RENDERED says.\n\
-         pub type RenderedBlock = (u8, &'static str, &'static str, &'static [&'static str]);\n\
-         /// Each lesson's blocks in the same order, rendered from its Markdown by the build script:\n\
-         /// (0 for prose, 1 for code, 2 for a file; its HTML, code or file text; a file's path; a code\n\
-         /// block's docker commands).\n\
-         pub const RENDERED: &[&[RenderedBlock]] = &[\n",
-    );
-    let mut links = String::from(
-        "/// Where each lesson's links point, as written, in the same order.\npub const LINKS: &[&[&str]] = &[\n",
-    );
-    for file in files {
+    let mut first = String::from("/// The first lesson's rendered prose, as its file beside the app holds it.\n");
+    for (at, file) in files.iter().enumerate() {
         let name = file.file_name().and_then(|n| n.to_str()).expect("lesson names are UTF-8");
-        let path = file.canonicalize().expect("lesson path resolves");
-        writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string()).expect("writing to a String");
-        let source = std::fs::read_to_string(&path).expect("a lesson reads");
-        rendered.push_str("    &[\n");
-        let (blocks, to) = render::blocks(render::split_front_matter(&source).1);
-        for block in blocks {
-            let line = match block {
-                render::Block::Html(html) => format!("(0, {html:?}, \"\", &[])"),
-                render::Block::Code { text, commands } => format!("(1, {text:?}, \"\", &{commands:?})"),
-                render::Block::File { path, text } => format!("(2, {text:?}, {path:?}, &[])"),
-            };
-            writeln!(rendered, "        {line},").expect("writing to a String");
+        let source = std::fs::read_to_string(file).expect("a lesson reads");
+        writeln!(code, "    ({name:?}, {:?}),", outline::outline(&source)).expect("writing to a String");
+        let (blocks, links) = render::blocks(render::split_front_matter(&source).1);
+        let prose = dir.join(name.trim_end_matches(".md")).with_extension("txt");
+        std::fs::write(&prose, rendered::encode(&blocks, &links)).expect("OUT_DIR is writable");
+        if at == 0 {
+            writeln!(first, "pub const FIRST: &str = include_str!({:?});", prose.display().to_string())
+                .expect("writing to a String");
         }
-        rendered.push_str("    ],\n");
-        writeln!(links, "    &{to:?},").expect("writing to a String");
     }
     code.push_str("];\n");
-    code.push_str(&rendered);
-    code.push_str("];\n");
-    code.push_str(&links);
-    code.push_str("];\n");
-    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    if files.is_empty() {
+        first.push_str("pub const FIRST: &str = \"\";\n");
+    }
+    code.push_str(&first);
     std::fs::write(out_dir.join("lessons.rs"), code).expect("OUT_DIR is writable");
     hub(&out_dir);
 }

@@ -14,9 +14,9 @@ use crate::controls::{Keeper, SessionControls};
 use crate::course::{self, Course};
 use crate::host;
 use crate::lesson::LessonView;
+use crate::lesson_fetch::use_prose;
 use crate::lesson_map::LessonMap;
-use crate::lessons::LESSONS;
-use crate::markdown::{parse_lesson, Lesson};
+use crate::markdown::{self, Lesson};
 use crate::pictures::{EngineRef, Pictures, WorkspaceRef};
 use crate::ports::{Pane, PortLink, Ports, ResponsePane};
 use crate::presenter::{use_presenter_keys, Presenter, PresenterAction, PresenterToggle};
@@ -56,9 +56,10 @@ pub fn app(props: &AppProps) -> Html {
             .borrow()
             .clone();
     let workspace = WorkspaceRef(host.workspace.clone());
-    let lessons: std::rc::Rc<Vec<Lesson>> =
-        use_memo((), |_| LESSONS.iter().map(|(name, source)| parse_lesson(name, source)).collect());
-    let current = use_state(|| opened.lesson.min(LESSONS.len().saturating_sub(1)));
+    let lessons: std::rc::Rc<Vec<Lesson>> = use_memo((), |_| markdown::shipped());
+    let current = use_state(|| opened.lesson.min(lessons.len().saturating_sub(1)));
+    // The lesson shown, with its prose once fetched.
+    let (lesson, fetching, on_retry) = use_prose(lessons.get(*current).cloned());
     let keeper = (*use_memo((), |_| {
         Keeper::new(
             engine.clone(),
@@ -79,7 +80,7 @@ pub fn app(props: &AppProps) -> Html {
         let kept = Presenter::load();
         Presenter { step: shared_step.unwrap_or(kept.step), ..kept }
     });
-    let sections = lessons.get(*current).map_or(1, |lesson| lesson.sections().len());
+    let sections = lesson.as_ref().map_or(1, |lesson| lesson.sections().len());
     use_presenter_keys(presenter.clone(), sections);
     {
         let layout = *layout;
@@ -292,7 +293,6 @@ pub fn app(props: &AppProps) -> Html {
         Some(info) if info.endpoint.is_empty() => "no Dockyard server: simulated engine only".to_string(),
         Some(info) => format!("no Docker Engine at {}", info.endpoint),
     };
-    let lesson = lessons.get(*current).cloned();
     // Goals are checked on every render, so each turns green as soon as a command meets it; `ran`
     // goals look only at the commands typed since the lesson was entered. The steps met are
     // ticked in the progress (kept with the session), and a step that begins has its state kept
@@ -434,7 +434,8 @@ pub fn app(props: &AppProps) -> Html {
                 { match lesson {
                     Some(lesson) => html! {
                         <LessonView lesson={lesson} on_run={on_run} step={step} presenting={presenter.on} on_step={on_step} met={met}
-                            progress={progress} on_file={on_file} on_reset_step={on_reset_step} on_open={on_open_file} />
+                            progress={progress} on_file={on_file} on_reset_step={on_reset_step} on_open={on_open_file}
+                            fetching={fetching} on_retry={on_retry} />
                     },
                     None => html! { <article class="lesson"><p>{ "No lessons are built in." }</p></article> },
                 } }

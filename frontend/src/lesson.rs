@@ -1,7 +1,8 @@
 //! The lesson pane: the lesson's prose, and its code blocks with a Run button each; under each
 //! step its goals, ticked as they are met, with its golf count once done, hints, the solution and
 //! Reset step. In presenter mode it shows one section (a `##` heading and what follows) at a
-//! time, with Previous and Next. A link to another lesson's file opens that lesson.
+//! time, with Previous and Next. A link to another lesson's file opens that lesson. While the
+//! lesson's prose is fetched it says so, and a failed fetch offers Retry.
 
 use yew::prelude::*;
 
@@ -9,6 +10,7 @@ use dockyard_engine::lesson as plan;
 
 use wasm_bindgen::JsCast;
 
+use crate::lesson_fetch::Fetching;
 use crate::markdown::{lesson_link, Block, Lesson};
 use crate::presenter::{PresenterAction, StepNav};
 use crate::progress::{Golf, LessonProgress};
@@ -40,6 +42,12 @@ pub struct LessonProps {
     /// Opens the lesson in this file.
     #[prop_or_default]
     pub on_open: Callback<String>,
+    /// How the lesson's prose is coming, when it is fetched.
+    #[prop_or_default]
+    pub fetching: Fetching,
+    /// Tries a failed fetch of the prose again.
+    #[prop_or_default]
+    pub on_retry: Callback<()>,
 }
 
 /// What a step panel needs besides its step.
@@ -169,6 +177,25 @@ fn meta(plan: &plan::Lesson, progress: &LessonProgress) -> String {
     parts.join(" · ")
 }
 
+/// What the pane shows in place of the lesson's sections while its prose is fetched, or after
+/// the fetch failed: nothing once the prose is here.
+fn fetching(fetching: &Fetching, on_retry: &Callback<()>) -> Option<Html> {
+    match fetching {
+        Fetching::Done => None,
+        Fetching::Loading => Some(html! { <p class="lesson-loading" role="status">{ "Loading lesson…" }</p> }),
+        Fetching::Failed(why) => {
+            let on_retry = on_retry.clone();
+            Some(html! {
+                <div class="lesson-error lesson-failed" role="alert">
+                    <p>{ format!("This lesson's text could not be loaded ({why}). Its goals still count what you do; \
+                                  try again once the page is online.") }</p>
+                    <button id="lesson-retry" onclick={Callback::from(move |_| on_retry.emit(()))}>{ "Retry" }</button>
+                </div>
+            })
+        }
+    }
+}
+
 /// The element id of a section, counted from 0 as steps are.
 fn section_id(step: usize) -> String {
     format!("lesson-step-{}", step + 1)
@@ -181,7 +208,9 @@ pub fn lesson_view(props: &LessonProps) -> Html {
     // Outside presenter mode, a link's step is scrolled into view rather than shown alone.
     {
         let scroll_to = (!props.presenting && step > 0).then_some(step);
-        use_effect_with((scroll_to, props.lesson.id.clone()), |(scroll_to, _)| {
+        // Keyed by the blocks too: a fetched lesson's sections come after its title.
+        let key = (scroll_to, props.lesson.id.clone(), props.lesson.blocks.len());
+        use_effect_with(key, |(scroll_to, ..)| {
             let section =
                 scroll_to.and_then(|step| web_sys::window()?.document()?.get_element_by_id(&section_id(step)));
             if let Some(section) = section {
@@ -253,7 +282,9 @@ pub fn lesson_view(props: &LessonProps) -> Html {
                     { block(&Block::Code { text: setup.join("\n"), commands: setup.clone() }, &props.on_run, &props.on_file) }
                 </div>
             }
-            if props.presenting {
+            if let Some(fetching) = fetching(&props.fetching, &props.on_retry) {
+                { fetching }
+            } else if props.presenting {
                 // Previous and Next come first, in sight whatever the section's length.
                 <StepNav step={step} count={sections.len()} on_action={props.on_step.clone()} />
                 <section class="lesson-section" id={section_id(step)} aria-live="polite">

@@ -8,6 +8,7 @@
 mod annex;
 mod api_calls;
 mod app;
+mod beside;
 mod controls;
 mod course;
 mod highlight;
@@ -15,6 +16,7 @@ mod host;
 mod host_stream;
 mod host_tty;
 mod lesson;
+mod lesson_fetch;
 mod lesson_map;
 pub mod markdown;
 mod marks;
@@ -34,7 +36,8 @@ mod upload;
 pub mod worker;
 mod workspace;
 
-/// The lessons from `lessons/*.md`, embedded at build time.
+/// The lessons from `lessons/*.md`, embedded at build time as outlines (see `markdown::outline`),
+/// with the first lesson's rendered prose; the others' prose is fetched (see `lesson_fetch`).
 pub mod lessons {
     include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 }

@@ -1,7 +1,10 @@
 //! Lessons from Markdown: front matter, prose rendered to HTML, and code blocks whose docker
-//! commands the learner can run with one click.
+//! commands the learner can run with one click. A shipped lesson comes as its outline (what its
+//! plan reads) with its prose in a file fetched when it is entered, the first lesson's embedded.
 
+pub mod outline;
 mod render;
+pub mod rendered;
 
 pub use render::Block;
 
@@ -15,13 +18,17 @@ pub struct Lesson {
     pub links: Vec<String>,
     /// Its steps' goals, hints and solutions as the engine reads them, or the teacher's mistake.
     pub plan: Result<plan::Lesson, String>,
+    /// The file beside the app its blocks and links come from (`lessons/02-boxes.txt`), while
+    /// they have not been fetched.
+    pub pending: Option<String>,
 }
 
 use dockyard_engine::lesson as plan;
 
-/// Parses a lesson: an optional `---` front matter of `key: value` lines, then Markdown.
-pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
-    let (front, body) = render::split_front_matter(source);
+/// A lesson's id, title and plan: an optional `---` front matter of `key: value` lines, then
+/// Markdown, of which the plan reads the `##` headings and its own fenced blocks.
+fn head(file_name: &str, source: &str) -> Lesson {
+    let front = render::split_front_matter(source).0;
     let field = |key: &str| {
         front.lines().find_map(|line| {
             let (k, v) = line.split_once(':')?;
@@ -31,11 +38,39 @@ pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
     let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = field("title").unwrap_or_else(|| id.clone());
     let plan = plan::Lesson::parse(file_name, source).map_err(|e| e.to_string());
-    let (blocks, links) = blocks(source, body);
-    Lesson { id, title, blocks, links, plan }
+    Lesson { id, title, blocks: Vec::new(), links: Vec::new(), plan, pending: None }
+}
+
+/// Parses a lesson's Markdown and renders it, where the renderer is (natively).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_lesson(file_name: &str, source: &str) -> Lesson {
+    let (blocks, links) = render::blocks(render::split_front_matter(source).1);
+    Lesson { blocks, links, ..head(file_name, source) }
+}
+
+/// The shipped lessons, in order, from their outlines: the first with its prose, embedded, and
+/// each other with the file its prose is fetched from when the learner enters it.
+pub fn shipped() -> Vec<Lesson> {
+    crate::lessons::LESSONS
+        .iter()
+        .enumerate()
+        .map(|(at, (name, outline))| {
+            let lesson = head(name, outline);
+            let embedded = (at == 0).then(|| rendered::decode(crate::lessons::FIRST).ok()).flatten();
+            match embedded {
+                Some((blocks, links)) => lesson.with_prose(blocks, links),
+                None => Lesson { pending: Some(format!("lessons/{}.txt", name.trim_end_matches(".md"))), ..lesson },
+            }
+        })
+        .collect()
 }
 
 impl Lesson {
+    /// The lesson with its blocks and links, fetched.
+    pub fn with_prose(self, blocks: Vec<Block>, links: Vec<String>) -> Lesson {
+        Lesson { blocks, links, pending: None, ..self }
+    }
+
     /// The lesson's sections as ranges of its blocks: what comes before the first `##` heading
     /// (if anything), then each `##` heading with what follows it up to the next. Never empty.
     pub fn sections(&self) -> Vec<std::ops::Range<usize>> {
@@ -61,26 +96,7 @@ pub fn lesson_link(href: &str) -> Option<&str> {
     (file.ends_with(".md") && !file.contains(':') && !file.contains('/')).then_some(file)
 }
 
-/// A lesson's blocks and links: a shipped lesson's as the build script rendered them, any
-/// other's rendered now where the renderer is (natively), or shown as plain text in the page.
-fn blocks(source: &str, body: &str) -> (Vec<Block>, Vec<String>) {
-    let shipped = crate::lessons::LESSONS.iter().position(|(_, shipped)| *shipped == source);
-    if let Some(at) = shipped.filter(|at| *at < crate::lessons::RENDERED.len()) {
-        let block = |&(kind, text, path, commands): &crate::lessons::RenderedBlock| match kind {
-            1 => Block::Code { text: text.into(), commands: commands.iter().map(|c| c.to_string()).collect() },
-            2 => Block::File { path: path.into(), text: text.into() },
-            _ => Block::Html(text.into()),
-        };
-        let links = crate::lessons::LINKS.get(at).map_or(Vec::new(), |l| l.iter().map(|s| s.to_string()).collect());
-        return (crate::lessons::RENDERED[at].iter().map(block).collect(), links);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    return render::blocks(body);
-    #[cfg(target_arch = "wasm32")]
-    (vec![Block::Code { text: body.to_string(), commands: Vec::new() }], Vec::new())
-}
-
-// Natively, where the renderer is: in the page a lesson that is not shipped is not rendered.
+// Natively, where the renderer is (the page has only the rendered lessons).
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -129,11 +145,18 @@ mod tests {
         assert!(matches!(&lesson.blocks[..], [Block::Html(_)]));
     }
 
+    /// Every shipped lesson's full Markdown, read from `lessons/` as the build script reads it.
+    fn sources() -> Vec<(String, String)> {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");
+        let names = crate::lessons::LESSONS.iter().map(|(name, _)| name.to_string());
+        names.map(|name| (name.clone(), std::fs::read_to_string(folder.join(&name)).expect("a lesson reads"))).collect()
+    }
+
     #[test]
     fn every_shipped_lesson_parses_and_offers_commands() {
         assert!(!crate::lessons::LESSONS.is_empty());
-        for (name, source) in crate::lessons::LESSONS {
-            let lesson = parse_lesson(name, source);
+        for (name, source) in sources() {
+            let (name, lesson) = (name.as_str(), parse_lesson(&name, &source));
             assert!(!lesson.title.is_empty(), "{name} has no title");
             let commands =
                 lesson.blocks.iter().filter(|b| matches!(b, Block::Code { commands, .. } if !commands.is_empty()));
@@ -155,11 +178,26 @@ mod tests {
         }
     }
 
+    /// The page's lessons are the full lessons: the same id, title and plan from the outline, and
+    /// the blocks and links of the file fetched (the first lesson's embedded) as the renderer
+    /// renders them from the Markdown.
     #[test]
     fn shipped_lessons_come_rendered_as_the_renderer_renders_them() {
-        for (name, source) in crate::lessons::LESSONS {
-            let body = render::split_front_matter(source).1;
-            assert_eq!(blocks(source, body), render::blocks(body), "{name}");
+        let out = std::path::Path::new(env!("OUT_DIR"));
+        for ((name, source), lesson) in sources().iter().zip(shipped()) {
+            let full = parse_lesson(name, source);
+            let file =
+                lesson.pending.clone().unwrap_or_else(|| format!("lessons/{}.txt", name.trim_end_matches(".md")));
+            let text = std::fs::read_to_string(out.join(&file)).expect("the build script wrote the lesson's file");
+            let (blocks, links) = rendered::decode(&text).expect("the file reads");
+            assert_eq!((&blocks, &links), (&full.blocks, &full.links), "{name}");
+            assert!(!blocks.is_empty(), "{name} has no prose");
+            assert_eq!(lesson.pending.is_some(), name != crate::lessons::LESSONS[0].0, "{name}");
+            let lesson = match lesson.pending {
+                Some(_) => lesson.with_prose(blocks, links),
+                None => lesson,
+            };
+            assert_eq!(lesson, full, "{name}");
         }
     }
 
@@ -182,8 +220,9 @@ mod tests {
     /// checked to be known ones when its plan reads, above.
     #[test]
     fn every_shipped_lesson_links_only_to_what_exists() {
+        let sources = sources();
         let lessons: Vec<(&str, Lesson)> =
-            crate::lessons::LESSONS.iter().map(|(name, source)| (*name, parse_lesson(name, source))).collect();
+            sources.iter().map(|(name, source)| (name.as_str(), parse_lesson(name, source))).collect();
         let ids: Vec<&str> = lessons.iter().map(|(_, l)| l.id.as_str()).collect();
         let mut unique = ids.clone();
         unique.sort();

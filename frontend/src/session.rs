@@ -55,17 +55,7 @@ pub fn hub_with_blobs() -> Registry {
 /// Fetches a layer blob of the simulated Docker Hub from beside the app: its bytes really move,
 /// as a pull's do, and only the first time, since the hub keeps them.
 async fn fetch_blob(digest: &dockyard_engine::digest::Digest) -> Result<Vec<u8>, String> {
-    use wasm_bindgen::JsCast;
-    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let window = web_sys::window().ok_or("no window")?;
-    let url = format!("blobs/sha256/{}", digest.hex());
-    let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url)).await.map_err(js)?.dyn_into().map_err(js)?;
-    if !response.ok() {
-        return Err(format!("unexpected status fetching blob {digest}: {}", response.status()));
-    }
-    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(js)?).await.map_err(js)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    crate::beside::fetch(&format!("blobs/sha256/{}", digest.hex()), &format!("blob {digest}")).await
 }
 
 pub(crate) fn now() -> Timestamp {

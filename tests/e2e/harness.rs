@@ -108,11 +108,20 @@ impl Server {
 
     /// Starts the server with more environment, such as host mode's grace period.
     pub fn start_with(docker_host: Option<&str>, env: &[(&str, &str)]) -> Server {
+        Server::launch(docker_host, env, &dist())
+    }
+
+    /// Starts the server on the web app in `dist`, such as a copy with a file missing.
+    pub fn serving(dist: &std::path::Path) -> Server {
+        Server::launch(None, &[], dist)
+    }
+
+    fn launch(docker_host: Option<&str>, env: &[(&str, &str)], dist: &std::path::Path) -> Server {
         let home = TempHome::new("serve");
         let mut command = Command::new(dockyard_bin());
         command
             .args(["serve", "--port", "0", "--dist"])
-            .arg(dist())
+            .arg(dist)
             .env("DOCKYARD_HOME", &home.0)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())

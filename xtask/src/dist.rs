@@ -39,11 +39,11 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     let profile = if dev { "release" } else { "web" };
     let build = ["build", "-p", "dockyard-frontend", "--target", "wasm32-unknown-unknown", "--profile", profile];
     process::run(repo.cargo().args(build))?;
-    // Built already, cargo now only says where the build script put the built-in images' blobs.
+    // Built already, cargo now only says where the build script put the built-in images' blobs
+    // and the lessons' rendered prose.
     let messages = process::output(repo.cargo().args(build).arg("--message-format=json"))?;
-    let blobs = frontend_out_dir(&messages)
-        .context("cargo did not say where dockyard-frontend's build script wrote")?
-        .join("blobs");
+    let out_dir =
+        frontend_out_dir(&messages).context("cargo did not say where dockyard-frontend's build script wrote")?;
 
     // Start from an empty directory so files from an earlier build never linger.
     let dist = repo.dist_dir();
@@ -67,9 +67,13 @@ pub fn build(repo: &Repo, tools: &WebTools, dev: bool) -> Result<()> {
     ]))?;
     bind(repo, tools, profile, "dockyard_annex", "annex", dev)?;
 
-    // The built-in images' layer blobs, which the app fetches when a pull first needs them.
-    copy_dir(&blobs, &dist.join("blobs"))
-        .with_context(|| format!("cannot copy {} to {}", blobs.display(), dist.display()))?;
+    // The built-in images' layer blobs, which the app fetches when a pull first needs them, and
+    // the lessons' prose, which it fetches when the learner enters a lesson.
+    for dir in ["blobs", "lessons"] {
+        let from = out_dir.join(dir);
+        copy_dir(&from, &dist.join(dir))
+            .with_context(|| format!("cannot copy {} to {}", from.display(), dist.display()))?;
+    }
     for asset in &page.assets {
         let from = repo.root.join(&asset.source);
         let to = dist.join(&asset.name);
