@@ -158,7 +158,7 @@ pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
 /// name written alone takes its value from `env`, or is left out.
 pub fn dotenv(text: &str, env: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, ComposeError> {
     let vars = env_file::parse(".env", text, env)?;
-    Ok(vars.into_iter().filter_map(|(name, value)| value.map(|v| (name, v))).collect())
+    Ok(crate::sort::map(vars.into_iter().filter_map(|(name, value)| value.map(|v| (name, v)))))
 }
 
 /// The `docker compose config` output for a project: normalized YAML with keys sorted.

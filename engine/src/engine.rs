@@ -338,12 +338,9 @@ impl Engine {
 
     /// The state as JSON, for the host to keep.
     pub fn save(&self) -> String {
-        let registries = self
-            .registries
-            .iter()
-            .filter(|(domain, _)| *domain != DEFAULT_DOMAIN)
-            .map(|(d, r)| (d.clone(), r.clone()))
-            .collect();
+        let registries = crate::sort::map(
+            self.registries.iter().filter(|(domain, _)| *domain != DEFAULT_DOMAIN).map(|(d, r)| (d.clone(), r.clone())),
+        );
         let saved = Saved {
             version: STATE_VERSION,
             images: self.images.clone(),

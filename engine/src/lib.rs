@@ -48,7 +48,7 @@ pub mod progress;
 pub mod reference;
 pub mod registry;
 pub mod sequence;
-mod sort;
+pub mod sort;
 pub mod swarm;
 pub mod tar;
 pub mod template;

@@ -7,6 +7,7 @@
 //! containers, a directory's names), so the indirection costs nothing a learner would notice.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `slice::sort`, stable.
 pub fn sort<T: Ord>(items: &mut [T]) {
@@ -51,9 +52,36 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     }
 }
 
+/// `pairs.collect::<BTreeMap<_, _>>()` without its sort: collecting sorts the pairs first, a
+/// stable sort instantiated again for every key and value type, where inserting them one by one
+/// instantiates nothing new. As with `collect`, a later pair wins over an earlier one's key.
+pub fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (key, value) in pairs {
+        map.insert(key, value);
+    }
+    map
+}
+
+/// `items.collect::<BTreeSet<_>>()` without its sort, as [`map`] says.
+pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maps_and_sets_come_out_as_collect_makes_them() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4)];
+        assert_eq!(map(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(set([3, 1, 3, 2]), [3, 1, 3, 2].into_iter().collect::<BTreeSet<_>>());
+    }
 
     #[test]
     fn sorts_as_the_standard_library_does_and_stays_stable() {

@@ -66,7 +66,8 @@ pub fn overlay(rw: &Layer, mounts: &[Mount], volumes: &BTreeMap<String, Volume>)
 /// directory, so the container still has somewhere to mount the volume.
 pub fn split(upper: Layer, mounts: &[Mount]) -> (Layer, BTreeMap<String, Layer>) {
     let mut own = Layer::default();
-    let mut data: BTreeMap<String, Layer> = mounts.iter().map(|m| (m.volume.clone(), Layer::default())).collect();
+    let mut data: BTreeMap<String, Layer> =
+        crate::sort::map(mounts.iter().map(|m| (m.volume.clone(), Layer::default())));
     for (path, entry) in upper.entries {
         let inside = mounts.iter().find_map(|m| {
             if path == m.destination {

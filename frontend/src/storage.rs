@@ -91,8 +91,9 @@ pub fn read_session(text: &str, hub: Registry, now: Timestamp) -> Result<Session
 /// lists them: each tag, and each untagged image that is no other image's parent.
 pub fn summary(engine: &Engine) -> String {
     let store = engine.images();
-    let parents: std::collections::BTreeSet<_> = store.images.values().filter_map(|i| i.parent).collect();
-    let tagged: std::collections::BTreeSet<_> = store.tags.values().collect();
+    // The engine's way to a set, which spares the page a sort for each element type.
+    let parents = dockyard_engine::sort::set(store.images.values().filter_map(|i| i.parent));
+    let tagged = dockyard_engine::sort::set(store.tags.values());
     let dangling = store.images.keys().filter(|id| !tagged.contains(id) && !parents.contains(id)).count();
     let images = store.tags.len() + dangling;
     let containers = engine.containers().len();

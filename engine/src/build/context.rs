@@ -24,7 +24,7 @@ pub type Selected = Vec<(String, Vec<(String, Entry)>)>;
 impl Files {
     /// A build context as the host read it (the tree's root is the context folder itself).
     pub fn from_tree(tree: &Tree) -> Files {
-        let entries = tree.entries.iter().filter(|(path, _)| !path.is_empty()).cloned().collect();
+        let entries = crate::sort::map(tree.entries.iter().filter(|(path, _)| !path.is_empty()).cloned());
         Files { entries }
     }
 

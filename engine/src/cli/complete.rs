@@ -32,25 +32,17 @@ impl Names {
     /// What `engine` holds now.
     pub fn of(engine: &Engine) -> Names {
         let store = engine.images();
-        let images = store
-            .tags
-            .keys()
-            .filter_map(|full| Reference::parse(full).ok())
-            .map(|reference| {
+        let images =
+            crate::sort::set(store.tags.keys().filter_map(|full| Reference::parse(full).ok()).map(|reference| {
                 let name = reference.familiar();
                 name.strip_suffix(":latest").map(str::to_string).unwrap_or(name)
+            }));
+        let remote = crate::sort::set(engine.registries.values().flat_map(|registry| {
+            registry.repositories.keys().map(move |path| match registry.domain.as_str() {
+                crate::reference::DEFAULT_DOMAIN => path.strip_prefix("library/").unwrap_or(path).to_string(),
+                domain => format!("{domain}/{path}"),
             })
-            .collect::<BTreeSet<_>>();
-        let remote = engine
-            .registries
-            .values()
-            .flat_map(|registry| {
-                registry.repositories.keys().map(move |path| match registry.domain.as_str() {
-                    crate::reference::DEFAULT_DOMAIN => path.strip_prefix("library/").unwrap_or(path).to_string(),
-                    domain => format!("{domain}/{path}"),
-                })
-            })
-            .collect::<BTreeSet<_>>();
+        }));
         Names {
             images: images.into_iter().collect(),
             remote: remote.into_iter().collect(),
@@ -63,7 +55,7 @@ impl Names {
                 .swarm()
                 .map(|s| {
                     let stacks: BTreeSet<String> =
-                        s.services.iter().filter_map(|s| s.stack()).map(str::to_string).collect();
+                        crate::sort::set(s.services.iter().filter_map(|s| s.stack()).map(str::to_string));
                     stacks.into_iter().collect()
                 })
                 .unwrap_or_default(),
@@ -306,7 +298,7 @@ fn values(want: Want, names: &Names) -> Vec<String> {
 
 /// The candidates that start with `partial`, sorted and without repeats.
 fn finish(start: usize, partial: &str, candidates: impl IntoIterator<Item = String>) -> Completion {
-    let candidates: BTreeSet<String> = candidates.into_iter().filter(|c| c.starts_with(partial)).collect();
+    let candidates: BTreeSet<String> = crate::sort::set(candidates.into_iter().filter(|c| c.starts_with(partial)));
     Completion { start, candidates: candidates.into_iter().collect() }
 }
 

@@ -7,15 +7,11 @@ use super::{ComposeError, Project};
 
 pub fn start_order(project: &Project) -> Result<Vec<String>, ComposeError> {
     // Dependencies on services the project does not hold (optional ones) do not hold anything up.
-    let mut waiting: BTreeMap<&str, BTreeSet<&str>> = project
-        .services
-        .iter()
-        .map(|(name, service)| {
-            let deps =
-                service.depends_on.keys().map(String::as_str).filter(|d| project.services.contains_key(*d)).collect();
-            (name.as_str(), deps)
-        })
-        .collect();
+    let mut waiting: BTreeMap<&str, BTreeSet<&str>> =
+        crate::sort::map(project.services.iter().map(|(name, service)| {
+            let deps = service.depends_on.keys().map(String::as_str).filter(|d| project.services.contains_key(*d));
+            (name.as_str(), crate::sort::set(deps))
+        }));
     let mut order = Vec::with_capacity(waiting.len());
     while !waiting.is_empty() {
         let ready: Vec<&str> = waiting.iter().filter(|(_, deps)| deps.is_empty()).map(|(name, _)| *name).collect();

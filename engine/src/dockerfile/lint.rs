@@ -598,11 +598,9 @@ impl Linter {
                 },
                 Parent::Image(None) => Scope::default(),
                 Parent::Image(Some(image)) => {
-                    let names: BTreeSet<String> = image
-                        .env
-                        .iter()
-                        .map(|e| e.split_once('=').map_or(e.as_str(), |(k, _)| k).to_string())
-                        .collect();
+                    let names: BTreeSet<String> = crate::sort::set(
+                        image.env.iter().map(|e| e.split_once('=').map_or(e.as_str(), |(k, _)| k).to_string()),
+                    );
                     Scope {
                         known: Some(names.clone()),
                         env: names,

@@ -271,11 +271,9 @@ fn load_project(globals: &Globals, folder: &str, tree: &Tree) -> Result<(Project
     }
     let loaded = crate::compose::load(&source, &options).map_err(|e| Reply::err(e.to_string(), 15))?;
     let mut project = loaded.project;
-    let contents: BTreeMap<String, String> = project
-        .env_files()
-        .iter()
-        .filter_map(|f| file_text(tree, &f.path).map(|text| (f.path.clone(), text)))
-        .collect();
+    let contents: BTreeMap<String, String> = crate::sort::map(
+        project.env_files().iter().filter_map(|f| file_text(tree, &f.path).map(|text| (f.path.clone(), text))),
+    );
     project.apply_env_files(&contents, &options.env).map_err(|e| Reply::err(e.to_string(), 15))?;
     Ok((project, loaded.warnings))
 }

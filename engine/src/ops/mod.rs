@@ -58,3 +58,12 @@ impl crate::Engine {
 pub(crate) fn daemon_error(message: impl std::fmt::Display) -> String {
     format!("Error response from daemon: {message}")
 }
+
+/// `--label KEY=VALUE` flags as a map, as docker reads them: a label without `=` is a key with an
+/// empty value, and a later label wins over an earlier one.
+pub(crate) fn labels(given: &[String]) -> std::collections::BTreeMap<String, String> {
+    crate::sort::map(given.iter().map(|label| match label.split_once('=') {
+        Some((key, value)) => (key.to_string(), value.to_string()),
+        None => (label.clone(), String::new()),
+    }))
+}

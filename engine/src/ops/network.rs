@@ -222,11 +222,7 @@ impl Engine {
                 None => return fail("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network".to_string()),
             },
         };
-        let labels = options
-            .labels
-            .iter()
-            .map(|l| l.split_once('=').map_or((l.clone(), String::new()), |(k, v)| (k.to_string(), v.to_string())))
-            .collect();
+        let labels = super::labels(&options.labels);
         let id = NetworkId::generate(ctx.entropy);
         self.networks.push(Network {
             id: id.clone(),
@@ -321,22 +317,18 @@ impl Engine {
             }
             None => Vec::new(),
         };
-        let containers = self
-            .active_on(&n.id)
-            .into_iter()
-            .filter_map(|c| {
-                let a = c.networks.iter().find(|a| a.network == n.id)?;
-                let prefix = n.subnet.map_or(0, |s| s.prefix);
-                let endpoint = InspectEndpoint {
-                    name: c.name.clone(),
-                    endpoint_id: a.endpoint.clone(),
-                    mac_address: a.mac(),
-                    ipv4_address: a.ip.map(|ip| format!("{ip}/{prefix}")).unwrap_or_default(),
-                    ipv6_address: String::new(),
-                };
-                Some((c.id.to_string(), endpoint))
-            })
-            .collect();
+        let containers = crate::sort::map(self.active_on(&n.id).into_iter().filter_map(|c| {
+            let a = c.networks.iter().find(|a| a.network == n.id)?;
+            let prefix = n.subnet.map_or(0, |s| s.prefix);
+            let endpoint = InspectEndpoint {
+                name: c.name.clone(),
+                endpoint_id: a.endpoint.clone(),
+                mac_address: a.mac(),
+                ipv4_address: a.ip.map(|ip| format!("{ip}/{prefix}")).unwrap_or_default(),
+                ipv6_address: String::new(),
+            };
+            Some((c.id.to_string(), endpoint))
+        }));
         let options = if n.name == "bridge" {
             BTreeMap::from([
                 ("com.docker.network.bridge.default_bridge", "true"),

@@ -91,7 +91,7 @@ impl Engine {
                 declined: Reply::out("Total reclaimed space: 0B\n"),
             };
         }
-        let used: BTreeSet<ImageId> = self.containers.iter().map(|c| c.image).collect();
+        let used: BTreeSet<ImageId> = crate::sort::set(self.containers.iter().map(|c| c.image));
         // A dangling image is an untagged one that no other image is built on: a build's
         // intermediate images stay as the cache of the image they made.
         let intermediates = self.images.intermediates();

@@ -220,14 +220,7 @@ impl Engine {
             networks: Vec::new(),
             rw,
             logs: Vec::new(),
-            labels: options
-                .labels
-                .iter()
-                .map(|l| match l.split_once('=') {
-                    Some((k, v)) => (k.to_string(), v.to_string()),
-                    None => (l.clone(), String::new()),
-                })
-                .collect(),
+            labels: super::labels(&options.labels),
         });
         if let Err(message) = self.join_network(&id, &network.id, &options.network_aliases) {
             self.containers.retain(|c| c.id != id);

@@ -131,14 +131,7 @@ impl Engine {
             Some(name) => name.clone(),
             None => crate::container::generate_name(ctx.entropy, &|n| swarm.services.iter().any(|s| s.name == n)),
         };
-        let labels = options
-            .labels
-            .iter()
-            .map(|l| match l.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (l.clone(), String::new()),
-            })
-            .collect();
+        let labels = super::labels(&options.labels);
         let mut reply = match self.add_service(&name, &image, &options, labels, ctx) {
             Ok(id) => Reply::out(format!("{id}\n")),
             Err(reply) => return reply,

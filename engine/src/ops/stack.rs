@@ -89,21 +89,22 @@ impl Engine {
                 return Reply::err(format!("invalid image reference for service {name}: no image specified"), 1);
             }
         }
-        let ignored: Vec<&str> = project
-            .services
-            .values()
-            .flat_map(|s| {
-                [
-                    s.build.is_some().then_some("build"),
-                    (!s.depends_on.is_empty()).then_some("depends_on"),
-                    s.container_name.is_some().then_some("container_name"),
-                    s.restart.is_some().then_some("restart"),
-                ]
-            })
-            .flatten()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let ignored: Vec<&str> = crate::sort::set(
+            project
+                .services
+                .values()
+                .flat_map(|s| {
+                    [
+                        s.build.is_some().then_some("build"),
+                        (!s.depends_on.is_empty()).then_some("depends_on"),
+                        s.container_name.is_some().then_some("container_name"),
+                        s.restart.is_some().then_some("restart"),
+                    ]
+                })
+                .flatten(),
+        )
+        .into_iter()
+        .collect();
         if !ignored.is_empty() {
             reply.stderr.push_str(&format!("Ignoring unsupported options: {}\n\n", ignored.join(", ")));
         }

@@ -22,10 +22,10 @@ fn reclaimable(bytes: u64, total: u64) -> String {
 
 impl Engine {
     pub(crate) fn system_df(&self) -> Reply {
-        let used_images: BTreeSet<_> = self.containers.iter().map(|c| c.image).collect();
+        let used_images: BTreeSet<_> = crate::sort::set(self.containers.iter().map(|c| c.image));
         // Layers shared by several images take room once.
         let layer_bytes = |ids: &mut dyn Iterator<Item = &DiffId>| -> u64 {
-            let unique: BTreeSet<&DiffId> = ids.collect();
+            let unique: BTreeSet<&DiffId> = crate::sort::set(ids);
             unique.iter().filter_map(|id| self.images.layers.get(*id)).map(|l| l.size()).sum()
         };
         let images_total = layer_bytes(&mut self.images.images.values().flat_map(|i| i.config.rootfs.diff_ids.iter()));

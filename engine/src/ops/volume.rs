@@ -181,10 +181,7 @@ impl Engine {
                 hex(&bytes)
             }
         };
-        let labels: BTreeMap<String, String> = labels
-            .iter()
-            .map(|l| l.split_once('=').map_or((l.clone(), String::new()), |(k, v)| (k.to_string(), v.to_string())))
-            .collect();
+        let labels = super::labels(labels);
         // Creating a volume that exists is not an error; it just names it.
         self.volumes.entry(name.clone()).or_insert_with(|| Volume {
             name: name.clone(),

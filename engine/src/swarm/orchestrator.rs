@@ -268,11 +268,12 @@ pub fn reconcile(swarm: &mut Swarm, at: Timestamp) {
                     shut_down(swarm, &task, at);
                 }
                 // One pass over the tasks finds the slots held, so a large service stays cheap.
-                let held: std::collections::BTreeSet<u64> = swarm
-                    .tasks_of(&service)
-                    .filter(|t| t.desired == TaskState::Running || restarting(t, at))
-                    .map(|t| t.slot)
-                    .collect();
+                let held: std::collections::BTreeSet<u64> = crate::sort::set(
+                    swarm
+                        .tasks_of(&service)
+                        .filter(|t| t.desired == TaskState::Running || restarting(t, at))
+                        .map(|t| t.slot),
+                );
                 // At most as many replicas as a page can draw; the CLI refuses more.
                 for slot in 1..=replicas.min(super::MAX_REPLICAS) {
                     if !held.contains(&slot) {

@@ -109,7 +109,7 @@ impl Engine {
         reply: &mut Reply,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), Reply> {
-        let keys: BTreeSet<String> = order.iter().flat_map(|s| networks_of(project, s)).collect();
+        let keys: BTreeSet<String> = crate::sort::set(order.iter().flat_map(|s| networks_of(project, s)));
         for key in keys {
             let Some(network) = project.networks.get(&key) else { continue };
             if self.find_network(&network.name).is_some() {
@@ -144,12 +144,13 @@ impl Engine {
         reply: &mut Reply,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), Reply> {
-        let keys: BTreeSet<String> = order
-            .iter()
-            .flat_map(|s| project.services[s].volumes.iter())
-            .filter(|m| m.kind == MountType::Volume)
-            .filter_map(|m| m.source.clone())
-            .collect();
+        let keys: BTreeSet<String> = crate::sort::set(
+            order
+                .iter()
+                .flat_map(|s| project.services[s].volumes.iter())
+                .filter(|m| m.kind == MountType::Volume)
+                .filter_map(|m| m.source.clone()),
+        );
         for key in keys {
             let Some(volume) = project.volumes.get(&key) else { continue };
             if self.volumes.contains_key(&volume.name) {
