@@ -394,7 +394,15 @@ fn the_playground_works_offline_after_the_first_load() {
             .expect("list the caches");
         let urls: Vec<String> =
             cached[1].as_array().into_iter().flatten().filter_map(|u| u.as_str().map(str::to_string)).collect();
-        for file in ["dockyard_bg.wasm", "dockyard.js", "style.css", "index.html", "lessons/09-volumes.txt"] {
+        for file in [
+            "dockyard_bg.wasm",
+            "dockyard.js",
+            "annex_bg.wasm",
+            "annex.js",
+            "style.css",
+            "index.html",
+            "lessons/09-volumes.txt",
+        ] {
             assert!(urls.iter().any(|u| u.ends_with(file)), "{file} is not cached: {cached}");
         }
         assert!(!urls.iter().any(|u| u.contains("/api/")), "the host API was cached: {cached}");
@@ -406,6 +414,9 @@ fn the_playground_works_offline_after_the_first_load() {
         browser.client.wait().for_element(Locator::Css("#terminal-input")).await.expect("terminal offline");
         browser.type_command("docker run hello-world").await;
         browser.wait_text("#terminal-output", 60, |t| t.contains("Hello from Dockyard!")).await;
+        // The engine's annex, never loaded online, comes from the cache for a template.
+        browser.type_command("docker ps -a --format 'offline: {{.Image}}'").await;
+        browser.wait_text("#terminal-output", 30, |t| t.lines().any(|l| l == "offline: hello-world")).await;
         // A lesson not opened before comes offline too: its prose was cached with the app.
         click(&browser, "#lesson-map-toggle").await;
         click(&browser, "#lesson-map [data-lesson='volumes'] button").await;
