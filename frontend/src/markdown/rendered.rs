@@ -55,7 +55,7 @@ pub fn decode(file: &str) -> Result<(Vec<Block>, Vec<String>), String> {
     Ok((blocks, links))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
