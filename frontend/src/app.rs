@@ -412,7 +412,8 @@ pub fn app(props: &AppProps) -> Html {
                         on_open={enter.clone()} />
                 </nav>
                 <PresenterToggle on={presenter.on} on_toggle={on_present} />
-                <Share lesson={*current} step={step} history={term.history.clone()} />
+                <Share lesson={*current} id={lessons.get(*current).map(|l| l.id.clone()).unwrap_or_default()} step={step}
+                    history={term.history.clone()} />
                 <SessionControls keeper={keeper} undo={term.undo.clone()} idle={term.idle()} history={term.history.clone()}
                     lesson={*current} on_lesson={on_lesson} keeping={term.keeping} />
                 <fieldset class="engine-switch">

@@ -52,7 +52,7 @@ pub fn start() {
     // The session this browser kept is read first, so the terminal opens on it; a shared link
     // opens in a fresh engine instead, and leaves that session alone.
     wasm_bindgen_futures::spawn_local(async {
-        let (opened, shared) = match share::opening(lessons::LESSONS.len()) {
+        let (opened, shared) = match share::opening(&markdown::ids()) {
             Some(share::Opening::Link(link)) => {
                 (storage::Opened::shared(link.lesson, share::opened_note(&link)), Some(link))
             }

@@ -28,17 +28,29 @@ use dockyard_engine::lesson as plan;
 /// A lesson's id, title and plan: an optional `---` front matter of `key: value` lines, then
 /// Markdown, of which the plan reads the `##` headings and its own fenced blocks.
 fn head(file_name: &str, source: &str) -> Lesson {
-    let front = render::split_front_matter(source).0;
-    let field = |key: &str| {
-        front.lines().find_map(|line| {
-            let (k, v) = line.split_once(':')?;
-            (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
-        })
-    };
-    let id = field("id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
-    let title = field("title").unwrap_or_else(|| id.clone());
+    let id = id_of(file_name, source);
+    let title = front_field(source, "title").unwrap_or_else(|| id.clone());
     let plan = plan::Lesson::parse(file_name, source).map_err(|e| e.to_string());
     Lesson { id, title, blocks: Vec::new(), links: Vec::new(), plan, pending: None }
+}
+
+/// A front matter field's value.
+fn front_field(source: &str, key: &str) -> Option<String> {
+    render::split_front_matter(source).0.lines().find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// A lesson's id: its front matter's, else its file name's stem.
+fn id_of(file_name: &str, source: &str) -> String {
+    front_field(source, "id").unwrap_or_else(|| file_name.trim_end_matches(".md").to_string())
+}
+
+/// Each shipped lesson's id, in order. Share links and kept sessions name a lesson by it, so a
+/// lesson added or renumbered does not send them to another one.
+pub fn ids() -> Vec<String> {
+    crate::lessons::LESSONS.iter().map(|(name, outline)| id_of(name, outline)).collect()
 }
 
 /// Parses a lesson's Markdown and renders it, where the renderer is (natively).

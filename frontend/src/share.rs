@@ -1,5 +1,7 @@
-//! Permalinks: a Share button that makes a link (`#lesson=2&step=1&run=...&check=...`) to the
-//! lesson, its step and the commands typed so far, and the page's reading of such a link.
+//! Permalinks: a Share button that makes a link (`#lesson=volumes&step=1&run=...&check=...`) to
+//! the lesson, its step and the commands typed so far, and the page's reading of such a link.
+//! The lesson goes by its id, so a link still opens its lesson once lessons are added or
+//! renumbered; a link that gives a number, as links did before, counts lessons from 1.
 //!
 //! A link opens in a fresh engine that runs its commands in order, as Run buttons do. The session
 //! this browser kept is left as it was: the page does not keep the shared session (a reload
@@ -32,6 +34,8 @@ pub enum LinkError {
     NotANumber(&'static str),
     #[error("it names lesson {0}, and there are {1}")]
     NoSuchLesson(usize, usize),
+    #[error("it names a lesson {0:?}, which this Dockyard does not have")]
+    UnknownLesson(String),
     #[error("its commands are not URL-encoded text")]
     BadEncoding,
     #[error("it is incomplete or was changed (its checksum does not match): it may have been cut short")]
@@ -86,9 +90,10 @@ fn checksum(text: &str) -> String {
     format!("{hash:08x}")
 }
 
-/// The fragment for a link, without its `#`. Commands are one per line in `run`.
-pub fn encode(link: &Link) -> String {
-    let mut body = format!("lesson={}&step={}", link.lesson + 1, link.step + 1);
+/// The fragment for a link to the lesson `id`, without its `#`. Commands are one per line in
+/// `run`.
+pub fn encode(link: &Link, id: &str) -> String {
+    let mut body = format!("lesson={}&step={}", percent_encode(id), link.step + 1);
     if !link.commands.is_empty() {
         body.push_str("&run=");
         body.push_str(&percent_encode(&link.commands.join("\n")));
@@ -103,8 +108,8 @@ pub fn is_link(fragment: &str) -> bool {
     fragment.starts_with("lesson=")
 }
 
-/// Reads a link's fragment, for a page with `lessons` lessons.
-pub fn decode(fragment: &str, lessons: usize) -> Result<Link, LinkError> {
+/// Reads a link's fragment, for a page whose lessons have these ids, in order.
+pub fn decode(fragment: &str, ids: &[String]) -> Result<Link, LinkError> {
     let fragment = fragment.trim_start_matches('#');
     let (body, check) = fragment.rsplit_once("&check=").ok_or(LinkError::Checksum)?;
     if checksum(body) != check.to_ascii_lowercase() {
@@ -115,10 +120,15 @@ pub fn decode(fragment: &str, lessons: usize) -> Result<Link, LinkError> {
         let value = field(name).ok_or(LinkError::Missing(name))?;
         value.parse::<usize>().ok().filter(|n| *n >= 1).map(|n| n - 1).ok_or(LinkError::NotANumber(name))
     };
-    let lesson = number("lesson")?;
-    if lesson >= lessons {
-        return Err(LinkError::NoSuchLesson(lesson + 1, lessons));
-    }
+    let named = percent_decode(field("lesson").ok_or(LinkError::Missing("lesson"))?)?;
+    let lesson = match named.parse::<usize>() {
+        // A link made before lessons went by id.
+        Ok(_) => number("lesson").and_then(|at| match at < ids.len() {
+            true => Ok(at),
+            false => Err(LinkError::NoSuchLesson(at + 1, ids.len())),
+        })?,
+        Err(_) => ids.iter().position(|id| *id == named).ok_or(LinkError::UnknownLesson(named))?,
+    };
     let step = number("step")?;
     let commands = match field("run") {
         None => Vec::new(),
@@ -140,13 +150,13 @@ pub enum Opening {
 
 /// The link in the page's address, if there is one. A good link is taken out of the address,
 /// so that a reload returns to the learner's own session, as the note promises.
-pub fn opening(lessons: usize) -> Option<Opening> {
+pub fn opening(ids: &[String]) -> Option<Opening> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok()?;
     if !is_link(&hash) {
         return None;
     }
-    Some(match decode(&hash, lessons) {
+    Some(match decode(&hash, ids) {
         Ok(link) => {
             if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
@@ -199,6 +209,8 @@ async fn copy(text: &str) -> Result<(), String> {
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub lesson: usize,
+    /// The lesson's id, which the link names it by.
+    pub id: String,
     pub step: usize,
     pub history: Vec<String>,
 }
@@ -210,10 +222,13 @@ pub fn share(props: &ShareProps) -> Html {
     let shown = use_state(|| None::<(Rc<str>, String)>);
     let field = use_node_ref();
     let onclick = {
-        let (shown, link) =
-            (shown.clone(), Link { lesson: props.lesson, step: props.step, commands: props.history.clone() });
+        let (shown, link, id) = (
+            shown.clone(),
+            Link { lesson: props.lesson, step: props.step, commands: props.history.clone() },
+            props.id.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            let url: Rc<str> = format!("{}#{}", base_url().unwrap_or_default(), encode(&link)).into();
+            let url: Rc<str> = format!("{}#{}", base_url().unwrap_or_default(), encode(&link, &id)).into();
             shown.set(Some((url.clone(), "Copying…".into())));
             let shown = shown.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -282,32 +297,49 @@ mod tests {
         }
     }
 
+    fn ids(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
     #[test]
-    fn links_carry_their_commands_exactly() {
-        let fragment = encode(&link());
-        assert!(fragment.starts_with("lesson=2&step=1&run=docker%20run%20hello-world%0Adocker"), "{fragment}");
+    fn links_carry_their_lesson_by_id_and_their_commands_exactly() {
+        let fragment = encode(&link(), "boxes");
+        assert!(fragment.starts_with("lesson=boxes&step=1&run=docker%20run%20hello-world%0Adocker"), "{fragment}");
         // Nothing in it needs escaping again in a URL.
         assert!(fragment.bytes().all(|b| unreserved(b) || b"%&=".contains(&b)), "{fragment}");
-        assert_eq!(decode(&format!("#{fragment}"), 2), Ok(link()));
+        let lessons = ids(&["first-container", "boxes"]);
+        assert_eq!(decode(&format!("#{fragment}"), &lessons), Ok(link()));
+        // A lesson added before it moves it on; the link still opens it.
+        let more = ids(&["intro", "first-container", "boxes"]);
+        assert_eq!(decode(&fragment, &more), Ok(Link { lesson: 2, ..link() }));
         let empty = Link { lesson: 0, step: 2, commands: vec![] };
-        assert_eq!(decode(&encode(&empty), 1), Ok(empty));
+        assert_eq!(decode(&encode(&empty, "first-container"), &lessons), Ok(empty));
+    }
+
+    #[test]
+    fn links_made_before_ids_still_count_lessons_from_one() {
+        let body = "lesson=2&step=1";
+        let old = format!("{body}&check={}", checksum(body));
+        assert_eq!(decode(&old, &ids(&["a", "b"])), Ok(Link { lesson: 1, step: 0, commands: vec![] }));
+        assert_eq!(decode(&old, &ids(&["a"])), Err(LinkError::NoSuchLesson(2, 1)));
     }
 
     #[test]
     fn cut_or_changed_links_are_refused() {
-        let fragment = encode(&link());
+        let lessons = ids(&["first-container", "boxes"]);
+        let fragment = encode(&link(), "boxes");
         for cut in [10, fragment.len() / 2, fragment.len() - 1] {
-            assert_eq!(decode(&fragment[..cut], 2), Err(LinkError::Checksum), "cut at {cut}");
+            assert_eq!(decode(&fragment[..cut], &lessons), Err(LinkError::Checksum), "cut at {cut}");
         }
         let changed = fragment.replace("hello-world", "hello-earth");
-        assert_eq!(decode(&changed, 2), Err(LinkError::Checksum));
-        assert_eq!(decode(&fragment, 1), Err(LinkError::NoSuchLesson(2, 1)));
+        assert_eq!(decode(&changed, &lessons), Err(LinkError::Checksum));
+        assert_eq!(decode(&fragment, &ids(&["first-container"])), Err(LinkError::UnknownLesson("boxes".into())));
         let body = "lesson=0&step=1";
-        assert_eq!(decode(&format!("{body}&check={}", checksum(body)), 1), Err(LinkError::NotANumber("lesson")));
+        assert_eq!(decode(&format!("{body}&check={}", checksum(body)), &lessons), Err(LinkError::NotANumber("lesson")));
         let body = "lesson=1&run=%ZZ";
-        assert_eq!(decode(&format!("{body}&check={}", checksum(body)), 1), Err(LinkError::Missing("step")));
+        assert_eq!(decode(&format!("{body}&check={}", checksum(body)), &lessons), Err(LinkError::Missing("step")));
         let body = "lesson=1&step=1&run=%ff";
-        assert_eq!(decode(&format!("{body}&check={}", checksum(body)), 1), Err(LinkError::BadEncoding));
+        assert_eq!(decode(&format!("{body}&check={}", checksum(body)), &lessons), Err(LinkError::BadEncoding));
     }
 
     #[test]

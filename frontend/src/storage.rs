@@ -50,6 +50,10 @@ struct File<'a> {
     format: u32,
     #[serde(default)]
     lesson: usize,
+    /// The lesson's id, which wins over its number: absent from sessions kept before lessons went
+    /// by id, and a lesson added or renumbered since moves the number.
+    #[serde(default)]
+    lesson_id: Option<String>,
     #[serde(default)]
     history: Vec<String>,
     /// Absent from sessions kept before lessons had progress.
@@ -65,10 +69,11 @@ pub fn session_text(engine: &Engine, history: &[String], lesson: usize, progress
     let state = engine.save();
     let history = serde_json::to_string(history).ok()?;
     let progress = serde_json::to_string(progress).ok()?;
+    let id = serde_json::to_string(&crate::markdown::ids().get(lesson)).ok()?;
     (!state.is_empty()).then(|| {
         format!(
-            "{{\"kind\":\"{KIND}\",\"format\":{FORMAT},\"lesson\":{lesson},\"history\":{history},\
-             \"progress\":{progress},\"engine\":{state}}}"
+            "{{\"kind\":\"{KIND}\",\"format\":{FORMAT},\"lesson\":{lesson},\"lesson_id\":{id},\
+             \"history\":{history},\"progress\":{progress},\"engine\":{state}}}"
         )
     })
 }
@@ -84,7 +89,8 @@ pub fn read_session(text: &str, hub: Registry, now: Timestamp) -> Result<Session
         return Err(format!("it has format {}, and this Dockyard reads format {FORMAT}", file.format));
     }
     let engine = Engine::restore(file.engine.get(), hub, now).map_err(|e| e.to_string())?;
-    Ok(Session { engine, history: file.history, lesson: file.lesson, progress: file.progress })
+    let by_id = file.lesson_id.and_then(|id| crate::markdown::ids().iter().position(|known| *known == id));
+    Ok(Session { engine, history: file.history, lesson: by_id.unwrap_or(file.lesson), progress: file.progress })
 }
 
 /// What an engine holds, for a note: "2 images, 1 container". Images count as `docker images`
@@ -447,6 +453,22 @@ mod tests {
         assert_eq!(session.progress, progress);
         assert_eq!(session.engine.save(), before.save());
         assert_eq!(summary(&session.engine), "1 image, 0 containers");
+    }
+
+    #[test]
+    fn a_session_reopens_its_lesson_by_id_when_lessons_have_moved() {
+        let ids = crate::markdown::ids();
+        let volumes = ids.iter().position(|id| id == "volumes").expect("a volumes lesson");
+        let text = session_text(&engine(&[]), &[], volumes, &Progress::default()).expect("saved");
+        assert!(text.contains("\"lesson_id\":\"volumes\""), "{text}");
+        // Written when the lesson had another number: the id wins.
+        let moved = text.replace(&format!("\"lesson\":{volumes},"), "\"lesson\":1,");
+        assert_eq!(read_session(&moved, crate::session::hub(), Timestamp(9)).expect("read").lesson, volumes);
+        // Kept before lessons went by id, or naming a lesson gone since: the number is all there is.
+        let old = moved.replace("\"lesson_id\":\"volumes\",", "");
+        assert_eq!(read_session(&old, crate::session::hub(), Timestamp(9)).expect("read").lesson, 1);
+        let gone = moved.replace("\"lesson_id\":\"volumes\"", "\"lesson_id\":\"retired\"");
+        assert_eq!(read_session(&gone, crate::session::hub(), Timestamp(9)).expect("read").lesson, 1);
     }
 
     #[test]

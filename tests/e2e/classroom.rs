@@ -277,7 +277,10 @@ fn a_shared_link_replays_its_commands_in_a_fresh_engine_and_keeps_the_session() 
         let field = browser.client.find(Locator::Css("#share-link")).await.expect("the link's field");
         let link = field.prop("value").await.expect("value").unwrap_or_default();
         assert!(
-            link.starts_with(&format!("{}#lesson=1&step=2&run=docker%20run%20hello-world%0A", server.url)),
+            link.starts_with(&format!(
+                "{}#lesson=first-container&step=2&run=docker%20run%20hello-world%0A",
+                server.url
+            )),
             "{link}"
         );
         assert!(link.contains("%26%20b%20%3D%20100%25"), "the commands are URL-encoded: {link}");
