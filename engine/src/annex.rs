@@ -94,24 +94,22 @@ pub fn ready() -> bool {
     TRANSPORT.with(|slot| slot.borrow().is_some())
 }
 
-/// Asks the installed annex, or says why it cannot.
+/// Asks the installed annex, and takes what `answer` picks out of its response; or says why not,
+/// in the words the engine's errors use.
 #[cfg(not(feature = "annex"))]
-pub(crate) fn call(request: &Request) -> Result<Response, String> {
-    let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
-    let answer = TRANSPORT.with(|slot| match slot.borrow().as_ref() {
-        Some(transport) => transport.call(&text),
-        None => Err("it has not been loaded".to_string()),
-    })?;
-    match serde_json::from_str(&answer).map_err(|e| e.to_string())? {
-        Response::Unreadable(why) => Err(why),
-        response => Ok(response),
-    }
-}
-
-/// Why a call to the annex went wrong, in the words the engine's errors use.
-#[cfg(not(feature = "annex"))]
-pub(crate) fn failed(why: &str) -> String {
-    format!("dockyard: this part of the engine (the annex) is not available: {why}")
+pub(crate) fn ask<T>(request: &Request, answer: impl FnOnce(Response) -> Option<T>) -> Result<T, String> {
+    let asked = || -> Result<T, String> {
+        let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
+        let response = TRANSPORT.with(|slot| match slot.borrow().as_ref() {
+            Some(transport) => transport.call(&text),
+            None => Err("it has not been loaded".to_string()),
+        })?;
+        match serde_json::from_str(&response).map_err(|e| e.to_string())? {
+            Response::Unreadable(why) => Err(why),
+            response => answer(response).ok_or_else(|| "its answer does not fit the question".to_string()),
+        }
+    };
+    asked().map_err(|why| format!("dockyard: this part of the engine (the annex) is not available: {why}"))
 }
 
 /// Answers a request's JSON with the response's JSON: the whole annex, as another build of the

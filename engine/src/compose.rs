@@ -142,14 +142,11 @@ pub fn load(source: &str, options: &Options) -> Result<Loaded, ComposeError> {
     return load::load(source, options);
     #[cfg(not(feature = "annex"))]
     {
-        use crate::annex::{call, failed, Request, Response};
+        use crate::annex::{ask, Request, Response};
         let asked = Request::ComposeLoad { source: source.to_string(), options: wire::put(options) };
-        match call(&asked) {
-            Ok(Response::ComposeLoad(loaded)) => {
-                wire::result(&loaded).unwrap_or_else(|| Err(ComposeError::Annex(failed("its answer was unreadable"))))
-            }
-            Ok(_) => Err(ComposeError::Annex(failed("it answered another question"))),
-            Err(why) => Err(ComposeError::Annex(failed(&why))),
+        match ask(&asked, |r| if let Response::ComposeLoad(loaded) = r { wire::result(&loaded) } else { None }) {
+            Ok(loaded) => loaded,
+            Err(why) => Err(ComposeError::Annex(why)),
         }
     }
 }
@@ -167,11 +164,14 @@ pub fn config(project: &Project) -> String {
     #[cfg(feature = "annex")]
     return config::render(project);
     #[cfg(not(feature = "annex"))]
-    match crate::annex::call(&crate::annex::Request::ComposeConfig { project: wire::put(project) }) {
-        Ok(crate::annex::Response::ComposeConfig(text)) => text,
-        // `config` prints YAML; a comment says what went wrong without breaking it.
-        Ok(_) => format!("# {}\n", crate::annex::failed("it answered another question")),
-        Err(why) => format!("# {}\n", crate::annex::failed(&why)),
+    {
+        use crate::annex::{ask, Request, Response};
+        let asked = Request::ComposeConfig { project: wire::put(project) };
+        match ask(&asked, |r| if let Response::ComposeConfig(text) = r { Some(text) } else { None }) {
+            Ok(text) => text,
+            // `config` prints YAML; a comment says what went wrong without breaking it.
+            Err(why) => format!("# {why}\n"),
+        }
     }
 }
 

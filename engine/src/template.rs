@@ -109,10 +109,13 @@ impl Template {
             Ok(Template { text: text.to_string(), tree })
         }
         #[cfg(not(feature = "annex"))]
-        match crate::annex::call(&crate::annex::Request::TemplateParse { text: text.to_string() }) {
-            Ok(crate::annex::Response::TemplateParse(parsed)) => parsed.map(|()| Template { text: text.to_string() }),
-            Ok(_) => Err(TemplateError::Parse(crate::annex::failed("it answered another question"))),
-            Err(why) => Err(TemplateError::Parse(crate::annex::failed(&why))),
+        {
+            use crate::annex::{ask, Request, Response};
+            let asked = Request::TemplateParse { text: text.to_string() };
+            match ask(&asked, |r| if let Response::TemplateParse(parsed) = r { Some(parsed) } else { None }) {
+                Ok(parsed) => parsed.map(|()| Template { text: text.to_string() }),
+                Err(why) => Err(TemplateError::Parse(why)),
+            }
         }
     }
 
@@ -130,18 +133,15 @@ impl Template {
         return exec::execute(&self.text, &self.tree, data, shape, funcs);
         #[cfg(not(feature = "annex"))]
         {
-            let asked = crate::annex::Request::TemplateExecute {
-                text: self.text.clone(),
-                data: data.clone(),
-                shape: shape.into(),
-                funcs,
-            };
-            match crate::annex::call(&asked) {
-                Ok(crate::annex::Response::TemplateExecute(out, result)) => (out, result),
-                Ok(_) => {
-                    (String::new(), Err(TemplateError::Exec(crate::annex::failed("it answered another question"))))
-                }
-                Err(why) => (String::new(), Err(TemplateError::Exec(crate::annex::failed(&why)))),
+            use crate::annex::{ask, Request, Response};
+            let asked =
+                Request::TemplateExecute { text: self.text.clone(), data: data.clone(), shape: shape.into(), funcs };
+            match ask(
+                &asked,
+                |r| if let Response::TemplateExecute(out, result) = r { Some((out, result)) } else { None },
+            ) {
+                Ok(done) => done,
+                Err(why) => (String::new(), Err(TemplateError::Exec(why))),
             }
         }
     }
