@@ -48,9 +48,14 @@ fn id_of(file_name: &str, source: &str) -> String {
 }
 
 /// Each shipped lesson's id, in order. Share links and kept sessions name a lesson by it, so a
-/// lesson added or renumbered does not send them to another one.
-pub fn ids() -> Vec<String> {
-    crate::lessons::LESSONS.iter().map(|(name, outline)| id_of(name, outline)).collect()
+/// lesson added or renumbered does not send them to another one. Read from the outlines once:
+/// the session is kept after every command, and names its lesson each time.
+pub fn ids() -> std::rc::Rc<[String]> {
+    thread_local! {
+        static IDS: std::rc::Rc<[String]> =
+            crate::lessons::LESSONS.iter().map(|(name, outline)| id_of(name, outline)).collect();
+    }
+    IDS.with(std::rc::Rc::clone)
 }
 
 /// Parses a lesson's Markdown and renders it, where the renderer is (natively).
